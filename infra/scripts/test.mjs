@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// `npm test`: from a fresh clone, install what is missing, bring the local stack up (if it is not
+// already running), then lint, typecheck and test every workspace against the real services.
+// Extra arguments go to turbo, e.g. `npm test -- --filter=@tandem/flow`.
+import { down, up } from '../stack.mjs';
+import { StackError } from '../stack/util.mjs';
+import { checkNode, ensureNpmDependencies, ensureTestTools, exec, say } from './common.mjs';
+
+async function main() {
+  const t0 = Date.now();
+  checkNode();
+  await ensureNpmDependencies();
+  await ensureTestTools();
+  // TANDEM_STACK_EXTERNAL=1: the services are provided elsewhere (docker compose, a shared cluster).
+  const results = process.env.TANDEM_STACK_EXTERNAL === '1' ? [] : await up();
+  const startedHere = results.filter((r) => !r.reused).map((r) => r.name);
+
+  let code = 1;
+  try {
+    code = await exec('npx', ['turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', ...process.argv.slice(2)], {
+      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+    });
+  } finally {
+    // Leave a stack that was already running for the developer; stop one we started.
+    if (startedHere.length && process.env.TANDEM_KEEP_STACK !== '1') {
+      say(`stopping what this run started: ${startedHere.join(', ')} (TANDEM_KEEP_STACK=1 keeps it running)`);
+      await down(undefined, startedHere);
+    }
+  }
+  say(`${code === 0 ? 'all tests passed' : 'tests FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+  process.exit(code);
+}
+
+main().catch((e) => {
+  process.stderr.write(`tandem: ${e instanceof StackError ? e.message : e.stack}\n`);
+  process.exit(1);
+});

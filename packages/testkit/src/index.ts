@@ -1,0 +1,3 @@
+export { createTestDatabase, type TestDatabase } from './database';
+export { uniqueName } from './names';
+export { waitFor, type WaitForOptions } from './wait';
