@@ -25,16 +25,21 @@ export function exec(cmd, args, options = {}) {
   });
 }
 
-/** `npm ci` when node_modules is missing or older than the lockfile. */
+/**
+ * Installs npm dependencies when node_modules is missing or older than the lockfile. `npm install`
+ * rather than `npm ci`: registries that serve only this platform's optional binaries (as the mirrors
+ * on our build machines do) leave the other platforms' entries out of the lockfile, which `npm ci`
+ * rejects as out of sync; `npm install` honours the same pinned versions.
+ */
 export async function ensureNpmDependencies() {
   const lock = path.join(repoRoot, 'package-lock.json');
   const installed = path.join(repoRoot, 'node_modules', '.package-lock.json');
   const fresh = fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs;
   if (fresh) return;
-  say('installing npm dependencies (npm ci)');
+  say('installing npm dependencies (npm install)');
   const t0 = Date.now();
-  const code = await exec('npm', ['ci', '--no-audit', '--no-fund']);
-  if (code !== 0) throw new StackError('npm ci failed (see above)', 'check that the npm registry is reachable: npm ping');
+  const code = await exec('npm', ['install', '--no-audit', '--no-fund']);
+  if (code !== 0) throw new StackError('npm install failed (see above)', 'check that the npm registry is reachable: npm ping');
   say(`npm dependencies installed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 
