@@ -50,8 +50,12 @@ async function main() {
   const results = process.env.TANDEM_STACK_EXTERNAL === '1' ? [] : await up();
   startedHere = results.filter((r) => !r.reused).map((r) => r.name);
 
-  say('building the workspaces (turbo run build)');
-  if ((await exec('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'])) !== 0) throw new StackError('the build failed (see above)');
+  // TANDEM_START_APPS=0 starts the stack alone (e.g. to run the apps from an IDE).
+  const list = process.env.TANDEM_START_APPS === '0' ? [] : apps(process.env);
+  if (list.length) {
+    say('building the workspaces (turbo run build)');
+    if ((await exec('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'])) !== 0) throw new StackError('the build failed (see above)');
+  }
 
   const children = [];
   let stopping = false;
@@ -76,7 +80,6 @@ async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  const list = apps(process.env);
   for (const app of list) {
     const child = spawn('npm', ['run', 'start', '--silent', '-w', app.dir], {
       cwd: repoRoot,
@@ -107,7 +110,7 @@ async function main() {
     ...list.filter((a) => a.url).map((a) => [a.name, `${a.url}${a.extra ?? ''}`]),
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
-  process.stdout.write(`\nTandem is running${list.length ? '' : ' (the stack only: no app has been built yet)'}:\n`);
+  process.stdout.write(`\nTandem is running${list.length ? '' : ' (the stack only)'}:\n`);
   for (const [k, v] of lines) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
   process.stdout.write('\nPress Ctrl-C to stop.\n\n');
   setInterval(() => {}, 1 << 30); // keep running until Ctrl-C even when no app holds the event loop
