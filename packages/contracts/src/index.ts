@@ -1,0 +1,195 @@
+/**
+ * Domain types that cross package and service boundaries — the virtual agent builds a handoff package,
+ * routing stores it, the worker carries it, the API shows it to an agent, events report it — defined
+ * once here as zod schemas. Pure: no I/O, safe in the browser and the Temporal workflow sandbox.
+ */
+import { z } from 'zod';
+
+/** The channel a contact arrives on. */
+export const channelSchema = z.enum(['voice', 'chat', 'email']);
+export type Channel = z.infer<typeof channelSchema>;
+
+/** How the customer proved who they are, if they did. */
+export const authMethodSchema = z.enum(['none', 'password', 'otp', 'sso', 'knowledge_based', 'voice_biometrics', 'caller_id']);
+export type AuthMethod = z.infer<typeof authMethodSchema>;
+
+/** The customer behind a contact, as the channel or CRM lookup knows them. */
+export const customerSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  /** Service tier; flows route high-value customers differently (`customer.tier == "vip"`). */
+  tier: z.string().min(1).default('standard'),
+  authenticated: z.boolean().default(false),
+  authMethod: authMethodSchema.default('none'),
+  language: z.string().default('en'),
+  /** Free-form CRM attributes, readable from flow expressions as `customer.attributes`. */
+  attributes: z.record(z.string(), z.unknown()).default({}),
+});
+export type Customer = z.infer<typeof customerSchema>;
+export type CustomerInput = z.input<typeof customerSchema>;
+
+/** Who said something in a conversation. */
+export const speakerSchema = z.enum(['customer', 'bot', 'agent', 'system']);
+export type Speaker = z.infer<typeof speakerSchema>;
+
+/** One message of a contact's conversation. The workflow's transcript is complete whoever answered. */
+export const transcriptEntrySchema = z.object({
+  /** ISO-8601 time the message was recorded (workflow time for bot and system messages). */
+  at: z.string(),
+  from: speakerSchema,
+  text: z.string(),
+  /** The agent who wrote it, for `from: 'agent'`. */
+  agentId: z.string().optional(),
+  /** The flow node that produced or received it. */
+  nodeId: z.string().optional(),
+  /** For bot replies: the knowledge article it answered from. */
+  articleId: z.string().optional(),
+});
+export type TranscriptEntry = z.infer<typeof transcriptEntrySchema>;
+
+/**
+ * Why a conversation should go to a human, as detected by the virtual agent or decided by a flow.
+ * Flows branch on these names (`"legal_threat" in nlu.triggers`).
+ */
+export const escalationTriggerKindSchema = z.enum([
+  'human_request',
+  'negative_sentiment',
+  'frustration',
+  'low_confidence',
+  'complaint',
+  'legal_threat',
+  'regulatory',
+  'vulnerable_customer',
+  'repeat_contact',
+  'high_value',
+  'bot_failure',
+  'flow_rule',
+]);
+export type EscalationTriggerKind = z.infer<typeof escalationTriggerKindSchema>;
+
+/** The words in one message that made a trigger fire, so an agent can see why. */
+export const triggerEvidenceSchema = z.object({
+  /** Index of the message in the transcript. */
+  messageIndex: z.number().int().min(0),
+  text: z.string(),
+  words: z.array(z.string()),
+});
+export type TriggerEvidence = z.infer<typeof triggerEvidenceSchema>;
+
+export const escalationTriggerSchema = z.object({
+  kind: escalationTriggerKindSchema,
+  /** A sentence an agent or designer understands, e.g. "asked for a human 2 times". */
+  reason: z.string(),
+  evidence: z.array(triggerEvidenceSchema).default([]),
+  /** Sub-kind where one helps, e.g. `bereavement` for vulnerable_customer. */
+  detail: z.string().optional(),
+});
+export type EscalationTrigger = z.infer<typeof escalationTriggerSchema>;
+
+/**
+ * What flow expressions see as `nlu`: the latest understanding of the conversation. Kept small and
+ * flat so CEL can type-check it.
+ */
+export const nluSnapshotSchema = z.object({
+  intent: z.string(),
+  confidence: z.number().min(0).max(1),
+  /** -1 (very negative) … 1 (very positive), the latest customer message. */
+  sentiment: z.number().min(-1).max(1),
+  topics: z.array(z.string()),
+  triggers: z.array(escalationTriggerKindSchema),
+});
+export type NluSnapshot = z.infer<typeof nluSnapshotSchema>;
+
+export const emptyNluSnapshot: NluSnapshot = { intent: 'none', confidence: 0, sentiment: 0, topics: [], triggers: [] };
+
+/** A value extracted from the conversation (order number, date, amount, email, phone, …). */
+export const entitySchema = z.object({
+  type: z.string(),
+  value: z.string(),
+  /** The text it was found in, as written. */
+  text: z.string().optional(),
+  messageIndex: z.number().int().min(0).optional(),
+});
+export type Entity = z.infer<typeof entitySchema>;
+
+export const sentimentTrendSchema = z.object({
+  /** Sentiment of each customer message, oldest first, each in -1 … 1. */
+  history: z.array(z.number().min(-1).max(1)),
+  current: z.number().min(-1).max(1),
+  direction: z.enum(['improving', 'stable', 'worsening']),
+});
+export type SentimentTrend = z.infer<typeof sentimentTrendSchema>;
+
+/** What the bot attempted before handing off, so the agent does not repeat it. */
+export const attemptSchema = z.object({
+  kind: z.enum(['intent', 'knowledge_article', 'slot_prompt', 'message', 'activity']),
+  detail: z.string(),
+  /** Whether it helped (e.g. the customer confirmed the article answered the question). */
+  succeeded: z.boolean().optional(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
+/**
+ * Everything a human agent needs to take over without asking the customer to repeat themselves.
+ * Built by the virtual agent, stored on the work item by routing, shown by the API.
+ */
+export const handoffPackageSchema = z.object({
+  schemaVersion: z.literal(1),
+  contactId: z.string().min(1),
+  channel: channelSchema,
+  customer: z.object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    tier: z.string(),
+    authenticated: z.boolean(),
+    authMethod: authMethodSchema,
+  }),
+  intent: z.object({ name: z.string(), confidence: z.number().min(0).max(1) }).nullable(),
+  entities: z.array(entitySchema),
+  sentiment: sentimentTrendSchema,
+  topics: z.array(z.string()),
+  /** The trigger that escalated, or null when the flow escalated unconditionally. */
+  trigger: escalationTriggerSchema.nullable(),
+  /** Where the bot got stuck: the flow node and why. */
+  stuckAt: z.object({ nodeId: z.string(), label: z.string().optional(), reason: z.string() }).nullable(),
+  tried: z.array(attemptSchema),
+  /** A short extractive summary: a few of the customer's own sentences. */
+  summary: z.string(),
+  transcript: z.array(transcriptEntrySchema),
+  createdAt: z.string(),
+});
+export type HandoffPackage = z.infer<typeof handoffPackageSchema>;
+
+/** How a human handled a work item. */
+export const workItemOutcomeSchema = z.enum(['resolved', 'transferred', 'abandoned', 'callback_scheduled', 'unresolved']);
+export type WorkItemOutcome = z.infer<typeof workItemOutcomeSchema>;
+
+/** Name of the signal routing sends to a contact's workflow when a work item is completed. */
+export const WORK_ITEM_RESOLVED_SIGNAL = 'workItemResolved';
+
+/**
+ * Payload of the `workItemResolved` signal. Names the work item it resolves: the workflow accepts it
+ * only for the item it is waiting on now and ignores late or duplicate resolutions.
+ */
+export const workItemResolutionSchema = z.object({
+  schemaVersion: z.literal(1),
+  workItemId: z.string().min(1),
+  outcome: workItemOutcomeSchema,
+  reasonTags: z.array(z.string()).default([]),
+  agentId: z.string().optional(),
+  note: z.string().optional(),
+  /** ISO-8601 time of completion. */
+  resolvedAt: z.string(),
+});
+export type WorkItemResolution = z.infer<typeof workItemResolutionSchema>;
+
+/** How a contact ended, as an `end` node declares it. */
+export const contactOutcomeSchema = z.enum(['resolved_by_bot', 'resolved_by_human', 'ticketed', 'abandoned']);
+export type ContactOutcome = z.infer<typeof contactOutcomeSchema>;
+
+/** The Temporal workflow id of a contact. */
+export function contactWorkflowId(contactId: string): string {
+  return `contact-${contactId}`;
+}
