@@ -13,6 +13,7 @@ import { StackError, mkdirp, rssMiB, seconds, stopPid, waitUntil, withLock } fro
 const USAGE = `usage: npm run stack -- <command>
   up                 install what is missing, start every service that is not running, wait until ready
   down               stop the services this stack started (pid files); leaves data in place
+  (up, down and status take --only=temporal,kafka,postgres to act on some services)
   status [--json]    which services run, their pids, addresses and resident memory
   logs [svc] [-f]    print (or follow) the logs of one service or all: temporal, kafka, postgres
   env                print the environment variables that point Tandem at this stack
@@ -23,16 +24,23 @@ const log = (msg) => {
   if (!quiet) process.stdout.write(`stack: ${msg}\n`);
 };
 
-function services(cfg) {
-  return [temporalService(cfg), kafkaService(cfg), postgresService(cfg)];
+const SERVICE_NAMES = ['temporal', 'kafka', 'postgres'];
+
+function services(cfg, only) {
+  if (only) {
+    const unknown = only.filter((n) => !SERVICE_NAMES.includes(n));
+    if (unknown.length) throw new StackError(`unknown service ${unknown.join(', ')}`, `--only=${SERVICE_NAMES.join(',')}`);
+  }
+  return [temporalService(cfg), kafkaService(cfg), postgresService(cfg)].filter((s) => !only || only.includes(s.name));
 }
 
-export async function up(cfg = loadStackConfig()) {
+/** Installs and starts the services (all, or those named in `only`) that are not already running. */
+export async function up(cfg = loadStackConfig(), only = undefined) {
   mkdirp(cfg.logs);
   return withLock(
     cfg.dir,
     async () => {
-      const all = services(cfg);
+      const all = services(cfg, only);
       const started = Date.now();
       const results = await Promise.all(
         all.map(async (svc) => {
@@ -100,8 +108,7 @@ export async function down(cfg = loadStackConfig(), only = undefined) {
     cfg.dir,
     async () => {
       // Reverse order: the database last, Temporal (which has no dependency on the others) first.
-      for (const svc of services(cfg).reverse()) {
-        if (only && !only.includes(svc.name)) continue;
+      for (const svc of services(cfg, only).reverse()) {
         const pid = svc.pid();
         if (!pid) {
           log(`${svc.name.padEnd(9)} not running`);
@@ -118,9 +125,9 @@ export async function down(cfg = loadStackConfig(), only = undefined) {
   );
 }
 
-async function status(cfg, json) {
+async function status(cfg, json, only) {
   const rows = [];
-  for (const svc of services(cfg)) {
+  for (const svc of services(cfg, only)) {
     const pid = svc.pid();
     rows.push({
       service: svc.name,
@@ -172,16 +179,18 @@ async function reset(cfg) {
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2).filter((a) => a !== '--quiet');
+  const onlyArg = rest.find((a) => a.startsWith('--only='));
+  const only = onlyArg ? onlyArg.slice('--only='.length).split(',').filter(Boolean) : undefined;
   const cfg = loadStackConfig();
   switch (command) {
     case 'up':
-      await up(cfg);
+      await up(cfg, only);
       break;
     case 'down':
-      await down(cfg);
+      await down(cfg, only);
       break;
     case 'status':
-      await status(cfg, rest.includes('--json'));
+      await status(cfg, rest.includes('--json'), only);
       break;
     case 'logs':
       await logs(cfg, rest.find((a) => !a.startsWith('-')), rest.includes('-f') || rest.includes('--follow'));
