@@ -5,14 +5,17 @@
 import { channelSchema } from '@tandem/contracts';
 import { z } from 'zod';
 
-/** Identifiers of nodes, edges, ports and variables: stable, readable, safe in CEL and in URLs. */
-const idPattern = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+/**
+ * Identifiers of flows, nodes and edges: stable and safe in URLs, workflow ids and search attributes.
+ * Digits first are allowed because canvas libraries generate ids like `1` or UUIDs.
+ */
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 /** Variable names are CEL field names (`ctx.orderId`), so no dashes. */
 const variableNamePattern = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export const nodeIdSchema = z
   .string()
-  .regex(idPattern, 'must start with a letter and contain only letters, digits, "_" or "-" (at most 64)');
+  .regex(idPattern, 'must start with a letter or digit and contain only letters, digits, "_", "-", "." or ":" (at most 128)');
 
 /**
  * The types a flow variable can declare. They are CEL types: `ctx.attempts` is an `int` in expressions.
@@ -56,7 +59,8 @@ export type FlowNodeInput = z.input<typeof flowNodeSchema>;
 
 /** A connection from one output port of a node to another node's input. */
 export const flowEdgeSchema = z.object({
-  id: nodeIdSchema,
+  /** Any unique string: canvas libraries generate ids like `xy-edge__a-next-b`. Not part of the plan. */
+  id: z.string().min(1).max(256),
   source: z.string().min(1),
   sourcePort: z.string().min(1),
   target: z.string().min(1),

@@ -14,3 +14,8 @@ export { expressionEnvironment, environmentFor, celTypeOf } from './expressions/
 export type { EnvironmentVariable, EnvironmentField } from './expressions/environment';
 export { isAssignable, describeType } from './expressions/types';
 export type { ExpectedType } from './expressions/types';
+export * from './diagnostics';
+export { compileFlow, jsonPointer } from './compiler/compile';
+export type { CompileResult } from './compiler/compile';
+export { clearExpressionCache } from './expressions/check';
+export * from './examples';

@@ -37,6 +37,7 @@ export function describeType(type: string): string {
     case 'int':
       return 'a whole number';
     case 'double':
+      return 'a decimal number';
     case 'number':
       return 'a number';
     case 'string':

@@ -16,7 +16,7 @@ export const portId = z
 export const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a variable name');
 
 /** An id of another flow. */
-export const nodeIdLike = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must be a flow id');
+export const nodeIdLike = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be a flow id');
 
 /** A name of an external resource (queue, activity, calendar). */
 export const resourceName = z.string().trim().min(1).max(200);
