@@ -59,6 +59,7 @@ export interface BotTurnResult {
 }
 
 const MAX_MESSAGE_LENGTH = 5000;
+const CONVERSATIONAL_INTENTS = new Set(['greeting', 'goodbye', 'human_request']);
 const AFFIRMATIVE = /^\W*(?:yes|yeah|yep|yup|ya|y|sure|correct|it did|that did|that helps?|that helped|perfect|great|brilliant|thanks?|thank you|cheers|ok(?:ay)?|sorted|that'?s? (?:it|great|perfect|all|everything))\b/i;
 const NEGATIVE = /^\W*(?:no|nope|nah|not really|it didn'?t|that didn'?t|didn'?t help|doesn'?t help|not helpful|wrong|that'?s not (?:it|what i (?:asked|need|meant)))\b/i;
 
@@ -108,7 +109,9 @@ export async function runBotTurn(input: BotTurnInput): Promise<BotTurnResult> {
   state.sentiment = [...state.sentiment, analysis.sentiment].slice(-STATE_LIMITS.sentiment);
   state.entities = mergeEntities(state.entities, analysis.entities);
   state.topics = [...new Set([...state.topics, ...analysis.topics])];
-  if (analysis.intent !== NO_INTENT) state.intent = { name: analysis.intent, confidence: analysis.confidence };
+  // "Get me a human" or "thanks" does not replace what the customer came for: the agent needs that.
+  const keepsNeed = CONVERSATIONAL_INTENTS.has(analysis.intent) && state.intent && !CONVERSATIONAL_INTENTS.has(state.intent.name);
+  if (analysis.intent !== NO_INTENT && !keepsNeed) state.intent = { name: analysis.intent, confidence: analysis.confidence };
 
   const answersPrompt = isAnswerToPrompt(state, options, analysis, message);
   const triggers = conversationTriggers(state, options, analysis, message, messageIndex, customer, input.repeatContact === true, answersPrompt);
@@ -272,7 +275,10 @@ function decide(state: ConversationState, options: BotOptions, analysis: Message
       markAttempt(state, `slot ${slot.name}`, true);
       return askNextSlotOrComplete(state, options);
     }
-    if (slot && analysis.intent === NO_INTENT) {
+    // A short answer without the value ("not sure") is a failed answer, whatever the classifier makes
+    // of two words; a longer message with a clear intent means the customer moved on.
+    const movedOn = analysis.intent !== NO_INTENT && analysis.intent !== state.intent?.name && message.split(/\s+/).length >= 4;
+    if (slot && !movedOn) {
       pending.reprompts += 1;
       if (pending.reprompts > slot.maxReprompts) {
         markAttempt(state, `slot ${slot.name}`, false);

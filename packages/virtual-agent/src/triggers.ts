@@ -43,7 +43,7 @@ const SENSITIVE_RULES: readonly TopicRule[] = [
   { kind: 'complaint', pattern: /\b(?:complain(?:t|ts|ed|ing)?|complant|formal(?:ly)? complaint|(?:not|very|really|extremely) (?:happy|unhappy|satisfied|impressed)(?! with the (?:answer|help))|unhapy|dissatisf(?:ied|action)|disappointed|unacceptable|not acceptable|appall(?:ed|ing|ingly)|disgust(?:ed|ing)|disgrace(?:ful)?|rude|unprofessional|(?:terrible|awful|poor|shocking|worst|bad|appalling) (?:customer )?(?:service|company|experience)|(?:service|company) (?:is|was|has been) (?:terrible|awful|shocking|a (?:total |complete )?joke|absolutely shocking)|a (?:total |complete )?(?:joke|shambles)|treated (?:badly|appallingly|terribly)|ignored|let down|messed (?:me )?around|nobody (?:takes|ever|has)|upsetting)\b/gi },
 ];
 
-const FRUSTRATION_PHRASES = /\b(?:ridiculous|fed up|sick (?:and tired )?of|had enough|useless|pathetic|stupid|waste of (?:my )?time|how many times|(?:third|fourth|fifth|\d+(?:st|nd|rd|th)) time|again(?=\W*$)|already (?:told|said|explained)|told you|a (?:total |complete )?(?:joke|shambles))\b/gi;
+const FRUSTRATION_PHRASES = /\b(?:ridiculous|fed up|sick (?:and tired )?of|had enough|useless|pathetic|stupid|waste of (?:my )?time|how many times|(?:third|fourth|fifth|\d+(?:st|nd|rd|th)) time|already (?:told|said|explained)|told you|a (?:total |complete )?(?:joke|shambles))\b/gi;
 
 function matches(pattern: RegExp, text: string): string[] {
   return [...text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))].map((m) => m[0].trim()).filter(Boolean);
