@@ -433,3 +433,14 @@ function finish(state: ConversationState, decision: Decision, analysis: MessageA
     slots: { ...state.slots },
   };
 }
+
+/**
+ * Trains (and caches) the models of the given bot configurations ahead of the first turn, e.g. when a
+ * worker starts with the bot nodes of the published flows, so no customer waits for training.
+ */
+export async function preloadBotModels(optionsList: readonly BotOptionsInput[]): Promise<void> {
+  for (const input of optionsList) {
+    const options = parseBotOptions(input);
+    await getIntentModel({ useDefaultIntents: options.useDefaultIntents, intents: options.intents });
+  }
+}

@@ -3,7 +3,7 @@
  * chrono dates, a CX sentiment and trigger layer, MiniSearch knowledge answers), the bot turn the
  * worker's bot and classify activities call, handoff packages and agent assist.
  */
-export { runBotTurn, botGreeting, type BotTurnInput, type BotTurnResult, type BotOutcome } from './bot';
+export { runBotTurn, botGreeting, preloadBotModels, type BotTurnInput, type BotTurnResult, type BotOutcome } from './bot';
 export { analyzeMessage, type MessageAnalysis, type AnalyzeOptions } from './analyze';
 export { classifyMessage, type ClassifyInput } from './classify';
 export {

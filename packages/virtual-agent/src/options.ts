@@ -134,5 +134,26 @@ export type BotOptionsInput = z.input<typeof botOptionsSchema>;
 
 /** Validates bot options and fills in defaults; throws a `VirtualAgentInputError` naming each bad field. */
 export function parseBotOptions(options: unknown): BotOptions {
-  return parseInput(botOptionsSchema, options ?? {}, 'options');
+  // Every turn validates the same configuration again; remember valid ones by their JSON text.
+  // The parsed object is shared, so it is frozen: nothing downstream may change it.
+  const raw = JSON.stringify(options ?? {});
+  const cached = parsedOptions.get(raw);
+  if (cached) return cached;
+  const parsed = deepFreeze(parseInput(botOptionsSchema, options ?? {}, 'options'));
+  parsedOptions.set(raw, parsed);
+  if (parsedOptions.size > 64) {
+    const oldest = parsedOptions.keys().next().value;
+    if (oldest !== undefined) parsedOptions.delete(oldest);
+  }
+  return parsed;
+}
+
+const parsedOptions = new Map<string, BotOptions>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

@@ -88,3 +88,15 @@ describe('knowledge base', () => {
     expect(() => new KnowledgeBase([{ id: '', title: 't', body: 'b' }])).toThrow(/articles\.0\.id/);
   });
 });
+
+describe('classifyMessage (the classify node)', () => {
+  it('returns the nlu snapshot flows branch on, with message-level triggers', async () => {
+    const { classifyMessage, preloadBotModels } = await import('../src');
+    await preloadBotModels([{}]);
+    const { nlu, analysis } = await classifyMessage({ message: 'I am going to take you to court over this bill', now: '2026-03-04T10:00:00Z' });
+    expect(nlu.triggers).toContain('legal_threat');
+    expect(nlu.topics).toContain('legal_threat');
+    expect(analysis.triggers.find((t) => t.kind === 'legal_threat')?.evidence[0]?.words).toEqual(['take you to court']);
+    await expect(classifyMessage({ message: '', now: '2026-03-04T10:00:00Z' })).rejects.toThrow(/message: expected non-empty text/);
+  });
+});

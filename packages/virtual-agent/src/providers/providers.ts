@@ -56,11 +56,11 @@ function firstSentences(text: string, count: number): string {
  */
 export class LocalReplyDrafter implements ReplyDrafter {
   async draftReply({ articles, customerName, intent }: DraftRequest): Promise<Draft> {
-    const greeting = customerName ? `Hi ${customerName.split(/\s+/)[0]}, ` : 'Hi, ';
+    const greeting = customerName ? `Hi ${customerName.split(/\s+/)[0]}. ` : '';
     const best = articles[0];
     if (!best) {
       const topic = intent && intent !== 'none' ? ` about your ${intent.replace(/_/g, ' ')}` : '';
-      return { text: `${greeting}thanks for your patience. I am looking into this${topic} for you now.`, source: 'local', articleIds: [] };
+      return { text: `${greeting}Thanks for your patience. I am looking into this${topic} for you now.`, source: 'local', articleIds: [] };
     }
     return { text: `${greeting}${firstSentences(best.body, 2)}`, source: 'local', articleIds: [best.id] };
   }
