@@ -8,7 +8,7 @@ import { diagnostic, type Diagnostic, type DiagnosticCode, sortDiagnostics } fro
 import { type FlowDocument, flowDocumentSchema, type FlowNode, type FlowVariable, type VariableType } from '../document';
 import { checkExpression } from '../expressions/check';
 import { environmentFor } from '../expressions/environment';
-import { canonicalJson, sha256Hex } from '../hash';
+import { canonicalize, sha256Hex } from '../hash';
 import { getNodeDefinition, latestNodeDefinition } from '../nodes';
 import { type NodeContext, type NodeDefinition, type PortSpec, portsOf } from '../nodes/types';
 import { type Plan, type PlanExpression, type PlanLoop, type PlanNode, type PlanParallel, type PlanVariable } from '../plan';
@@ -182,7 +182,7 @@ class Compilation {
         }
         continue;
       }
-      const config = plainJson(parsed.data as Record<string, unknown>);
+      const config = parsed.data as Record<string, unknown>;
       const context = this.context(node);
       const ports = portsOf(definition, config, context);
       const compiled: CompiledNode = { node, definition, name, config, ports, expressions: {} };
@@ -318,7 +318,7 @@ class Compilation {
         continue;
       }
       let byPort = this.edgesFrom.get(source.id);
-      if (!byPort) this.edgesFrom.set(source.id, (byPort = new Map()));
+      if (!byPort) this.edgesFrom.set(source.id, (byPort = new Map<string, string[]>()));
       const targets = byPort.get(edge.sourcePort) ?? [];
       targets.push(target.id);
       byPort.set(edge.sourcePort, targets);
@@ -470,15 +470,16 @@ class Compilation {
 
   private checkParallels(): Record<string, PlanParallel> {
     const parallelIds = [...this.compiled.values()].filter((c) => c.definition.type === 'parallel').map((c) => c.node.id).sort();
-    // undefined: not computed; 'pending': being computed (a parallel nested in itself); null: no valid join.
-    const joinOf = new Map<string, string | null | 'pending'>();
+    // Absent: not computed yet; null: no valid join. `inProgress` catches a parallel nested in itself.
+    const joinOf = new Map<string, string | null>();
+    const inProgress = new Set<string>();
     const joinsSeen = new Set<string>();
 
     const resolve = (parallelId: string): string | null => {
+      if (inProgress.has(parallelId)) return null;
       const memo = joinOf.get(parallelId);
-      if (memo === 'pending') return null;
       if (memo !== undefined) return memo;
-      joinOf.set(parallelId, 'pending');
+      inProgress.add(parallelId);
       const compiled = this.compiled.get(parallelId)!;
       const reached: { port: PortSpec; joins: Set<string>; escapes: string[]; indeterminate: boolean }[] = [];
       for (const port of compiled.ports ?? []) {
@@ -542,6 +543,7 @@ class Compilation {
         });
       }
       if (!failed && joins.size === 1 && !reached.some((b) => b.indeterminate)) result = [...joins][0]!;
+      inProgress.delete(parallelId);
       joinOf.set(parallelId, result);
       return result;
     };
@@ -608,9 +610,10 @@ class Compilation {
       parallels: reachableParallels,
       loops,
     };
-    // Canonical JSON both hashes the plan and normalizes key order, so equal plans serialize equally.
-    const canonical = canonicalJson(unhashed);
-    return { ...(JSON.parse(canonical) as Omit<Plan, 'hash'>), hash: sha256Hex(canonical) };
+    // Sorting keys both defines the hash input and normalizes the plan, so equal plans serialize
+    // equally (planHash recomputes exactly this).
+    const plan = canonicalize(unhashed);
+    return { ...plan, hash: sha256Hex(JSON.stringify(plan)) };
   }
 }
 
