@@ -470,21 +470,25 @@ class Compilation {
 
   private checkParallels(): Record<string, PlanParallel> {
     const parallelIds = [...this.compiled.values()].filter((c) => c.definition.type === 'parallel').map((c) => c.node.id).sort();
-    // Absent: not computed yet; null: no valid join. `inProgress` catches a parallel nested in itself.
-    const joinOf = new Map<string, string | null>();
-    const inProgress = new Set<string>();
+    // Results that did not depend on the parallels being resolved around them (`clean`) are memoized
+    // with their diagnostics; each parallel's diagnostics are reported once, from its own resolution,
+    // so they do not depend on the order in which parallels are met.
+    const resolved = new Map<string, { join: string | null; diagnostics: Diagnostic[] }>();
     const joinsSeen = new Set<string>();
 
-    const resolve = (parallelId: string): string | null => {
-      if (inProgress.has(parallelId)) return null;
-      const memo = joinOf.get(parallelId);
-      if (memo !== undefined) return memo;
+    const resolve = (parallelId: string, inProgress: Set<string>): { join: string | null; diagnostics: Diagnostic[]; clean: boolean } => {
+      const memo = resolved.get(parallelId);
+      if (memo) return { ...memo, clean: true };
+      // A fork reached again from inside its own branches: its branches loop without joining; the
+      // fork's own resolution reports it.
+      if (inProgress.has(parallelId)) return { join: null, diagnostics: [], clean: false };
       inProgress.add(parallelId);
+      let clean = true;
       const compiled = this.compiled.get(parallelId)!;
-      const reached: { port: PortSpec; joins: Set<string>; escapes: string[]; indeterminate: boolean }[] = [];
+      const reached: { port: PortSpec; joins: Set<string>; escapes: Set<string>; indeterminate: boolean }[] = [];
       for (const port of compiled.ports ?? []) {
         const entry = this.edgesFrom.get(parallelId)?.get(port.id)?.[0];
-        const branch = { port, joins: new Set<string>(), escapes: [] as string[], indeterminate: entry === undefined };
+        const branch = { port, joins: new Set<string>(), escapes: new Set<string>(), indeterminate: entry === undefined };
         reached.push(branch);
         if (entry === undefined) continue;
         const seen = new Set<string>();
@@ -503,55 +507,65 @@ class Compilation {
             branch.joins.add(id);
             joinsSeen.add(id);
           } else if (id === parallelId || type === 'end') {
-            branch.escapes.push(id);
+            branch.escapes.add(id);
           } else if (type === 'parallel') {
-            const inner = resolve(id);
-            if (inner === null) branch.indeterminate = true;
-            else queue.push(...this.successors(inner));
+            const inner = resolve(id, inProgress);
+            if (!inner.clean) clean = false;
+            if (inner.join === null) branch.indeterminate = true;
+            else queue.push(...this.successors(inner.join));
           } else {
             queue.push(...this.successors(id));
           }
         }
       }
+      inProgress.delete(parallelId);
 
-      let result: string | null = null;
+      const diagnostics: Diagnostic[] = [];
       let failed = false;
       for (const branch of reached) {
-        for (const escape of branch.escapes) {
+        for (const escape of [...branch.escapes].sort()) {
           failed = true;
-          this.report(
-            'FLOW_PARALLEL_BRANCH_ESCAPES',
-            escape === parallelId
-              ? `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel loops back to it before reaching a join`
-              : `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel can reach the end node ${quote(this.nodeName(this.nodesById.get(escape)!))} without meeting the other branches at a join`,
-            { nodeId: parallelId, path: ['branches', branch.port.id] },
+          diagnostics.push(
+            diagnostic(
+              'FLOW_PARALLEL_BRANCH_ESCAPES',
+              escape === parallelId
+                ? `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel loops back to it before reaching a join`
+                : `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel can reach the end node ${quote(this.nodeName(this.nodesById.get(escape)!))} without meeting the other branches at a join`,
+              { nodeId: parallelId, path: ['branches', branch.port.id] },
+            ),
           );
         }
-        if (!branch.indeterminate && branch.joins.size === 0 && branch.escapes.length === 0) {
+        if (!branch.indeterminate && branch.joins.size === 0 && branch.escapes.size === 0) {
           failed = true;
-          this.report('FLOW_PARALLEL_NO_JOIN', `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel never reaches a join node`, {
-            nodeId: parallelId,
-            path: ['branches', branch.port.id],
-          });
+          diagnostics.push(
+            diagnostic('FLOW_PARALLEL_NO_JOIN', `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel never reaches a join node`, {
+              nodeId: parallelId,
+              path: ['branches', branch.port.id],
+            }),
+          );
         }
       }
       const joins = new Set(reached.flatMap((b) => [...b.joins]));
       if (joins.size > 1) {
         failed = true;
-        this.report('FLOW_PARALLEL_MULTIPLE_JOINS', `The branches of the ${quote(compiled.name)} parallel meet at different joins (${this.names([...joins].sort())}); they must all meet at one`, {
-          nodeId: parallelId,
-        });
+        diagnostics.push(
+          diagnostic(
+            'FLOW_PARALLEL_MULTIPLE_JOINS',
+            `The branches of the ${quote(compiled.name)} parallel meet at different joins (${this.names([...joins].sort())}); they must all meet at one`,
+            { nodeId: parallelId },
+          ),
+        );
       }
-      if (!failed && joins.size === 1 && !reached.some((b) => b.indeterminate)) result = [...joins][0]!;
-      inProgress.delete(parallelId);
-      joinOf.set(parallelId, result);
-      return result;
+      const join = !failed && joins.size === 1 && !reached.some((b) => b.indeterminate) ? [...joins][0]! : null;
+      if (clean) resolved.set(parallelId, { join, diagnostics });
+      return { join, diagnostics, clean };
     };
 
     const parallels: Record<string, PlanParallel> = {};
     const owners = new Map<string, string[]>();
     for (const id of parallelIds) {
-      const join = resolve(id);
+      const { join, diagnostics } = resolve(id, new Set());
+      this.diagnostics.push(...diagnostics);
       if (join === null) continue;
       owners.set(join, [...(owners.get(join) ?? []), id]);
       const compiled = this.compiled.get(id)!;
