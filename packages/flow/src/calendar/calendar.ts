@@ -80,7 +80,7 @@ export const calendarSchema = z.object({
     .partial()
     .default({}),
   /** Closed all day, as local dates `YYYY-MM-DD`. */
-  holidays: z.array(z.string().regex(datePattern, 'must be a date YYYY-MM-DD')).default([]),
+  holidays: z.array(z.string().regex(datePattern, 'must be a date YYYY-MM-DD')).default([]).describe('Closed all day, as local dates `YYYY-MM-DD`.'),
 });
 export type Calendar = z.infer<typeof calendarSchema>;
 export type CalendarInput = z.input<typeof calendarSchema>;

@@ -9,7 +9,7 @@ export const classifyConfigSchema = z.object({
     .min(1)
     .default(['intent', 'sentiment', 'topics', 'triggers']),
   /** Restrict intent detection to these intents (empty: all the virtual agent knows). */
-  intents: z.array(z.string().min(1)).default([]),
+  intents: z.array(z.string().min(1)).default([]).describe('Restrict intent detection to these intents (empty: all the virtual agent knows).'),
   ...loopBound,
 });
 export type ClassifyConfig = z.infer<typeof classifyConfigSchema>;

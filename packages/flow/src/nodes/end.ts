@@ -6,7 +6,7 @@ import { defineNode, type ExpressionSite } from './types';
 export const endConfigSchema = z.object({
   outcome: contactOutcomeSchema,
   /** Last message to the customer (template). */
-  message: template('Goodbye message').optional(),
+  message: template('Goodbye message').optional().describe('Last message to the customer (template).'),
 });
 export type EndConfig = z.infer<typeof endConfigSchema>;
 

@@ -4,7 +4,7 @@ import { defineNode } from './types';
 
 export const messageConfigSchema = z.object({
   /** Template: CEL inside `{{ }}`, e.g. `Thanks {{customer.name}}!`. */
-  text: template('Message text').refine((t) => t.trim().length > 0, { message: 'the message is empty' }),
+  text: template('Message text').refine((t) => t.trim().length > 0, { message: 'the message is empty' }).describe('Template: CEL inside `{{ }}`, e.g. `Thanks {{customer.name}}!`.'),
   ...loopBound,
 });
 export type MessageConfig = z.infer<typeof messageConfigSchema>;

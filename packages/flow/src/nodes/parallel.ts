@@ -7,7 +7,8 @@ export const parallelConfigSchema = z
     branches: z
       .array(z.object({ id: portId, label: z.string().max(200).optional() }))
       .min(2, 'a parallel needs at least two branches')
-      .max(10),
+      .max(10)
+      .describe('Branches started at once; each is an exit'),
     ...loopBound,
   })
   .superRefine((config, issue) => {

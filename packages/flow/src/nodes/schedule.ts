@@ -4,7 +4,7 @@ import { loopBound } from './common';
 import { defineNode } from './types';
 
 export const scheduleConfigSchema = z.object({
-  calendar: calendarRefSchema,
+  calendar: calendarRefSchema.describe('A named calendar, or hours written here'),
   ...loopBound,
 });
 export type ScheduleConfig = z.infer<typeof scheduleConfigSchema>;

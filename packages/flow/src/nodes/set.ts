@@ -6,7 +6,8 @@ export const setConfigSchema = z.object({
   /** Applied in order; a later assignment sees the earlier ones. */
   assignments: z
     .array(z.object({ variable: variableName, value: celExpression('Value (CEL), e.g. ctx.attempts + 1') }))
-    .min(1, 'add at least one assignment'),
+    .min(1, 'add at least one assignment')
+    .describe('Applied in order'),
   ...loopBound,
 });
 export type SetConfig = z.infer<typeof setConfigSchema>;

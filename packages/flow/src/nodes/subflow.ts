@@ -6,9 +6,9 @@ import { defineNode, type ExpressionSite, type NodeIssue } from './types';
 
 export const subflowConfigSchema = z.object({
   /** Id of the published flow to call. */
-  flowId: nodeIdLike,
+  flowId: nodeIdLike.describe('Id of the published flow to call.'),
   /** Values for the subflow's variables, one CEL expression each. */
-  input: z.record(z.string(), celExpression('Value (CEL)')).default({}),
+  input: z.record(z.string(), celExpression('Value (CEL)')).default({}).describe('Values for the subflow\'s variables, one CEL expression each.'),
   ...loopBound,
 });
 export type SubflowConfig = z.infer<typeof subflowConfigSchema>;

@@ -7,7 +7,7 @@ export const surveyConfigSchema = z.object({
   question: template('Question').default('How satisfied are you with the help you got today, from 1 to 5?'),
   timeoutSeconds: seconds().default(120),
   /** Flow variable (int) that receives the score: csat 1–5, nps 0–10, thumbs 0/1. */
-  saveAs: variableName.optional(),
+  saveAs: variableName.optional().describe('Flow variable (int) that receives the score: csat 1–5, nps 0–10, thumbs 0/1.'),
   ...loopBound,
 });
 export type SurveyConfig = z.infer<typeof surveyConfigSchema>;
