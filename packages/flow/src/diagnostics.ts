@@ -29,6 +29,16 @@ export const diagnosticCatalog = {
   FLOW_PARALLEL_NO_JOIN: { severity: 'error', summary: 'A branch of a parallel never reaches a join.' , fix: 'Connect the end of the branch to the parallel’s Join node.' },
   FLOW_PARALLEL_MULTIPLE_JOINS: { severity: 'error', summary: 'The branches of a parallel reach different joins.' , fix: 'Make every branch of the parallel end at the same Join node.' },
   FLOW_PARALLEL_BRANCH_ESCAPES: { severity: 'error', summary: 'A branch of a parallel can end the contact, or loop back to the parallel, before the join.' , fix: 'Connect the branch’s way out to the Join instead of an End node, and decide after the join how the contact ends.' },
+  FLOW_PARALLEL_BRANCHES_SHARE_NODES: {
+    severity: 'error',
+    summary: 'Two branches of a parallel go through the same node before the join.',
+    fix: 'Give each branch its own steps (duplicate the node), or do the shared step after the join.',
+  },
+  FLOW_PARALLEL_ENTERED_FROM_OUTSIDE: {
+    severity: 'error',
+    summary: 'A connection from outside a parallel leads into one of its branches or its join.',
+    fix: 'Connect only the parallel to its branches; route other paths to a step after the join.',
+  },
   FLOW_JOIN_WITHOUT_PARALLEL: { severity: 'error', summary: 'A join is not where the branches of any parallel meet.' , fix: 'Delete the Join, or use it where the branches of a Parallel meet.' },
   FLOW_JOIN_SHARED: { severity: 'error', summary: 'Two parallels meet at the same join.' , fix: 'Give each Parallel node its own Join.' },
   FLOW_CYCLE_WITHOUT_WAIT: { severity: 'error', summary: 'A loop does not pass through a node that waits (bot, wait, escalate, survey, subflow).' , fix: 'Put a node that waits (bot, wait, escalate, survey, subflow) in the loop, e.g. ask the customer again.' },

@@ -473,25 +473,27 @@ class Compilation {
     // Results that did not depend on the parallels being resolved around them (`clean`) are memoized
     // with their diagnostics; each parallel's diagnostics are reported once, from its own resolution,
     // so they do not depend on the order in which parallels are met.
-    const resolved = new Map<string, { join: string | null; diagnostics: Diagnostic[] }>();
+    type Resolution = { join: string | null; diagnostics: Diagnostic[]; members: Set<string> };
+    const resolved = new Map<string, Resolution>();
     const joinsSeen = new Set<string>();
 
-    const resolve = (parallelId: string, inProgress: Set<string>): { join: string | null; diagnostics: Diagnostic[]; clean: boolean } => {
+    /** `members`: the nodes of the fork's branches, nested forks included, up to and including its join. */
+    const resolve = (parallelId: string, inProgress: Set<string>): Resolution & { clean: boolean } => {
       const memo = resolved.get(parallelId);
       if (memo) return { ...memo, clean: true };
       // A fork reached again from inside its own branches: its branches loop without joining; the
       // fork's own resolution reports it.
-      if (inProgress.has(parallelId)) return { join: null, diagnostics: [], clean: false };
+      if (inProgress.has(parallelId)) return { join: null, diagnostics: [], members: new Set(), clean: false };
       inProgress.add(parallelId);
       let clean = true;
       const compiled = this.compiled.get(parallelId)!;
-      const reached: { port: PortSpec; joins: Set<string>; escapes: Set<string>; indeterminate: boolean }[] = [];
+      const reached: { port: PortSpec; joins: Set<string>; escapes: Set<string>; indeterminate: boolean; nodes: Set<string> }[] = [];
       for (const port of compiled.ports ?? []) {
         const entry = this.edgesFrom.get(parallelId)?.get(port.id)?.[0];
-        const branch = { port, joins: new Set<string>(), escapes: new Set<string>(), indeterminate: entry === undefined };
+        const seen = new Set<string>();
+        const branch = { port, joins: new Set<string>(), escapes: new Set<string>(), indeterminate: entry === undefined, nodes: seen };
         reached.push(branch);
         if (entry === undefined) continue;
-        const seen = new Set<string>();
         const queue = [entry];
         while (queue.length > 0) {
           const id = queue.pop()!;
@@ -512,7 +514,10 @@ class Compilation {
             const inner = resolve(id, inProgress);
             if (!inner.clean) clean = false;
             if (inner.join === null) branch.indeterminate = true;
-            else queue.push(...this.successors(inner.join));
+            else {
+              for (const member of inner.members) seen.add(member);
+              queue.push(...this.successors(inner.join));
+            }
           } else {
             queue.push(...this.successors(id));
           }
@@ -557,16 +562,53 @@ class Compilation {
         );
       }
       const join = !failed && joins.size === 1 && !reached.some((b) => b.indeterminate) ? [...joins][0]! : null;
-      if (clean) resolved.set(parallelId, { join, diagnostics });
-      return { join, diagnostics, clean };
+      // Nodes are separate per branch: a node two branches share would run twice, concurrently.
+      const owner = new Map<string, string>();
+      const shared = new Set<string>();
+      for (const branch of reached) {
+        for (const id of branch.nodes) {
+          if (id === parallelId || branch.joins.has(id) || branch.escapes.has(id)) continue;
+          const first = owner.get(id);
+          if (first !== undefined && first !== branch.port.id) shared.add(id);
+          else owner.set(id, branch.port.id);
+        }
+      }
+      if (shared.size > 0) {
+        diagnostics.push(
+          diagnostic(
+            'FLOW_PARALLEL_BRANCHES_SHARE_NODES',
+            `Several branches of the ${quote(compiled.name)} parallel go through ${this.names([...shared].sort())}, which would then run once per branch at the same time; give each branch its own steps`,
+            { nodeId: parallelId },
+          ),
+        );
+      }
+      const members = new Set<string>();
+      if (join !== null && shared.size === 0) {
+        for (const branch of reached) for (const id of branch.nodes) members.add(id);
+        members.delete(parallelId);
+      }
+      const result = { join: shared.size === 0 ? join : null, diagnostics, members };
+      if (clean) resolved.set(parallelId, result);
+      return { ...result, clean };
     };
 
     const parallels: Record<string, PlanParallel> = {};
     const owners = new Map<string, string[]>();
     for (const id of parallelIds) {
-      const { join, diagnostics } = resolve(id, new Set());
+      const { join, diagnostics, members } = resolve(id, new Set());
       this.diagnostics.push(...diagnostics);
       if (join === null) continue;
+      // Only the fork may lead into its branches: a connection from elsewhere would run branch steps
+      // outside the parallel, and the join would wait for branches that never started.
+      for (const edge of this.document.edges) {
+        if (members.has(edge.target) && edge.source !== id && !members.has(edge.source) && this.nodesById.has(edge.source)) {
+          this.report(
+            'FLOW_PARALLEL_ENTERED_FROM_OUTSIDE',
+            `A connection from ${quote(this.nodeName(this.nodesById.get(edge.source)!))} leads into a branch of the ${quote(this.compiled.get(id)!.name)} parallel; only the parallel may start its branches`,
+            { nodeId: edge.target, edgeId: edge.id },
+          );
+        }
+      }
       owners.set(join, [...(owners.get(join) ?? []), id]);
       const compiled = this.compiled.get(id)!;
       parallels[id] = {
