@@ -43,7 +43,12 @@ function mutated(document: FlowDocumentInput, seed: number): FlowDocumentInput {
   return doc;
 }
 
-const seedAndSize = fc.record({ seed: fc.nat(), size: fc.integer({ min: 2, max: 80 }) });
+// Flows up to 50 nodes cover every construct of the generator (nested decisions, parallels, loops);
+// bigger ones only cost time (the benchmark compiles 5,000-node flows).
+const seedAndSize = fc.record({ seed: fc.nat(), size: fc.integer({ min: 2, max: 50 }) });
+
+// Generous: the suite shares two cores with other work.
+jest.setTimeout(180_000);
 
 describe('compileFlow properties', () => {
   it('never throws on arbitrary input, and returns a plan or error diagnostics', () => {
@@ -68,7 +73,7 @@ describe('compileFlow properties', () => {
           expect(result.diagnostics.every((d) => d.code.startsWith('FLOW_') && d.message.length > 0)).toBe(true);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 
@@ -84,7 +89,7 @@ describe('compileFlow properties', () => {
         expect(planSchema.parse(roundTripped)).toEqual(result.plan);
         expect(verifyPlanHash(result.plan)).toBe(true);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
