@@ -42,6 +42,14 @@ describe('node catalog', () => {
     }
   });
 
+  it('refuses unknown settings instead of silently dropping them (a misspelt field is a mistake)', () => {
+    const result = compileFlow(
+      flowDoc([start(), { id: 'm', type: 'message', config: { text: 'Hi', txet: 'Hello' } }, end()], [['start', 'next', 'm'], ['m', 'next', 'end']]),
+      resolver,
+    );
+    expect(result.diagnostics).toMatchObject([{ code: 'FLOW_CONFIG_INVALID', nodeId: 'm', message: expect.stringContaining('txet') }]);
+  });
+
   it('serves a JSON catalog for the palette', () => {
     const catalog = nodeCatalog();
     expect(JSON.parse(JSON.stringify(catalog))).toEqual(catalog);

@@ -73,7 +73,7 @@ const day = () => z.array(openingIntervalSchema).default([]);
  * });
  * ```
  */
-export const calendarSchema = z.object({
+export const calendarSchema = z.strictObject({
   timezone: z.string().refine(isValidTimeZone, { message: 'is not a known IANA time zone (e.g. "Europe/Paris")' }),
   weekly: z
     .object({ sun: day(), mon: day(), tue: day(), wed: day(), thu: day(), fri: day(), sat: day() })
@@ -196,7 +196,7 @@ export function nextOpening(calendar: Calendar, instant: Date | number | string)
 
 /** Where a node takes its business hours from: a named calendar (resolver) or hours written inline. */
 export const calendarRefSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('named'), name: z.string().trim().min(1) }),
-  z.object({ kind: z.literal('inline'), calendar: calendarSchema }),
+  z.strictObject({ kind: z.literal('named'), name: z.string().trim().min(1) }),
+  z.strictObject({ kind: z.literal('inline'), calendar: calendarSchema }),
 ]);
 export type CalendarRef = z.infer<typeof calendarRefSchema>;

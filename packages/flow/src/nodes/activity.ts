@@ -4,7 +4,7 @@ import { type JsonSchemaObject } from '../resolver';
 import { celExpression, loopBound, resourceName, seconds, variableName } from './common';
 import { defineNode, type ExpressionSite, type NodeIssue } from './types';
 
-export const activityConfigSchema = z.object({
+export const activityConfigSchema = z.strictObject({
   /** Name of a custom activity registered with the activity kit. */
   activity: resourceName.describe('Name of a custom activity registered with the activity kit.'),
   /** One CEL expression per input field of the activity. */
@@ -12,7 +12,7 @@ export const activityConfigSchema = z.object({
   /** Flow variable (map) that receives the activity's output. */
   saveOutputAs: variableName.optional().describe('Flow variable (map) that receives the activity\'s output.'),
   timeoutSeconds: seconds().default(30),
-  retry: z.object({ maximumAttempts: z.number().int().min(1).max(20).default(3) }).default({ maximumAttempts: 3 }).describe('Attempts before leaving through `error`'),
+  retry: z.strictObject({ maximumAttempts: z.number().int().min(1).max(20).default(3) }).default({ maximumAttempts: 3 }).describe('Attempts before leaving through `error`'),
   ...loopBound,
 });
 export type ActivityConfig = z.infer<typeof activityConfigSchema>;

@@ -15,7 +15,7 @@ const DEFAULT_ESCALATION_TRIGGERS = [
   'vulnerable_customer',
 ] as const;
 
-export const botIntentSchema = z.object({
+export const botIntentSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be lower_snake_case (letters, digits, "_" and ".")'),
   /** Example customer sentences; the virtual agent trains on them. */
   phrases: z.array(z.string().trim().min(1)).min(3, 'give at least 3 training phrases').describe('Example customer sentences; the virtual agent trains on them.'),
@@ -25,7 +25,7 @@ export const botIntentSchema = z.object({
   resolves: z.boolean().default(false).describe('When true, recognising this intent resolves the conversation (the `resolved` exit).'),
 });
 
-export const botSlotSchema = z.object({
+export const botSlotSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/),
   /** Entity type to extract: order_number, email, phone, date, amount, or a custom one. */
   entity: z.string().min(1).describe('Entity type to extract: order_number, email, phone, date, amount, or a custom one.'),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loopBound } from './common';
 import { defineNode } from './types';
 
-export const classifyConfigSchema = z.object({
+export const classifyConfigSchema = z.strictObject({
   /** What to detect on the latest customer message; results land in `nlu`. */
   detect: z
     .array(z.enum(['intent', 'sentiment', 'topics', 'triggers']))

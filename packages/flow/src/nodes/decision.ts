@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { celExpression, duplicates, loopBound, portId } from './common';
 import { defineNode } from './types';
 
-export const decisionRuleSchema = z.object({
+export const decisionRuleSchema = z.strictObject({
   /** Becomes the exit's id; keep it stable, edges refer to it. */
   id: portId.refine((id) => id !== 'default', { message: '"default" is reserved for the fallback exit' }).describe('Becomes the exit\'s id; keep it stable, edges refer to it.'),
   label: z.string().max(200).optional(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { template } from './common';
 import { defineNode, type ExpressionSite } from './types';
 
-export const endConfigSchema = z.object({
+export const endConfigSchema = z.strictObject({
   outcome: contactOutcomeSchema,
   /** Last message to the customer (template). */
   message: template('Goodbye message').optional().describe('Last message to the customer (template).'),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { celExpression, loopBound, resourceName, seconds } from './common';
 import { defineNode, type ExternalReference } from './types';
 
-export const requiredSkillSchema = z.object({
+export const requiredSkillSchema = z.strictObject({
   skill: z.string().trim().min(1),
   /** 1 (beginner) … 10 (expert). */
   minLevel: z.number().int().min(1).max(10).default(1).describe('1 (beginner) … 10 (expert).'),
@@ -10,19 +10,19 @@ export const requiredSkillSchema = z.object({
 
 /** What to do when the SLA target is breached, in order of `afterSeconds` past the target. */
 export const breachActionSchema = z.discriminatedUnion('action', [
-  z.object({
+  z.strictObject({
     afterSeconds: z.number().int().min(0),
     action: z.literal('raise_priority'),
     /** Added to the work item's priority. */
     by: z.number().int().min(1).max(100).default(10).describe('Added to the work item\'s priority.'),
   }),
-  z.object({
+  z.strictObject({
     afterSeconds: z.number().int().min(0),
     action: z.literal('overflow'),
     /** The queue the work item moves to. */
     queue: resourceName.describe('The queue the work item moves to.'),
   }),
-  z.object({
+  z.strictObject({
     afterSeconds: z.number().int().min(0),
     action: z.literal('offer_callback'),
     /** What the customer is told (template). */

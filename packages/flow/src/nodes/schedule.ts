@@ -3,7 +3,7 @@ import { calendarRefSchema } from '../calendar/calendar';
 import { loopBound } from './common';
 import { defineNode } from './types';
 
-export const scheduleConfigSchema = z.object({
+export const scheduleConfigSchema = z.strictObject({
   calendar: calendarRefSchema.describe('A named calendar, or hours written here'),
   ...loopBound,
 });

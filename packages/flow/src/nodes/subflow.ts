@@ -4,7 +4,7 @@ import { variableTypeSchema } from '../document';
 import { celExpression, loopBound, nodeIdLike } from './common';
 import { defineNode, type ExpressionSite, type NodeIssue } from './types';
 
-export const subflowConfigSchema = z.object({
+export const subflowConfigSchema = z.strictObject({
   /** Id of the published flow to call. */
   flowId: nodeIdLike.describe('Id of the published flow to call.'),
   /** Values for the subflow's variables, one CEL expression each. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loopBound, seconds, template, variableName } from './common';
 import { defineNode } from './types';
 
-export const surveyConfigSchema = z.object({
+export const surveyConfigSchema = z.strictObject({
   kind: z.enum(['csat', 'nps', 'thumbs']).default('csat'),
   question: template('Question').default('How satisfied are you with the help you got today, from 1 to 5?'),
   timeoutSeconds: seconds().default(120),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { celExpression, loopBound, resourceName, seconds, template } from './common';
 import { defineNode, type ExpressionSite } from './types';
 
-export const ticketConfigSchema = z.object({
+export const ticketConfigSchema = z.strictObject({
   kind: z.enum(['callback', 'follow_up']).default('follow_up'),
   /** Queue that works the ticket; absent: the flow's default back-office queue. */
   queue: resourceName.optional().describe('Queue that works the ticket; absent: the flow\'s default back-office queue.'),

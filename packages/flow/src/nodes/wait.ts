@@ -5,7 +5,7 @@ import { defineNode, type ExpressionSite, type PortSpec } from './types';
 
 export const waitConfigSchema = z
   .discriminatedUnion('mode', [
-    z.object({
+    z.strictObject({
       /** Wait for the customer's next message. */
       mode: z.literal('reply').describe('Wait for the customer\'s next message.'),
       /** Asked before waiting (template). */
@@ -15,13 +15,13 @@ export const waitConfigSchema = z
       saveReplyAs: variableName.optional().describe('Flow variable (string) that receives the reply text.'),
       ...loopBound,
     }),
-    z.object({
+    z.strictObject({
       /** Wait a fixed time. */
       mode: z.literal('timer').describe('Wait a fixed time.'),
       timeoutSeconds: seconds(),
       ...loopBound,
     }),
-    z.object({
+    z.strictObject({
       /** Durable wait until a calendar opens (after-hours deferred re-routing). */
       mode: z.literal('until_open').describe('Durable wait until a calendar opens (after-hours deferred re-routing).'),
       calendar: calendarRefSchema.describe('A named calendar, or hours written here'),
