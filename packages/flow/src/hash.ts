@@ -32,7 +32,10 @@ function copy(value: unknown, depth: number): unknown {
       const result: Record<string, unknown> = {};
       for (const key of Object.keys(record).sort()) {
         const item = record[key];
-        if (item !== undefined) result[key] = copy(item, depth + 1);
+        if (item === undefined) continue;
+        // A plain assignment to "__proto__" would set the prototype and lose the value.
+        if (key === '__proto__') Object.defineProperty(result, key, { value: copy(item, depth + 1), enumerable: true, writable: true, configurable: true });
+        else result[key] = copy(item, depth + 1);
       }
       return result;
     }

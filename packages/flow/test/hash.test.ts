@@ -35,6 +35,11 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('keeps a "__proto__" key as data (found by fast-check)', () => {
+    const record = JSON.parse('{"a":{"__proto__":"x"}}') as unknown;
+    expect(canonicalJson(record)).toBe('{"a":{"__proto__":"x"}}');
+  });
+
   it('refuses what JSON cannot carry', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(/not representable/);
     expect(() => canonicalJson({ n: 1n })).toThrow(/bigint/);
