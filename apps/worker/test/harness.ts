@@ -1,0 +1,259 @@
+/**
+ * A real stack for worker tests: a fresh PostgreSQL database with routing's schema, the example
+ * queues and agents, a Temporal worker on its own task queue running the real interpreter and the real
+ * virtual agent, and helpers that play the customer and the agent.
+ */
+import 'reflect-metadata';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { ActivityRegistry } from '@tandem/activity-kit';
+import { loadConfig } from '@tandem/config';
+import { contactWorkflowId, type CustomerInput } from '@tandem/contracts';
+import { compileFlow, exampleResolver, exampleResolverData, type FlowDocument, type Plan } from '@tandem/flow';
+import {
+  QueueStatistics,
+  ResolutionOutbox,
+  RoutingDirectory,
+  WorkRouter,
+  routingEntities,
+  routingMigrations,
+  type WorkItem,
+} from '@tandem/routing';
+import { createTestDatabase, uniqueName, waitFor, type TestDatabase } from '@tandem/testkit';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource } from 'typeorm';
+import type { ContactEventRecord } from '../src/activities/contract';
+import type { ActivityDependencies } from '../src/activities';
+import { RoutingWorkItemGateway } from '../src/adapters/routing';
+import { createLogger } from '../src/logger';
+import { ChannelKey, ContactIdKey, FlowIdKey, FlowVersionKey } from '../src/workflows/search-attributes';
+import { contactWorkflowBundle, createContactWorker } from '../src/worker';
+import { contactFlow } from '../src/workflows';
+import { agentMessageSignal, cancelSignal, customerMessageUpdate, stateQuery } from '../src/workflows/messages';
+import type { ContactFlowInput, ContactStateView, CustomerMessageReply } from '../src/workflows/types';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const examplesDir = path.dirname(require.resolve('@tandem/flow/examples/ai-first-human-backup.json'));
+
+export function loadExample(name: string): FlowDocument {
+  return JSON.parse(fs.readFileSync(path.join(examplesDir, `${name}.json`), 'utf8')) as FlowDocument;
+}
+
+export function compileExample(name: string): Plan {
+  const result = compileFlow(loadExample(name), exampleResolver);
+  if (!result.ok) throw new Error(`${name} does not compile: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  return result.plan;
+}
+
+/** An in-memory sink standing in for Kafka (published by packages/events in production). */
+export class RecordingEventSink {
+  readonly events: ContactEventRecord[] = [];
+  private readonly seen = new Set<string>();
+  async publish(events: ContactEventRecord[]): Promise<void> {
+    for (const e of events) {
+      if (this.seen.has(e.id)) continue; // a retried activity republishes the same ids
+      this.seen.add(e.id);
+      this.events.push(e);
+    }
+  }
+  of(contactId: string): ContactEventRecord[] {
+    return this.events.filter((e) => e.contactId === contactId);
+  }
+}
+
+export interface Harness {
+  db: TestDatabase;
+  dataSource: DataSource;
+  client: Client;
+  taskQueue: string;
+  router: WorkRouter;
+  directory: RoutingDirectory;
+  resolutions: ResolutionOutbox;
+  events: RecordingEventSink;
+  tickets: { key: string; id: string; subject: string; kind: string }[];
+  deliveries: { contactId: string; from: string; text: string }[];
+  dependencies: ActivityDependencies;
+  worker: Worker;
+  startContact(plan: Plan, contact?: Partial<StartContact>): Promise<Contact>;
+  shutdown(): Promise<void>;
+}
+
+export interface StartContact {
+  id: string;
+  channel: 'chat' | 'voice' | 'email';
+  customer: CustomerInput;
+  firstMessage?: string;
+  flowVersion: number;
+  options?: ContactFlowInput['options'];
+}
+
+/** One contact, with helpers for the customer's and the agent's side. */
+export class Contact {
+  constructor(
+    readonly id: string,
+    readonly handle: WorkflowHandle<typeof contactFlow>,
+    private readonly h: Harness,
+  ) {}
+
+  say(text: string): Promise<CustomerMessageReply> {
+    return this.handle.executeUpdate(customerMessageUpdate, { args: [{ schemaVersion: 1, text }] });
+  }
+
+  state(): Promise<ContactStateView> {
+    return this.handle.query(stateQuery);
+  }
+
+  async waitForStep(step: string, timeoutMs = 20_000): Promise<ContactStateView> {
+    return waitFor(async () => {
+      const s = await this.state();
+      return s.steps.includes(step) ? s : undefined;
+    }, { timeoutMs, what: `contact ${this.id} to reach ${step}` });
+  }
+
+  /** The work item routing holds for this contact, once the flow escalated. */
+  async workItem(timeoutMs = 20_000): Promise<WorkItem> {
+    return waitFor(async () => {
+      const s = await this.state();
+      return s.workItem ? this.h.router.getWorkItem(s.workItem.id) : undefined;
+    }, { timeoutMs, what: `a work item for contact ${this.id}` });
+  }
+
+  agentSays(workItemId: string, agentId: string, text: string): Promise<void> {
+    return this.handle.signal(agentMessageSignal, { schemaVersion: 1, workItemId, agentId, text });
+  }
+
+  /** The agent completes the item in routing; the resolution reaches the workflow through routing's outbox. */
+  async complete(workItemId: string, agentId: string, outcome: 'resolved' | 'transferred' | 'abandoned' = 'resolved', reasonTags: string[] = []): Promise<void> {
+    await this.h.router.completeWorkItem(workItemId, agentId, { outcome, reasonTags });
+    await waitFor(async () => {
+      await this.h.resolutions.deliverPending(this.h.client);
+      const d = await this.h.resolutions.deliveryOf(workItemId);
+      return d?.status === 'delivered' ? d : undefined;
+    }, { timeoutMs: 20_000, what: `the resolution of ${workItemId} to be delivered` });
+  }
+
+  cancel(reason: 'customer_left' | 'operator' = 'customer_left'): Promise<void> {
+    return this.handle.signal(cancelSignal, { schemaVersion: 1, reason });
+  }
+
+  result() {
+    return this.handle.result();
+  }
+}
+
+/** Queue settings for the example queues (routing needs an SLA and distribution). */
+function exampleQueues() {
+  const skillsOf = (q: { skills?: string[] }) => Object.fromEntries((q.skills ?? []).map((s) => [s, 1]));
+  return exampleResolverData.queues.map((q) => ({ name: q.name, slaTargetSeconds: 120, distribution: 'pull' as const, skills: q.name === 'back-office' ? {} : { [q.skills?.[0] ?? 'support']: 1 }, _all: skillsOf(q) }));
+}
+
+export async function startHarness(options: { agents?: { id: string; skills: Record<string, number>; queues: string[] }[] } = {}): Promise<Harness> {
+  const config = loadConfig();
+  const db = await createTestDatabase('worker');
+  const dataSource = new DataSource({ type: 'postgres', url: db.url, entities: routingEntities, migrations: routingMigrations, synchronize: false, extra: { max: 10 } });
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  const router = new WorkRouter({ dataSource });
+  const directory = new RoutingDirectory({ dataSource });
+  const stats = new QueueStatistics({ dataSource });
+  const resolutions = new ResolutionOutbox({ dataSource, baseBackoffSeconds: 0.05, maxBackoffSeconds: 0.5 });
+  for (const q of exampleQueues()) {
+    await directory.defineQueue({ name: q.name, slaTargetSeconds: q.slaTargetSeconds, distribution: q.distribution, skills: q.skills });
+  }
+  const agents = options.agents ?? [
+    { id: 'alice', skills: { support: 5, orders: 5, billing: 5, complaints: 5 }, queues: exampleResolverData.queues.map((q) => q.name) },
+    { id: 'bob', skills: { support: 3, billing: 3 }, queues: ['support', 'billing', 'billing-overflow', 'support-overflow'] },
+  ];
+  for (const a of agents) {
+    await directory.defineAgent({ id: a.id, skills: a.skills, queues: a.queues, capacity: { chat: 3, voice: 1, email: 5 } });
+    await router.setAgentStatus(a.id, 'available');
+  }
+
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const taskQueue = uniqueName('contacts');
+  const events = new RecordingEventSink();
+  const tickets: Harness['tickets'] = [];
+  const deliveries: Harness['deliveries'] = [];
+  const calendars = new Map(exampleResolverData.calendars?.map((c) => [c.name, c.calendar]) ?? []);
+  const dependencies: ActivityDependencies = {
+    workItems: new RoutingWorkItemGateway(router, stats),
+    calendars: { get: async (name) => calendars.get(name) },
+    tickets: {
+      async create(key, request) {
+        const existing = tickets.find((t) => t.key === key);
+        if (existing) return { ticketId: existing.id };
+        const id = `T-${tickets.length + 1}`;
+        tickets.push({ key, id, subject: request.subject, kind: request.kind });
+        return { ticketId: id };
+      },
+    },
+    plans: { latestPublished: async () => undefined },
+    channel: { deliver: async (m) => void deliveries.push({ contactId: m.contactId, from: m.from, text: m.text }) },
+    events,
+    customActivities: new ActivityRegistry(),
+    logger: createLogger('warn'),
+  };
+  const worker = await createContactWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    dependencies,
+    workflowBundle: await contactWorkflowBundle(),
+  });
+  const running = worker.run();
+
+  const harness: Harness = {
+    db,
+    dataSource,
+    client,
+    taskQueue,
+    router,
+    directory,
+    resolutions,
+    events,
+    tickets,
+    deliveries,
+    dependencies,
+    worker,
+    async startContact(plan, contact = {}) {
+      const id = contact.id ?? uniqueName('c');
+      const input: ContactFlowInput = {
+        schemaVersion: 1,
+        plan,
+        flowVersion: contact.flowVersion ?? 1,
+        contact: {
+          id,
+          channel: contact.channel ?? 'chat',
+          customer: contact.customer ?? { id: `cust-${id}`, name: 'Dana', tier: 'standard' },
+          ...(contact.firstMessage ? { firstMessage: contact.firstMessage } : {}),
+        },
+        ...(contact.options ? { options: contact.options } : {}),
+      };
+      const handle = await client.workflow.start(contactFlow, {
+        workflowId: contactWorkflowId(id),
+        taskQueue,
+        args: [input],
+        typedSearchAttributes: [
+          { key: ContactIdKey, value: id },
+          { key: FlowIdKey, value: plan.flowId },
+          { key: FlowVersionKey, value: input.flowVersion },
+          { key: ChannelKey, value: input.contact.channel },
+        ],
+      });
+      return new Contact(id, handle, harness);
+    },
+    async shutdown() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await dataSource.destroy();
+      await db.drop();
+    },
+  };
+  return harness;
+}
