@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFactory } from '@nestjs/core';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule, type AppModuleOptions } from './app.module';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { ApiError } from './common/errors';
+import { ZodValidationPipe } from './common/zod-validation.pipe';
+import { requestIdMiddleware } from './logging/request-id';
+import { MetricsService } from './metrics/metrics.service';
+import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Bodies are JSON: anything else is a 415 naming the content type expected. */
+function requireJsonBodies() {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (BODY_METHODS.has(req.method) && hasBody && !req.is(['application/json', 'application/*+json'])) {
+      next(new ApiError(415, 'unsupported_media_type', `request bodies must be JSON: send Content-Type: application/json (got ${req.headers['content-type'] ?? 'none'})`));
+      return;
+    }
+    next();
+  };
+}
+
+/** An absent body validates as `{}`, so a missing field is reported by name rather than "expected object". */
+function emptyBodyAsObject() {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (BODY_METHODS.has(req.method) && req.body === undefined) req.body = {};
+    next();
+  };
+}
+
+/**
+ * Builds the configured API application (not listening): middleware order, validation, errors,
+ * CORS, OpenAPI. `main.ts` and the e2e tests share it, so tests exercise exactly what runs.
+ */
+export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
+  const { config } = options;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestIdMiddleware());
+  app.use(app.get(MetricsService).middleware());
+  app.use(requireJsonBodies());
+  app.useBodyParser('json', { limit: config.api.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] });
+  app.use(emptyBodyAsObject());
+  app.enableCors({
+    origin: config.api.corsOrigins,
+    credentials: false,
+    exposedHeaders: ['x-request-id'],
+    allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id'],
+    maxAge: 600,
+  });
+  app.useGlobalPipes(new ZodValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  serveOpenApi(app, buildOpenApiDocument(app));
+  await app.init();
+  return app;
+}

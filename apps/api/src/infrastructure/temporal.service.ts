@@ -1,0 +1,32 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+
+/**
+ * The API's Temporal connection and client. Lazy: the API starts (and reports Temporal down on
+ * `/health`) while Temporal is unavailable, and connects on first use. Contacts use `client`.
+ */
+@Injectable()
+export class TemporalService implements OnApplicationShutdown {
+  readonly connection: Connection;
+  readonly client: Client;
+
+  constructor(@Inject(API_CONFIG) readonly config: ApiConfig) {
+    this.connection = Connection.lazy({ address: config.temporal.address, connectTimeout: config.api.healthTimeoutMs });
+    this.client = new Client({ connection: this.connection, namespace: config.temporal.namespace });
+  }
+
+  /** Temporal's gRPC health check, bounded by `timeoutMs`. */
+  async check(timeoutMs: number): Promise<void> {
+    await this.connection.withDeadline(Date.now() + timeoutMs, async () => {
+      const response = await this.connection.healthService.check({});
+      // SERVING in grpc.health.v1.HealthCheckResponse.ServingStatus
+      const serving = 1 as number;
+      if ((response.status as number) !== serving) throw new Error(`Temporal reports status ${String(response.status)}`);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}
