@@ -1,0 +1,196 @@
+/**
+ * Business hours: a weekly timetable in an IANA time zone, with holidays. Pure functions of a calendar
+ * and an instant — no clock inside — so the worker computes open/closed and the durable wait until the
+ * next opening from workflow time. Uses `Intl.DateTimeFormat`, which exists in the Temporal workflow
+ * sandbox and in browsers.
+ */
+import { z } from 'zod';
+
+const timeOfDayPattern = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const datePattern = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Whether `timeZone` is an IANA zone name this runtime knows (e.g. `Europe/Paris`). */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function minutes(time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/** An opening interval of one day, local time; `close` may be `24:00`. Overnight hours are two intervals. */
+export const openingIntervalSchema = z
+  .object({
+    open: z.string().regex(timeOfDayPattern, 'must be a time of day HH:MM'),
+    close: z.string().regex(timeOfDayPattern, 'must be a time of day HH:MM (24:00 for midnight)'),
+  })
+  .refine((i) => minutes(i.close) > minutes(i.open), {
+    message: 'closes before it opens: split overnight hours into two days (22:00–24:00 and 00:00–02:00)',
+    path: ['close'],
+  });
+export type OpeningInterval = z.infer<typeof openingIntervalSchema>;
+
+const day = () => z.array(openingIntervalSchema).default([]);
+
+/**
+ * A business-hours calendar.
+ *
+ * @example
+ * ```ts
+ * const support: Calendar = calendarSchema.parse({
+ *   timezone: 'Europe/Paris',
+ *   weekly: { mon: [{ open: '09:00', close: '18:00' }], sat: [{ open: '10:00', close: '13:00' }] },
+ *   holidays: ['2025-12-25'],
+ * });
+ * ```
+ */
+export const calendarSchema = z.object({
+  timezone: z.string().refine(isValidTimeZone, { message: 'is not a known IANA time zone (e.g. "Europe/Paris")' }),
+  weekly: z
+    .object({ sun: day(), mon: day(), tue: day(), wed: day(), thu: day(), fri: day(), sat: day() })
+    .partial()
+    .default({}),
+  /** Closed all day, as local dates `YYYY-MM-DD`. */
+  holidays: z.array(z.string().regex(datePattern, 'must be a date YYYY-MM-DD')).default([]),
+});
+export type Calendar = z.infer<typeof calendarSchema>;
+export type CalendarInput = z.input<typeof calendarSchema>;
+
+interface LocalTime {
+  year: number;
+  month: number;
+  day: number;
+  /** Seconds since local midnight. */
+  secondOfDay: number;
+}
+
+function localTime(timeZone: string, instantMs: number): LocalTime {
+  const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
+  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { year: get('year'), month: get('month'), day: get('day'), secondOfDay: get('hour') * 3600 + get('minute') * 60 + get('second') };
+}
+
+function dateKey(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function weekdayOf(year: number, month: number, day: number): Weekday {
+  return WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()] ?? 'sun';
+}
+
+function toMs(instant: Date | number | string): number {
+  const ms = instant instanceof Date ? instant.getTime() : typeof instant === 'number' ? instant : Date.parse(instant);
+  if (!Number.isFinite(ms)) throw new RangeError(`Not a valid instant: ${String(instant)}`);
+  return ms;
+}
+
+function openAtLocal(calendar: Calendar, local: LocalTime): boolean {
+  if (calendar.holidays.includes(dateKey(local.year, local.month, local.day))) return false;
+  const intervals = calendar.weekly[weekdayOf(local.year, local.month, local.day)] ?? [];
+  const minute = local.secondOfDay / 60;
+  return intervals.some((i) => minute >= minutes(i.open) && minute < minutes(i.close));
+}
+
+/**
+ * Whether the calendar is open at `instant`, judged on the local wall clock of its time zone.
+ *
+ * @example
+ * ```ts
+ * isOpen(support, new Date('2025-03-03T08:30:00Z')); // Monday 09:30 in Paris → true
+ * ```
+ */
+export function isOpen(calendar: Calendar, instant: Date | number | string): boolean {
+  return openAtLocal(calendar, localTime(calendar.timezone, toMs(instant)));
+}
+
+/** Offset of the zone from UTC at an instant, in ms (local − UTC). */
+function offsetAt(timeZone: string, instantMs: number): number {
+  const l = localTime(timeZone, instantMs);
+  const asUtc = Date.UTC(l.year, l.month - 1, l.day) + l.secondOfDay * 1000;
+  return asUtc - Math.floor(instantMs / 1000) * 1000;
+}
+
+/**
+ * The first instant at or after the local wall time `localMs` (a UTC-encoded local time) when the
+ * zone's clock shows that time or, inside a daylight-saving gap, the moment the clocks jump past it.
+ */
+function localToInstant(timeZone: string, localMs: number, isOpenAt: (ms: number) => boolean): number {
+  const first = localMs - offsetAt(timeZone, localMs);
+  const second = localMs - offsetAt(timeZone, first);
+  if (second === first || isOpenAt(Math.min(first, second))) return Math.min(first, second);
+  // A gap: the earlier reading is before the jump (closed), the later one after it (open). The opening
+  // is the jump itself; find it to the second.
+  let closed = Math.min(first, second);
+  let open = Math.max(first, second);
+  while (open - closed > 1000) {
+    const mid = closed + Math.floor((open - closed) / 2000) * 1000;
+    if (isOpenAt(mid)) open = mid;
+    else closed = mid;
+  }
+  return open;
+}
+
+/**
+ * The next instant the calendar opens, at or after `instant` (`instant` itself when it is open), or
+ * `null` when it never opens within the next 400 days (no weekly hours, or all holidays).
+ *
+ * @example
+ * ```ts
+ * const opening = nextOpening(support, workflowNow); // sleep until then, then re-route
+ * ```
+ */
+export function nextOpening(calendar: Calendar, instant: Date | number | string): Date | null {
+  const from = toMs(instant);
+  const openAt = (ms: number): boolean => openAtLocal(calendar, localTime(calendar.timezone, ms));
+  if (openAt(from)) return new Date(from);
+  const start = localTime(calendar.timezone, from);
+  const startDay = Date.UTC(start.year, start.month - 1, start.day);
+  for (let offset = 0; offset <= 400; offset++) {
+    const dayMs = startDay + offset * 86_400_000;
+    const d = new Date(dayMs);
+    const [year, month, dayOfMonth] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+    if (calendar.holidays.includes(dateKey(year, month, dayOfMonth))) continue;
+    const intervals = [...(calendar.weekly[weekdayOf(year, month, dayOfMonth)] ?? [])].sort((a, b) => minutes(a.open) - minutes(b.open));
+    for (const interval of intervals) {
+      const candidate = localToInstant(calendar.timezone, dayMs + minutes(interval.open) * 60_000, openAt);
+      if (candidate > from && openAt(candidate)) return new Date(candidate);
+    }
+  }
+  return null;
+}
+
+/** Where a node takes its business hours from: a named calendar (resolver) or hours written inline. */
+export const calendarRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('named'), name: z.string().trim().min(1) }),
+  z.object({ kind: z.literal('inline'), calendar: calendarSchema }),
+]);
+export type CalendarRef = z.infer<typeof calendarRefSchema>;

@@ -1,0 +1,188 @@
+/**
+ * Compile-time checking of one CEL expression or template: syntax, types, the expected result type,
+ * and the live data it references. Results are cached per environment and source, because the
+ * designer recompiles the same flow on every edit.
+ */
+import { type Environment } from '@marcbachmann/cel-js';
+import { describeType, type ExpectedType, isAssignable } from './types';
+import { parseTemplate } from './template';
+
+export interface ExpressionProblem {
+  code: 'FLOW_EXPR_SYNTAX' | 'FLOW_EXPR_TYPE' | 'FLOW_EXPR_RESULT_TYPE' | 'FLOW_EXPR_LIVE_DATA_ARG' | 'FLOW_EXPR_UNSUPPORTED' | 'FLOW_TEMPLATE_SYNTAX';
+  message: string;
+  /** Offsets in the source (the template for templates). */
+  range: { start: number; end: number };
+}
+
+export interface ExpressionCheck {
+  /** Inferred CEL type (`string` for templates); undefined when the expression is invalid. */
+  type?: string;
+  problems: ExpressionProblem[];
+  refs: { queues: string[]; calendars: string[] };
+}
+
+/** Methods the workflow sandbox cannot run (`btoa` is missing there). */
+const UNSUPPORTED_METHODS = new Set(['base64', 'json']);
+
+const LIVE_FUNCTIONS: Record<string, { receiver: string; method: string; what: string; ref: 'queues' | 'calendars' }> = {
+  'queue.ewt': { receiver: 'queue', method: 'ewt', what: 'queue name', ref: 'queues' },
+  'hours.open': { receiver: 'hours', method: 'open', what: 'calendar name', ref: 'calendars' },
+};
+
+interface AstLike {
+  op: string;
+  args: unknown;
+  range?: { start: number; end: number };
+  start?: number;
+  end?: number;
+}
+
+function isAst(value: unknown): value is AstLike {
+  return typeof value === 'object' && value !== null && 'op' in value && 'args' in value;
+}
+
+function rangeOf(node: AstLike, offset: number): { start: number; end: number } {
+  const start = node.range?.start ?? node.start ?? 0;
+  const end = node.range?.end ?? node.end ?? start;
+  return { start: start + offset, end: end + offset };
+}
+
+/** Walks the AST: collects live-data names and rejects what cannot run in the workflow. */
+function inspect(root: unknown, offset: number, refs: ExpressionCheck['refs'], problems: ExpressionProblem[]): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+      continue;
+    }
+    if (!isAst(value)) continue;
+    if (value.op === 'rcall' && Array.isArray(value.args)) {
+      const [method, receiver, callArgs] = value.args as [string, unknown, unknown[]];
+      if (UNSUPPORTED_METHODS.has(method)) {
+        problems.push({ code: 'FLOW_EXPR_UNSUPPORTED', message: `.${method}() is not available in flows`, range: rangeOf(value, offset) });
+      }
+      if (isAst(receiver) && receiver.op === 'id' && typeof receiver.args === 'string') {
+        const live = LIVE_FUNCTIONS[`${receiver.args}.${method}`];
+        if (live) {
+          const arg = callArgs[0];
+          if (isAst(arg) && arg.op === 'value' && typeof arg.args === 'string') {
+            refs[live.ref].push(arg.args);
+          } else {
+            problems.push({
+              code: 'FLOW_EXPR_LIVE_DATA_ARG',
+              message: `${live.receiver}.${live.method}() needs the ${live.what} written in quotes, e.g. ${live.receiver}.${live.method}("billing"), so the data can be fetched before the flow decides`,
+              range: rangeOf(isAst(arg) ? arg : value, offset),
+            });
+          }
+        }
+      }
+    }
+    stack.push(value.args);
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+/** Rephrases the CEL checker's messages for CX designers. */
+function explainTypeError(message: string): string {
+  const line = firstLine(message);
+  let match = /^No such key: (.+)$/.exec(line);
+  if (match) return `refers to "${match[1]}", which does not exist there`;
+  match = /^Unknown variable: (.+)$/.exec(line);
+  if (match) return `refers to "${match[1]}", which flows do not know (use contact, customer, ctx, nlu, bot, queue or hours)`;
+  match = /^no such overload: (.+)$/i.exec(line);
+  if (match) return `combines values that do not go together (${match[1]})`;
+  return `has an error: ${line}`;
+}
+
+function checkOne(env: Environment, source: string, offset: number, refs: ExpressionCheck['refs'], problems: ExpressionProblem[]): string | undefined {
+  let parsed;
+  try {
+    parsed = env.parse(source);
+  } catch (error) {
+    const range = (error as { range?: { start: number; end: number } }).range ?? { start: 0, end: source.length };
+    problems.push({
+      code: 'FLOW_EXPR_SYNTAX',
+      message: `is not a valid expression: ${firstLine((error as Error).message)}`,
+      range: { start: range.start + offset, end: Math.max(range.end, range.start) + offset },
+    });
+    return undefined;
+  }
+  inspect(parsed.ast, offset, refs, problems);
+  const result = parsed.check();
+  if (!result.valid) {
+    const error = result.error as { message: string; range?: { start: number; end: number } } | undefined;
+    const range = error?.range ?? { start: 0, end: source.length };
+    problems.push({
+      code: 'FLOW_EXPR_TYPE',
+      message: explainTypeError(error?.message ?? 'does not type-check'),
+      range: { start: range.start + offset, end: range.end + offset },
+    });
+    return undefined;
+  }
+  return result.type;
+}
+
+// Environments themselves are cached (and bounded) by environmentFor, so this map stays small.
+const cache = new Map<Environment, Map<string, ExpressionCheck>>();
+
+/** Forgets cached checks (the benchmark measures cold compiles with it). */
+export function clearExpressionCache(): void {
+  cache.clear();
+}
+
+function uniqueSorted(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+/**
+ * Checks an expression (`kind: 'expression'`) or a `{{ }}` template against an environment and an
+ * expected result type.
+ */
+export function checkExpression(env: Environment, source: string, kind: 'expression' | 'template', expect: ExpectedType): ExpressionCheck {
+  const key = `${kind}\u0000${expect}\u0000${source}`;
+  let perEnv = cache.get(env);
+  const hit = perEnv?.get(key);
+  if (hit) return hit;
+
+  const refs: ExpressionCheck['refs'] = { queues: [], calendars: [] };
+  const problems: ExpressionProblem[] = [];
+  let type: string | undefined;
+  if (kind === 'template') {
+    const template = parseTemplate(source);
+    if ('error' in template) {
+      problems.push({ code: 'FLOW_TEMPLATE_SYNTAX', message: template.error.message, range: { start: template.error.start, end: template.error.end } });
+    } else {
+      for (const part of template.parts) {
+        if (part.kind === 'expression') checkOne(env, part.source, part.start, refs, problems);
+      }
+      if (problems.length === 0) type = 'string';
+    }
+  } else {
+    type = checkOne(env, source, 0, refs, problems);
+    if (type !== undefined && !isAssignable(type, expect)) {
+      problems.push({
+        code: 'FLOW_EXPR_RESULT_TYPE',
+        message: `must give ${describeType(expect)} but gives ${describeType(type)}`,
+        range: { start: 0, end: source.length },
+      });
+      type = undefined;
+    }
+  }
+  const result: ExpressionCheck = {
+    ...(type !== undefined && problems.length === 0 ? { type } : {}),
+    problems,
+    refs: { queues: uniqueSorted(refs.queues), calendars: uniqueSorted(refs.calendars) },
+  };
+  if (!perEnv) {
+    perEnv = new Map();
+    if (cache.size >= 200) cache.clear();
+    cache.set(env, perEnv);
+  }
+  if (perEnv.size >= 20_000) perEnv.clear();
+  perEnv.set(key, result);
+  return result;
+}

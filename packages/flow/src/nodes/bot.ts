@@ -1,0 +1,122 @@
+import { escalationTriggerKindSchema } from '@tandem/contracts';
+import { z } from 'zod';
+import { duplicates, loopBound, template, variableName } from './common';
+import { defineNode, type ExpressionSite, type VariableWrite } from './types';
+
+/** Triggers a bot escalates on unless the designer narrows them. */
+const DEFAULT_ESCALATION_TRIGGERS = [
+  'human_request',
+  'negative_sentiment',
+  'frustration',
+  'low_confidence',
+  'complaint',
+  'legal_threat',
+  'regulatory',
+  'vulnerable_customer',
+] as const;
+
+export const botIntentSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be lower_snake_case (letters, digits, "_" and ".")'),
+  /** Example customer sentences; the virtual agent trains on them. */
+  phrases: z.array(z.string().trim().min(1)).min(3, 'give at least 3 training phrases'),
+  /** What the bot answers when it recognises this intent (a template); absent: it only records the intent. */
+  answer: template('Answer to this intent').optional(),
+  /** When true, recognising this intent resolves the conversation (the `resolved` exit). */
+  resolves: z.boolean().default(false),
+});
+
+export const botSlotSchema = z.object({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/),
+  /** Entity type to extract: order_number, email, phone, date, amount, or a custom one. */
+  entity: z.string().min(1),
+  prompt: template('Question asked to fill the slot'),
+  required: z.boolean().default(true),
+  /** Flow variable that receives the value. */
+  saveAs: variableName.optional(),
+});
+
+export const botConfigSchema = z
+  .object({
+    /** Extra intents on top of the virtual agent's default customer-service set. */
+    intents: z.array(botIntentSchema).default([]),
+    knowledgeBase: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Minimum score for an article to be used as an answer. */
+        answerThreshold: z.number().min(0).max(1).default(0.6),
+      })
+      .default({ enabled: true, answerThreshold: 0.6 }),
+    /** Customer turns before the bot gives up (`no_match`). */
+    maxTurns: z.number().int().min(1).max(50).default(6),
+    /** Below this intent confidence a turn counts as low confidence. */
+    confidenceThreshold: z.number().min(0).max(1).default(0.6),
+    /** Escalate after this many low-confidence turns (when `low_confidence` is among the triggers). */
+    lowConfidenceLimit: z.number().int().min(1).max(20).default(2),
+    /** Which detected triggers send the conversation to `escalate`. */
+    escalateOn: z.array(escalationTriggerKindSchema).default([...DEFAULT_ESCALATION_TRIGGERS]),
+    greeting: template('First message of the bot').optional(),
+    fallbackMessage: template('What the bot says when it did not understand').default(
+      "Sorry, I didn't quite get that. Could you say it another way?",
+    ),
+    slots: z.array(botSlotSchema).default([]),
+    ...loopBound,
+  })
+  .superRefine((config, issue) => {
+    for (const d of duplicates(config.intents, (i) => i.name)) {
+      issue.addIssue({ code: 'custom', path: ['intents', d.index, 'name'], message: `the intent "${d.key}" is defined twice` });
+    }
+    for (const d of duplicates(config.slots, (s) => s.name)) {
+      issue.addIssue({ code: 'custom', path: ['slots', d.index, 'name'], message: `the slot "${d.key}" is defined twice` });
+    }
+    for (const d of duplicates(config.escalateOn, (t) => t)) {
+      issue.addIssue({ code: 'custom', path: ['escalateOn', d.index], message: `the trigger "${d.key}" is listed twice` });
+    }
+  });
+export type BotConfig = z.infer<typeof botConfigSchema>;
+
+/** A virtual-agent conversation: intents, knowledge answers, slot filling, escalation triggers. */
+export const botNode = defineNode({
+  type: 'bot',
+  typeVersion: 1,
+  title: 'Virtual agent',
+  category: 'conversation',
+  description: 'Let the virtual agent talk with the customer: answer intents and knowledge questions, fill slots, escalate on triggers.',
+  hasInput: true,
+  waits: true,
+  configSchema: botConfigSchema,
+  ports: [
+    { id: 'resolved', label: 'Resolved', description: 'The customer’s need was met by the bot.' },
+    { id: 'escalate', label: 'Escalate', description: 'A trigger fired (human request, sentiment, sensitive topic, low confidence…).' },
+    { id: 'no_match', label: 'No match', description: 'The bot ran out of turns without resolving or escalating.' },
+  ],
+  loopExitPort: (config) => config.onMaxVisits ?? 'escalate',
+  expressions: (config) => {
+    const sites: ExpressionSite[] = [];
+    if (config.greeting !== undefined) sites.push({ path: ['greeting'], source: config.greeting, kind: 'template', expect: 'any', describe: 'greeting' });
+    sites.push({ path: ['fallbackMessage'], source: config.fallbackMessage, kind: 'template', expect: 'any', describe: 'fallback message' });
+    config.intents.forEach((intent, i) => {
+      if (intent.answer !== undefined) {
+        sites.push({ path: ['intents', i, 'answer'], source: intent.answer, kind: 'template', expect: 'any', describe: `answer of intent "${intent.name}"` });
+      }
+    });
+    config.slots.forEach((slot, i) => {
+      sites.push({ path: ['slots', i, 'prompt'], source: slot.prompt, kind: 'template', expect: 'any', describe: `prompt of slot "${slot.name}"` });
+    });
+    return sites;
+  },
+  writes: (config) =>
+    config.slots.flatMap((slot, i): VariableWrite[] =>
+      slot.saveAs === undefined ? [] : [{ variable: slot.saveAs, path: ['slots', i, 'saveAs'], accepts: ['string'] }],
+    ),
+  docs: `Runs the virtual agent for up to \`maxTurns\` customer turns. Each turn the agent classifies the message
+(default customer-service intents plus \`intents\`), answers from the knowledge base when an article scores at
+least \`knowledgeBase.answerThreshold\`, and asks for missing \`slots\`. The conversation leaves through:
+
+- \`resolved\` when an intent marked \`resolves\` is recognised, or the customer confirms an answer helped;
+- \`escalate\` as soon as one of \`escalateOn\` fires — \`low_confidence\` fires after \`lowConfidenceLimit\` turns
+  whose confidence is below \`confidenceThreshold\`;
+- \`no_match\` after \`maxTurns\` turns without either.
+
+The result is readable afterwards as \`bot\` (\`bot.outcome\`, \`bot.intent\`, \`bot.turns\`, \`bot.articleId\`,
+\`bot.trigger\`) and the NLU snapshot as \`nlu\`.`,
+});
