@@ -4,10 +4,19 @@ import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorators';
 import { Access, type Principal } from '../auth/roles';
 import { RequestValidationError } from '../common/errors';
+import type { NodeCatalogEntry } from '@tandem/flow';
 import { z } from 'zod';
 import { type CustomActivityView, CustomActivitiesService, type RegistrationResult } from './custom-activities.service';
+import { type CalendarView, CalendarsService } from './calendars.service';
+import { CatalogService, type CatalogView, type ExpressionEnvironmentView } from './catalog.service';
 import {
   ActivityParamsDto,
+  CalendarDto,
+  CalendarParamsDto,
+  CatalogDto,
+  ExpressionEnvironmentDto,
+  NodeTypeDto,
+  PutCalendarDto,
   CustomActivityDescriptorDto,
   CustomActivityDto,
   PutQueueDto,
@@ -24,9 +33,35 @@ import { type QueueView, QueuesService } from './queues.service';
 @Controller('v1/catalog')
 export class CatalogController {
   constructor(
+    private readonly catalog: CatalogService,
     private readonly activities: CustomActivitiesService,
     private readonly queues: QueuesService,
+    private readonly calendars: CalendarsService,
   ) {}
+
+  @Get()
+  @Roles(...Access.readCatalog)
+  @ApiOperation({ summary: 'Everything the designer needs at once: node types, expression environment, queues, custom activities, calendars.' })
+  @ApiOkResponse({ type: CatalogDto.Output })
+  all(): Promise<CatalogView> {
+    return this.catalog.all();
+  }
+
+  @Get('node-types')
+  @Roles(...Access.readCatalog)
+  @ApiOperation({ summary: 'Node types (every version) with their ports and config JSON Schemas.' })
+  @ApiOkResponse({ type: [NodeTypeDto.Output] })
+  nodeTypes(): NodeCatalogEntry[] {
+    return this.catalog.nodeTypes();
+  }
+
+  @Get('expressions')
+  @Roles(...Access.readCatalog)
+  @ApiOperation({ summary: 'The CEL environment: variables and their typed fields, live-data functions, flow variable types.' })
+  @ApiOkResponse({ type: ExpressionEnvironmentDto.Output })
+  expressions(): ExpressionEnvironmentView {
+    return this.catalog.expressions();
+  }
 
   @Get('activities')
   @Roles(...Access.readCatalog)
@@ -89,5 +124,31 @@ export class CatalogController {
     const { queue, created } = await this.queues.put(params.name, body);
     res.status(created ? 201 : 200);
     return queue;
+  }
+
+  @Get('calendars')
+  @Roles(...Access.readCatalog)
+  @ApiOperation({ summary: 'Named business-hours calendars.' })
+  @ApiOkResponse({ type: [CalendarDto.Output] })
+  listCalendars(): Promise<CalendarView[]> {
+    return this.calendars.list();
+  }
+
+  @Get('calendars/:name')
+  @Roles(...Access.readCatalog)
+  @ApiOkResponse({ type: CalendarDto.Output })
+  getCalendar(@Param() params: CalendarParamsDto): Promise<CalendarView> {
+    return this.calendars.get(params.name);
+  }
+
+  @Put('calendars/:name')
+  @Roles(...Access.design)
+  @ApiOperation({ summary: 'Create or update a business-hours calendar (IANA time zone, weekly hours, holidays).' })
+  @ApiOkResponse({ type: CalendarDto.Output, description: 'updated' })
+  @ApiCreatedResponse({ type: CalendarDto.Output, description: 'created' })
+  async putCalendar(@Param() params: CalendarParamsDto, @Body() body: PutCalendarDto, @Res({ passthrough: true }) res: Response): Promise<CalendarView> {
+    const { calendar, created } = await this.calendars.put(params.name, body);
+    res.status(created ? 201 : 200);
+    return calendar;
   }
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CalendarEntity } from './calendar.entity';
+import { CalendarsService } from './calendars.service';
+import { CatalogService } from './catalog.service';
 import { CatalogController } from './catalog.controller';
 import { CustomActivitiesService } from './custom-activities.service';
 import { CustomActivityEntity } from './custom-activity.entity';
@@ -11,7 +13,7 @@ import { QueuesService } from './queues.service';
 @Module({
   imports: [TypeOrmModule.forFeature([CustomActivityEntity, QueueDirectoryEntity, CalendarEntity])],
   controllers: [CatalogController],
-  providers: [CustomActivitiesService, QueuesService],
-  exports: [CustomActivitiesService, QueuesService],
+  providers: [CatalogService, CustomActivitiesService, QueuesService, CalendarsService],
+  exports: [CustomActivitiesService, QueuesService, CalendarsService],
 })
 export class CatalogModule {}

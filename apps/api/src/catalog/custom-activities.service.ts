@@ -1,9 +1,9 @@
 import type { CustomActivityDescriptor } from '@tandem/activity-kit';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isDeepStrictEqual } from 'node:util';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors';
+import { sameJson } from '../common/json';
 import { CustomActivityEntity } from './custom-activity.entity';
 
 /** A registered activity as the catalog lists it: the newest version, and which versions exist. */
@@ -56,7 +56,7 @@ export class CustomActivitiesService {
       return { name: d.name, version: d.version, status: 'created' };
     }
     for (const side of ['inputSchema', 'outputSchema'] as const) {
-      if (!isDeepStrictEqual(existing[side], d[side])) {
+      if (!sameJson(existing[side], d[side])) {
         throw new ConflictError(
           'activity_contract_changed',
           `activity "${d.name}" version ${d.version} is registered with a different ${side === 'inputSchema' ? 'input' : 'output'} schema; flows were compiled against it — register the change as version ${d.version + 1}`,
@@ -69,7 +69,7 @@ export class CustomActivitiesService {
       existing.description === d.description &&
       existing.category === d.category &&
       existing.timeoutSeconds === d.timeoutSeconds &&
-      isDeepStrictEqual(existing.retry, d.retry);
+      sameJson(existing.retry, d.retry);
     if (same) return { name: d.name, version: d.version, status: 'unchanged' };
     await repo.update({ name: d.name, version: d.version }, { title: d.title, description: d.description, category: d.category, timeoutSeconds: d.timeoutSeconds, retry: d.retry, updatedAt: now, registeredBy });
     return { name: d.name, version: d.version, status: 'updated' };

@@ -36,7 +36,7 @@ const rolesOption = () =>
   new Option('-r, --role <role...>', `roles to grant (${ROLES.join(', ')})`).makeOptionMandatory();
 
 async function withApiKeys<T>(config: ApiConfig, fn: (keys: ApiKeysService) => Promise<T>): Promise<T> {
-  const ds = new DataSource({ ...createDataSourceOptions(config.database.url, undefined, { poolSize: 2 }), logging: ['error'] });
+  const ds = new DataSource(createDataSourceOptions(config.database.url, undefined, { poolSize: 2 }));
   await ds.initialize();
   try {
     const pending = await ds.showMigrations();

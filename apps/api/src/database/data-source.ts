@@ -6,6 +6,7 @@ import { QueueDirectoryEntity } from '../catalog/queue.entity';
 import { FlowVersionEntity } from '../flows/flow-version.entity';
 import { FlowEntity } from '../flows/flow.entity';
 import { ApiInit1763860000000 } from './migrations/1763860000000-api-init';
+import { TypeOrmLogAdapter } from './typeorm-logger';
 
 /**
  * A package's share of the API's database: its entities and the migrations that create their
@@ -50,7 +51,8 @@ export function createDataSourceOptions(url: string, parts: DatabasePart[] = def
     migrationsTableName: 'migrations',
     migrationsRun: false,
     synchronize: false,
-    logging: ['error', 'warn'],
+    logger: new TypeOrmLogAdapter(),
+    maxQueryExecutionTime: 1_000,
     extra: { max: options.poolSize ?? 10, application_name: 'tandem-api' },
   };
 }
@@ -78,7 +80,7 @@ export async function runMigrations(ds: DataSource): Promise<string[]> {
 
 /** Opens a short-lived DataSource on `url`, runs pending migrations, and returns their names. */
 export async function migrate(url: string, parts: DatabasePart[] = defaultDatabaseParts()): Promise<string[]> {
-  const ds = new DataSource({ ...createDataSourceOptions(url, parts, { poolSize: 2 }), logging: ['error'] });
+  const ds = new DataSource(createDataSourceOptions(url, parts, { poolSize: 2 }));
   await ds.initialize();
   try {
     return await runMigrations(ds);

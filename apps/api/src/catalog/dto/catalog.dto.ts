@@ -1,5 +1,6 @@
 import type { CustomActivityDescriptor } from '@tandem/activity-kit';
 import { createZodDto } from 'nestjs-zod';
+import { calendarSchema } from '@tandem/flow';
 import { z } from 'zod';
 
 /** Dotted lower case, as the activity kit requires: `orders.lookup`. */
@@ -64,3 +65,52 @@ export class PutQueueDto extends createZodDto(putQueueSchema) {}
 
 export const queueParamsSchema = z.strictObject({ name: catalogName });
 export class QueueParamsDto extends createZodDto(queueParamsSchema) {}
+
+export const calendarParamsSchema = z.strictObject({ name: catalogName });
+export class CalendarParamsDto extends createZodDto(calendarParamsSchema) {}
+
+/** The body of PUT /v1/catalog/calendars/:name: `@tandem/flow`'s calendar schema, as is. */
+export class PutCalendarDto extends createZodDto(calendarSchema) {}
+
+export const calendarViewSchema = z.object({ name: z.string(), calendar: calendarSchema, updatedAt: z.iso.datetime() });
+export class CalendarDto extends createZodDto(calendarViewSchema) {}
+
+const jsonObject = z.record(z.string(), z.unknown());
+export const nodeTypeSchema = z.object({
+  type: z.string(),
+  typeVersion: z.number().int(),
+  title: z.string(),
+  category: z.string(),
+  description: z.string(),
+  hasInput: z.boolean().describe('Whether other nodes can connect into it (false for start).'),
+  waits: z.boolean().describe('Whether it waits for a person or the customer (cycles must pass through one).'),
+  ports: z
+    .array(z.object({ id: z.string(), label: z.string(), description: z.string().optional() }))
+    .nullable()
+    .describe('Output ports, or null when they derive from the config (decision rules, parallel branches, subflow outcomes).'),
+  configSchema: jsonObject.describe('JSON Schema of the node config, for the designer\'s forms.'),
+  docs: z.string(),
+});
+export class NodeTypeDto extends createZodDto(nodeTypeSchema) {}
+
+export const expressionEnvironmentSchema = z.object({
+  language: z.literal('cel'),
+  variables: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      fields: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
+    }),
+  ),
+  flowVariables: z.object({ name: z.literal('ctx'), description: z.string(), types: z.array(z.string()) }),
+});
+export class ExpressionEnvironmentDto extends createZodDto(expressionEnvironmentSchema) {}
+
+export const catalogSchema = z.object({
+  nodeTypes: z.array(nodeTypeSchema),
+  expressions: expressionEnvironmentSchema,
+  queues: z.array(queueSchema),
+  activities: z.array(customActivitySchema),
+  calendars: z.array(calendarViewSchema),
+});
+export class CatalogDto extends createZodDto(catalogSchema) {}
