@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { exampleFlow, minimalFlow, seedExampleCatalog } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -107,6 +108,6 @@ describe('flows: drafts, validation, publishing, versions, diff, rollback, impor
   });
 
   it('keeps published versions immutable, even against direct SQL', async () => {
-    await expect(t.app.get(require('typeorm').DataSource).query(`UPDATE flow_versions SET note = 'x' WHERE flow_id = 'portable'`)).rejects.toThrow(/immutable/);
+    await expect(t.app.get(DataSource).query(`UPDATE flow_versions SET note = 'x' WHERE flow_id = 'portable'`)).rejects.toThrow(/immutable/);
   });
 });
