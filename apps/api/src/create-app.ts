@@ -25,6 +25,28 @@ function requireJsonBodies() {
   };
 }
 
+/** body-parser's error types, as the API's error codes. */
+const BODY_PARSER_ERRORS: Record<string, { code: string; message: (e: Error) => string }> = {
+  'entity.parse.failed': { code: 'malformed_json', message: (e) => `body: malformed JSON (${e.message})` },
+  'entity.too.large': { code: 'payload_too_large', message: () => 'body: larger than TANDEM_API_BODY_LIMIT allows' },
+  'encoding.unsupported': { code: 'unsupported_encoding', message: (e) => `body: ${e.message}` },
+  'charset.unsupported': { code: 'unsupported_charset', message: (e) => `body: ${e.message}` },
+  'request.aborted': { code: 'request_aborted', message: () => 'body: the request was aborted' },
+  'request.size.invalid': { code: 'invalid_content_length', message: () => 'body: its size does not match Content-Length' },
+};
+
+/**
+ * Turns body-parser's errors into API errors before Nest sees them (Nest would reduce a JSON syntax
+ * error to a bare message), so malformed JSON is a 400 `malformed_json` that says so.
+ */
+function bodyParserErrors() {
+  return (err: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    const e = err as Error & { type?: string; status?: number };
+    const known = e instanceof Error && e.type ? BODY_PARSER_ERRORS[e.type] : undefined;
+    next(known ? new ApiError(e.status ?? 400, known.code, known.message(e)) : err);
+  };
+}
+
 /** An absent body validates as `{}`, so a missing field is reported by name rather than "expected object". */
 function emptyBodyAsObject() {
   return (req: Request, _res: Response, next: NextFunction) => {
@@ -47,6 +69,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   app.use(app.get(MetricsService).middleware());
   app.use(requireJsonBodies());
   app.useBodyParser('json', { limit: config.api.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] });
+  app.use(bodyParserErrors());
   app.use(emptyBodyAsObject());
   app.enableCors({
     origin: config.api.corsOrigins,

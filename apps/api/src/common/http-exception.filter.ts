@@ -3,23 +3,6 @@ import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { ApiError, type ErrorBody } from './errors';
 
-/** body-parser's errors carry `type` and `status`; map them to specific client errors. */
-interface BodyParserError extends Error {
-  type?: string;
-  status?: number;
-  statusCode?: number;
-  expose?: boolean;
-}
-
-const BODY_PARSER_CODES: Record<string, string> = {
-  'entity.parse.failed': 'malformed_json',
-  'entity.too.large': 'payload_too_large',
-  'encoding.unsupported': 'unsupported_encoding',
-  'charset.unsupported': 'unsupported_charset',
-  'request.aborted': 'request_aborted',
-  'request.size.invalid': 'invalid_content_length',
-};
-
 /**
  * Turns every exception into an {@link ErrorBody}. Client mistakes (validation, malformed JSON,
  * unknown ids, conflicts) keep their 4xx status and a message naming what is wrong; anything else is
@@ -69,12 +52,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
       }
       if (status >= 500) this.logger.error({ err: exception }, 'request failed');
       return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code: codeForStatus(status), message };
-    }
-    const parserError = exception as BodyParserError;
-    if (parserError instanceof Error && parserError.type && BODY_PARSER_CODES[parserError.type]) {
-      const status = parserError.status ?? parserError.statusCode ?? 400;
-      const message = parserError.type === 'entity.parse.failed' ? `body: malformed JSON (${parserError.message})` : parserError.message;
-      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code: BODY_PARSER_CODES[parserError.type] ?? 'bad_request', message };
     }
     this.logger.error({ err: exception }, 'unhandled error');
     return { statusCode: 500, error: 'Internal Server Error', code: 'internal_error', message: 'internal error; quote the request id to support' };
