@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
@@ -15,6 +16,8 @@ export interface AppModuleOptions {
   config: ApiConfig;
   /** The database parts to compose (default: {@link defaultDatabaseParts}). */
   databaseParts?: DatabasePart[];
+  /** Where JSON log lines go (default stdout). */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -30,7 +33,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        LoggingModule.forRoot(config),
+        LoggingModule.forRoot(config, options.logDestination),
         TypeOrmModule.forRoot({ ...createDataSourceOptions(config.database.url, parts), retryAttempts: 3, retryDelay: 1000 }),
         DatabaseModule.forRoot(config),
         InfrastructureModule,

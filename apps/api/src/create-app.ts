@@ -63,6 +63,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   const { config } = options;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // Startup lines were buffered until the JSON logger existed; `listen` would flush them, tests never call it.
+  app.flushLogs();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestIdMiddleware());

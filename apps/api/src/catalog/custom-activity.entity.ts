@@ -27,7 +27,7 @@ export class CustomActivityEntity {
   @Column('jsonb', { name: 'output_schema' })
   outputSchema!: Record<string, unknown>;
 
-  @Column('int', { name: 'timeout_seconds' })
+  @Column('double precision', { name: 'timeout_seconds' })
   timeoutSeconds!: number;
 
   @Column('jsonb')

@@ -63,7 +63,7 @@ export class ApiInit1763860000000 implements MigrationInterface {
         category text NOT NULL,
         input_schema jsonb NOT NULL,
         output_schema jsonb NOT NULL,
-        timeout_seconds int NOT NULL,
+        timeout_seconds double precision NOT NULL CHECK (timeout_seconds > 0),
         retry jsonb NOT NULL,
         registered_by text NOT NULL,
         registered_at timestamptz NOT NULL DEFAULT now(),

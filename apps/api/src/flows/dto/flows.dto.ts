@@ -2,7 +2,9 @@ import { flowDocumentSchema, nodeIdSchema, planSchema } from '@tandem/flow';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
-const revision = z.number().int().min(1).describe('The draft revision this change is based on; a stale one is a 409.');
+/** Versions and revisions are PostgreSQL integers: larger numbers are a 400, not a database error. */
+const MAX_INT = 2_147_483_647;
+const revision = z.number().int().min(1).max(MAX_INT).describe('The draft revision this change is based on; a stale one is a 409.');
 const note = z.string().trim().max(2_000).describe('Why this version is published: shown in the version history.');
 
 export class FlowDocumentDto extends createZodDto(flowDocumentSchema) {}
@@ -18,7 +20,7 @@ export class ValidateFlowDto extends createZodDto(validateFlowSchema) {}
 export const publishFlowSchema = z.strictObject({ note: note.optional(), revision: revision.optional() });
 export class PublishFlowDto extends createZodDto(publishFlowSchema) {}
 
-export const rollbackFlowSchema = z.strictObject({ version: z.number().int().min(1).describe('The version to publish again as the newest.'), note: note.optional() });
+export const rollbackFlowSchema = z.strictObject({ version: z.number().int().min(1).max(MAX_INT).describe('The version to publish again as the newest.'), note: note.optional() });
 export class RollbackFlowDto extends createZodDto(rollbackFlowSchema) {}
 
 export const flowExportSchema = z.strictObject({
@@ -45,7 +47,7 @@ export class FlowParamsDto extends createZodDto(flowParamsSchema) {}
 
 export const flowVersionParamsSchema = z.strictObject({
   flowId: nodeIdSchema,
-  version: z.coerce.number().int().min(1).max(2_147_483_647),
+  version: z.coerce.number().int().min(1).max(MAX_INT),
 });
 export class FlowVersionParamsDto extends createZodDto(flowVersionParamsSchema) {}
 
@@ -56,7 +58,7 @@ export const listFlowsQuerySchema = z.strictObject({
 });
 export class ListFlowsQueryDto extends createZodDto(listFlowsQuerySchema) {}
 
-const versionRef = z.union([z.literal('draft'), z.coerce.number().int().min(1).max(2_147_483_647)]);
+const versionRef = z.union([z.literal('draft'), z.coerce.number().int().min(1).max(MAX_INT)]);
 export const diffQuerySchema = z.strictObject({
   from: versionRef.describe('A version number, or "draft".'),
   to: versionRef.default('draft').describe('A version number, or "draft" (default).'),
@@ -64,7 +66,7 @@ export const diffQuerySchema = z.strictObject({
 export class DiffQueryDto extends createZodDto(diffQuerySchema) {}
 
 export const exportQuerySchema = z.strictObject({
-  version: z.coerce.number().int().min(1).max(2_147_483_647).optional().describe('Export this published version instead of the draft.'),
+  version: z.coerce.number().int().min(1).max(MAX_INT).optional().describe('Export this published version instead of the draft.'),
 });
 export class ExportQueryDto extends createZodDto(exportQuerySchema) {}
 
