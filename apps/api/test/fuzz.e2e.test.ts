@@ -11,7 +11,7 @@ interface Operation {
 }
 
 /** Requests per operation: enough to walk each schema's branches, small enough for `npm test`. */
-const RUNS_WITH_INPUT = Number(process.env.TANDEM_FUZZ_RUNS ?? 40);
+const RUNS_WITH_INPUT = Number(process.env.TANDEM_FUZZ_RUNS ?? 30);
 const RUNS_WITHOUT_INPUT = 5;
 
 describe('fuzzing every operation of /openapi.json: no input produces a 5xx', () => {

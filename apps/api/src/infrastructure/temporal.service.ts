@@ -27,6 +27,10 @@ export class TemporalService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.connection.close().catch(() => undefined);
+    try {
+      await this.connection.close();
+    } catch {
+      // A lazy connection that never connected (Temporal was down) has nothing to close.
+    }
   }
 }

@@ -34,7 +34,8 @@ export class MetricsService {
       const end = this.httpDuration.startTimer();
       res.once('finish', () => {
         const routePath = (req.route as { path?: unknown } | undefined)?.path;
-        const route = typeof routePath === 'string' ? `${req.baseUrl}${routePath}` : 'unmatched';
+        // Nest answers unknown paths from a catch-all route (`/{*path}`): those are unmatched too.
+        const route = typeof routePath === 'string' && !routePath.includes('{*') ? `${req.baseUrl}${routePath}` : 'unmatched';
         end({ method: req.method, route, status_code: String(res.statusCode) });
       });
       next();

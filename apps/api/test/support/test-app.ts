@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestDatabase, type TestDatabase } from '@tandem/testkit';
 import jwt from 'jsonwebtoken';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
@@ -35,7 +36,7 @@ export interface TestApp {
  * start, against the stack's Temporal and Kafka. `env` overrides configuration (e.g. a closed Kafka
  * port for the health test).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestApp> {
   const db = await createTestDatabase('api');
   let app: NestExpressApplication | undefined;
   try {
@@ -47,7 +48,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       TANDEM_JWT_SECRET: TEST_JWT_SECRET,
       ...env,
     });
-    app = await createApp({ config });
+    app = await createApp({ config, ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
     const server = app.getHttpServer();
     const tokens = app.get(TokenService);
     const keys = app.get(ApiKeysService);
