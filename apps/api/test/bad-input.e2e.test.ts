@@ -104,6 +104,12 @@ describe('bad input: malformed JSON, wrong types, unknown fields, unknown ids â†
     });
   });
 
+  it('answers a body over the size limit with 413', async () => {
+    const huge = { ...minimalFlow('huge'), description: 'x'.repeat(5 * 1024 * 1024 + 1) };
+    const res = await t.http.post('/v1/flows').set('Authorization', `Bearer ${t.token('designer')}`).send(huge).expect(413);
+    expect(res.body).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('TANDEM_API_BODY_LIMIT') });
+  });
+
   describe('query strings', () => {
     it.each([
       ['/v1/flows?limit=0', 'query.limit'],
