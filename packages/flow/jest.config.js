@@ -1,1 +1,1 @@
-module.exports = require('@tandem/jest-config')();
+module.exports = require('@tandem/jest-config')({ stack: true });

@@ -29,7 +29,10 @@ export type VariableType = z.infer<typeof variableTypeSchema>;
  * slots and activities write it.
  */
 export const flowVariableSchema = z.object({
-  name: z.string().regex(variableNamePattern, 'must be a CEL identifier: letters, digits and "_", not starting with a digit'),
+  name: z
+    .string()
+    .regex(variableNamePattern, 'must be a CEL identifier: letters, digits and "_", not starting with a digit')
+    .refine((name) => name !== '__proto__', { message: '"__proto__" is reserved' }),
   type: variableTypeSchema,
   /** Initial value; when absent the type's zero value ("" / 0 / false / [] / {}). */
   default: z.unknown().optional(),

@@ -5,60 +5,51 @@
  */
 
 /**
- * JSON with object keys sorted at every level and no whitespace; `undefined` properties are dropped
- * (as `JSON.stringify` does). Throws on values JSON cannot represent (bigint, NaN, functions, cycles).
+ * A deep copy of a JSON value with object keys inserted in sorted order and `undefined` properties
+ * dropped, so that `JSON.stringify` of it is canonical. Throws on values JSON cannot represent (bigint,
+ * NaN, functions, cycles).
  */
-export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, out, new Set());
-  return out.join('');
+export function canonicalize<T>(value: T): T {
+  return copy(value, 0) as T;
 }
 
-function write(value: unknown, out: string[], ancestors: Set<object>): void {
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+/** Deeper than any plan; stops cycles without tracking every object. */
+const MAX_DEPTH = 200;
+
+function copy(value: unknown, depth: number): unknown {
+  if (value === null) return null;
   switch (typeof value) {
     case 'string':
-      out.push(JSON.stringify(value));
-      return;
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value;
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not representable in JSON`);
-      out.push(JSON.stringify(value));
-      return;
+      return value;
     case 'object': {
-      if (ancestors.has(value)) throw new TypeError('canonicalJson: circular structure');
-      ancestors.add(value);
-      if (Array.isArray(value)) {
-        out.push('[');
-        value.forEach((item, i) => {
-          if (i > 0) out.push(',');
-          write(item === undefined ? null : item, out, ancestors);
-        });
-        out.push(']');
-      } else {
-        const record = value as Record<string, unknown>;
-        const keys = Object.keys(record)
-          .filter((k) => record[k] !== undefined)
-          .sort();
-        out.push('{');
-        keys.forEach((key, i) => {
-          if (i > 0) out.push(',');
-          out.push(JSON.stringify(key), ':');
-          write(record[key], out, ancestors);
-        });
-        out.push('}');
+      if (depth > MAX_DEPTH) throw new TypeError('canonicalJson: circular or too deeply nested structure');
+      if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : copy(item, depth + 1)));
+      const record = value as Record<string, unknown>;
+      const result: Record<string, unknown> = {};
+      for (const key of Object.keys(record).sort()) {
+        const item = record[key];
+        if (item === undefined) continue;
+        // A plain assignment to "__proto__" would set the prototype and lose the value.
+        if (key === '__proto__') Object.defineProperty(result, key, { value: copy(item, depth + 1), enumerable: true, writable: true, configurable: true });
+        else result[key] = copy(item, depth + 1);
       }
-      ancestors.delete(value);
-      return;
+      return result;
     }
     default:
       throw new TypeError(`canonicalJson: a ${typeof value} is not representable in JSON`);
   }
+}
+
+/**
+ * JSON with object keys sorted at every level and no whitespace; `undefined` properties are dropped
+ * (as `JSON.stringify` does). Throws on values JSON cannot represent (bigint, NaN, functions, cycles).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonicalize(value));
 }
 
 const K = new Uint32Array([
@@ -73,52 +64,75 @@ const K = new Uint32Array([
 /** SHA-256 (FIPS 180-4) of a UTF-8 string, as lowercase hex. */
 export function sha256Hex(text: string): string {
   const data = new TextEncoder().encode(text);
-  const bitLength = data.length * 8;
-  // Message + 0x80 + zero padding + 64-bit big-endian length, to a multiple of 64 bytes.
-  const blocks = Math.ceil((data.length + 9) / 64);
+  const length = data.length;
+  // Message + 0x80 + zero padding + 64-bit big-endian bit length, to a multiple of 64 bytes.
+  const blocks = Math.ceil((length + 9) / 64);
   const bytes = new Uint8Array(blocks * 64);
   bytes.set(data);
-  bytes[data.length] = 0x80;
-  const view = new DataView(bytes.buffer);
-  view.setUint32(bytes.length - 8, Math.floor(bitLength / 0x100000000));
-  view.setUint32(bytes.length - 4, bitLength >>> 0);
+  bytes[length] = 0x80;
+  const bitLength = length * 8;
+  const end = bytes.length;
+  const high = Math.floor(bitLength / 0x100000000);
+  bytes[end - 8] = high >>> 24;
+  bytes[end - 7] = high >>> 16;
+  bytes[end - 6] = high >>> 8;
+  bytes[end - 5] = high;
+  bytes[end - 4] = bitLength >>> 24;
+  bytes[end - 3] = bitLength >>> 16;
+  bytes[end - 2] = bitLength >>> 8;
+  bytes[end - 1] = bitLength;
 
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const w = new Uint32Array(64);
-  for (let block = 0; block < blocks; block++) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(block * 64 + t * 4);
+  let h0 = 0x6a09e667 | 0;
+  let h1 = 0xbb67ae85 | 0;
+  let h2 = 0x3c6ef372 | 0;
+  let h3 = 0xa54ff53a | 0;
+  let h4 = 0x510e527f | 0;
+  let h5 = 0x9b05688c | 0;
+  let h6 = 0x1f83d9ab | 0;
+  let h7 = 0x5be0cd19 | 0;
+  const w = new Int32Array(64);
+  for (let offset = 0; offset < end; offset += 64) {
+    for (let t = 0; t < 16; t++) {
+      const i = offset + t * 4;
+      w[t] = (bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    }
     for (let t = 16; t < 64; t++) {
       const x = w[t - 15]!;
       const y = w[t - 2]!;
       const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
       const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-      w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) >>> 0;
+      w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) | 0;
     }
-    let [a, b, c, d, e, f, g, hh] = [h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!];
+    let a = h0;
+    let b = h1;
+    let c = h2;
+    let d = h3;
+    let e = h4;
+    let f = h5;
+    let g = h6;
+    let h = h7;
     for (let t = 0; t < 64; t++) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const ch = (e & f) ^ (~e & g);
-      const t1 = (hh + S1 + ch + K[t]! + w[t]!) >>> 0;
+      const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[t]! + w[t]!) | 0;
       const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const maj = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (S0 + maj) >>> 0;
-      hh = g;
+      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g;
       g = f;
       f = e;
-      e = (d + t1) >>> 0;
+      e = (d + t1) | 0;
       d = c;
       c = b;
       b = a;
-      a = (t1 + t2) >>> 0;
+      a = (t1 + t2) | 0;
     }
-    h[0] = (h[0]! + a) >>> 0;
-    h[1] = (h[1]! + b) >>> 0;
-    h[2] = (h[2]! + c) >>> 0;
-    h[3] = (h[3]! + d) >>> 0;
-    h[4] = (h[4]! + e) >>> 0;
-    h[5] = (h[5]! + f) >>> 0;
-    h[6] = (h[6]! + g) >>> 0;
-    h[7] = (h[7]! + hh) >>> 0;
+    h0 = (h0 + a) | 0;
+    h1 = (h1 + b) | 0;
+    h2 = (h2 + c) | 0;
+    h3 = (h3 + d) | 0;
+    h4 = (h4 + e) | 0;
+    h5 = (h5 + f) | 0;
+    h6 = (h6 + g) | 0;
+    h7 = (h7 + h) | 0;
   }
-  return Array.from(h, (word) => word.toString(16).padStart(8, '0')).join('');
+  return [h0, h1, h2, h3, h4, h5, h6, h7].map((word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
 }

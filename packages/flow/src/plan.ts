@@ -7,6 +7,7 @@
 import { channelSchema } from '@tandem/contracts';
 import { z } from 'zod';
 import { variableTypeSchema } from './document';
+import { canonicalJson, sha256Hex } from './hash';
 import { NODE_TYPES } from './nodes/types';
 
 /** A compiled CEL expression or template and the live data it needs. */
@@ -140,4 +141,18 @@ export function planOutcomes(plan: Plan): string[] {
     if (node.type === 'end' && typeof node.config.outcome === 'string') outcomes.add(node.config.outcome);
   }
   return [...outcomes].sort();
+}
+
+/** The content hash of a plan: SHA-256 of its canonical JSON without the `hash` field. */
+export function planHash(plan: Omit<Plan, 'hash'> & { hash?: string }): string {
+  const { hash: _ignored, ...content } = plan;
+  return sha256Hex(canonicalJson(content));
+}
+
+/**
+ * Whether a plan still matches its hash: the worker checks it before running a plan it received, so a
+ * plan edited after publishing is refused instead of silently running something nobody reviewed.
+ */
+export function verifyPlanHash(plan: Plan): boolean {
+  return planHash(plan) === plan.hash;
 }

@@ -3,7 +3,7 @@
  * plan — the Plan type and schema, the expression evaluator, template rendering and business hours.
  * No compiler, no node catalog: a smaller workflow bundle.
  */
-export { planSchema, planNodeSchema, planExpressionSchema, planOutcomes } from './plan';
+export { planSchema, planNodeSchema, planExpressionSchema, planOutcomes, planHash, verifyPlanHash } from './plan';
 export type { Plan, PlanNode, PlanExpression, PlanParallel, PlanLoop, PlanLoopBound, PlanVariable } from './plan';
 export { createEvaluator, evaluate, toJsonValue, ExpressionEvaluationError } from './expressions/evaluator';
 export type { Activation, Evaluator, EvaluatorOptions, JsonValue, PreparedActivation } from './expressions/evaluator';

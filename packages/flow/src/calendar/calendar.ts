@@ -73,14 +73,14 @@ const day = () => z.array(openingIntervalSchema).default([]);
  * });
  * ```
  */
-export const calendarSchema = z.object({
+export const calendarSchema = z.strictObject({
   timezone: z.string().refine(isValidTimeZone, { message: 'is not a known IANA time zone (e.g. "Europe/Paris")' }),
   weekly: z
     .object({ sun: day(), mon: day(), tue: day(), wed: day(), thu: day(), fri: day(), sat: day() })
     .partial()
     .default({}),
   /** Closed all day, as local dates `YYYY-MM-DD`. */
-  holidays: z.array(z.string().regex(datePattern, 'must be a date YYYY-MM-DD')).default([]),
+  holidays: z.array(z.string().regex(datePattern, 'must be a date YYYY-MM-DD')).default([]).describe('Closed all day, as local dates `YYYY-MM-DD`.'),
 });
 export type Calendar = z.infer<typeof calendarSchema>;
 export type CalendarInput = z.input<typeof calendarSchema>;
@@ -139,24 +139,30 @@ function offsetAt(timeZone: string, instantMs: number): number {
   return asUtc - Math.floor(instantMs / 1000) * 1000;
 }
 
+/** The zone's wall-clock reading at an instant, encoded as if it were UTC (ms). */
+function wallClock(timeZone: string, instantMs: number): number {
+  const l = localTime(timeZone, instantMs);
+  return Date.UTC(l.year, l.month - 1, l.day) + l.secondOfDay * 1000;
+}
+
 /**
- * The first instant at or after the local wall time `localMs` (a UTC-encoded local time) when the
- * zone's clock shows that time or, inside a daylight-saving gap, the moment the clocks jump past it.
+ * The first instant the zone's clock shows the wall time `localMs` (UTC-encoded). When the clocks go
+ * back it is the earlier of the two; inside a spring-forward gap, where that wall time never shows,
+ * it is the moment the clocks jump past it.
  */
-function localToInstant(timeZone: string, localMs: number, isOpenAt: (ms: number) => boolean): number {
-  const first = localMs - offsetAt(timeZone, localMs);
-  const second = localMs - offsetAt(timeZone, first);
-  if (second === first || isOpenAt(Math.min(first, second))) return Math.min(first, second);
-  // A gap: the earlier reading is before the jump (closed), the later one after it (open). The opening
-  // is the jump itself; find it to the second.
-  let closed = Math.min(first, second);
-  let open = Math.max(first, second);
-  while (open - closed > 1000) {
-    const mid = closed + Math.floor((open - closed) / 2000) * 1000;
-    if (isOpenAt(mid)) open = mid;
-    else closed = mid;
+function localToInstant(timeZone: string, localMs: number): number {
+  // The offsets a day before and after cover both sides of any transition near this time.
+  const candidates = [...new Set([localMs - offsetAt(timeZone, localMs - 86_400_000), localMs - offsetAt(timeZone, localMs + 86_400_000)])].sort((a, b) => a - b);
+  const exact = candidates.find((t) => wallClock(timeZone, t) === localMs);
+  if (exact !== undefined) return exact;
+  let before = candidates[0]!;
+  let after = candidates[candidates.length - 1]!;
+  while (after - before > 1000) {
+    const mid = before + Math.floor((after - before) / 2000) * 1000;
+    if (wallClock(timeZone, mid) >= localMs) after = mid;
+    else before = mid;
   }
-  return open;
+  return after;
 }
 
 /**
@@ -181,7 +187,7 @@ export function nextOpening(calendar: Calendar, instant: Date | number | string)
     if (calendar.holidays.includes(dateKey(year, month, dayOfMonth))) continue;
     const intervals = [...(calendar.weekly[weekdayOf(year, month, dayOfMonth)] ?? [])].sort((a, b) => minutes(a.open) - minutes(b.open));
     for (const interval of intervals) {
-      const candidate = localToInstant(calendar.timezone, dayMs + minutes(interval.open) * 60_000, openAt);
+      const candidate = localToInstant(calendar.timezone, dayMs + minutes(interval.open) * 60_000);
       if (candidate > from && openAt(candidate)) return new Date(candidate);
     }
   }
@@ -190,7 +196,7 @@ export function nextOpening(calendar: Calendar, instant: Date | number | string)
 
 /** Where a node takes its business hours from: a named calendar (resolver) or hours written inline. */
 export const calendarRefSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('named'), name: z.string().trim().min(1) }),
-  z.object({ kind: z.literal('inline'), calendar: calendarSchema }),
+  z.strictObject({ kind: z.literal('named'), name: z.string().trim().min(1) }),
+  z.strictObject({ kind: z.literal('inline'), calendar: calendarSchema }),
 ]);
 export type CalendarRef = z.infer<typeof calendarRefSchema>;

@@ -8,7 +8,7 @@ import { diagnostic, type Diagnostic, type DiagnosticCode, sortDiagnostics } fro
 import { type FlowDocument, flowDocumentSchema, type FlowNode, type FlowVariable, type VariableType } from '../document';
 import { checkExpression } from '../expressions/check';
 import { environmentFor } from '../expressions/environment';
-import { canonicalJson, sha256Hex } from '../hash';
+import { canonicalize, sha256Hex } from '../hash';
 import { getNodeDefinition, latestNodeDefinition } from '../nodes';
 import { type NodeContext, type NodeDefinition, type PortSpec, portsOf } from '../nodes/types';
 import { type Plan, type PlanExpression, type PlanLoop, type PlanNode, type PlanParallel, type PlanVariable } from '../plan';
@@ -182,7 +182,7 @@ class Compilation {
         }
         continue;
       }
-      const config = plainJson(parsed.data as Record<string, unknown>);
+      const config = parsed.data as Record<string, unknown>;
       const context = this.context(node);
       const ports = portsOf(definition, config, context);
       const compiled: CompiledNode = { node, definition, name, config, ports, expressions: {} };
@@ -318,7 +318,7 @@ class Compilation {
         continue;
       }
       let byPort = this.edgesFrom.get(source.id);
-      if (!byPort) this.edgesFrom.set(source.id, (byPort = new Map()));
+      if (!byPort) this.edgesFrom.set(source.id, (byPort = new Map<string, string[]>()));
       const targets = byPort.get(edge.sourcePort) ?? [];
       targets.push(target.id);
       byPort.set(edge.sourcePort, targets);
@@ -470,23 +470,30 @@ class Compilation {
 
   private checkParallels(): Record<string, PlanParallel> {
     const parallelIds = [...this.compiled.values()].filter((c) => c.definition.type === 'parallel').map((c) => c.node.id).sort();
-    // undefined: not computed; 'pending': being computed (a parallel nested in itself); null: no valid join.
-    const joinOf = new Map<string, string | null | 'pending'>();
+    // Results that did not depend on the parallels being resolved around them (`clean`) are memoized
+    // with their diagnostics; each parallel's diagnostics are reported once, from its own resolution,
+    // so they do not depend on the order in which parallels are met.
+    type Resolution = { join: string | null; diagnostics: Diagnostic[]; members: Set<string> };
+    const resolved = new Map<string, Resolution>();
     const joinsSeen = new Set<string>();
 
-    const resolve = (parallelId: string): string | null => {
-      const memo = joinOf.get(parallelId);
-      if (memo === 'pending') return null;
-      if (memo !== undefined) return memo;
-      joinOf.set(parallelId, 'pending');
+    /** `members`: the nodes of the fork's branches, nested forks included, up to and including its join. */
+    const resolve = (parallelId: string, inProgress: Set<string>): Resolution & { clean: boolean } => {
+      const memo = resolved.get(parallelId);
+      if (memo) return { ...memo, clean: true };
+      // A fork reached again from inside its own branches: its branches loop without joining; the
+      // fork's own resolution reports it.
+      if (inProgress.has(parallelId)) return { join: null, diagnostics: [], members: new Set(), clean: false };
+      inProgress.add(parallelId);
+      let clean = true;
       const compiled = this.compiled.get(parallelId)!;
-      const reached: { port: PortSpec; joins: Set<string>; escapes: string[]; indeterminate: boolean }[] = [];
+      const reached: { port: PortSpec; joins: Set<string>; escapes: Set<string>; indeterminate: boolean; nodes: Set<string> }[] = [];
       for (const port of compiled.ports ?? []) {
         const entry = this.edgesFrom.get(parallelId)?.get(port.id)?.[0];
-        const branch = { port, joins: new Set<string>(), escapes: [] as string[], indeterminate: entry === undefined };
+        const seen = new Set<string>();
+        const branch = { port, joins: new Set<string>(), escapes: new Set<string>(), indeterminate: entry === undefined, nodes: seen };
         reached.push(branch);
         if (entry === undefined) continue;
-        const seen = new Set<string>();
         const queue = [entry];
         while (queue.length > 0) {
           const id = queue.pop()!;
@@ -502,55 +509,106 @@ class Compilation {
             branch.joins.add(id);
             joinsSeen.add(id);
           } else if (id === parallelId || type === 'end') {
-            branch.escapes.push(id);
+            branch.escapes.add(id);
           } else if (type === 'parallel') {
-            const inner = resolve(id);
-            if (inner === null) branch.indeterminate = true;
-            else queue.push(...this.successors(inner));
+            const inner = resolve(id, inProgress);
+            if (!inner.clean) clean = false;
+            if (inner.join === null) branch.indeterminate = true;
+            else {
+              for (const member of inner.members) seen.add(member);
+              queue.push(...this.successors(inner.join));
+            }
           } else {
             queue.push(...this.successors(id));
           }
         }
       }
+      inProgress.delete(parallelId);
 
-      let result: string | null = null;
+      const diagnostics: Diagnostic[] = [];
       let failed = false;
       for (const branch of reached) {
-        for (const escape of branch.escapes) {
+        for (const escape of [...branch.escapes].sort()) {
           failed = true;
-          this.report(
-            'FLOW_PARALLEL_BRANCH_ESCAPES',
-            escape === parallelId
-              ? `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel loops back to it before reaching a join`
-              : `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel can reach the end node ${quote(this.nodeName(this.nodesById.get(escape)!))} without meeting the other branches at a join`,
-            { nodeId: parallelId, path: ['branches', branch.port.id] },
+          diagnostics.push(
+            diagnostic(
+              'FLOW_PARALLEL_BRANCH_ESCAPES',
+              escape === parallelId
+                ? `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel loops back to it before reaching a join`
+                : `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel can reach the end node ${quote(this.nodeName(this.nodesById.get(escape)!))} without meeting the other branches at a join`,
+              { nodeId: parallelId, path: ['branches', branch.port.id] },
+            ),
           );
         }
-        if (!branch.indeterminate && branch.joins.size === 0 && branch.escapes.length === 0) {
+        if (!branch.indeterminate && branch.joins.size === 0 && branch.escapes.size === 0) {
           failed = true;
-          this.report('FLOW_PARALLEL_NO_JOIN', `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel never reaches a join node`, {
-            nodeId: parallelId,
-            path: ['branches', branch.port.id],
-          });
+          diagnostics.push(
+            diagnostic('FLOW_PARALLEL_NO_JOIN', `The ${quote(branch.port.label)} branch of the ${quote(compiled.name)} parallel never reaches a join node`, {
+              nodeId: parallelId,
+              path: ['branches', branch.port.id],
+            }),
+          );
         }
       }
       const joins = new Set(reached.flatMap((b) => [...b.joins]));
       if (joins.size > 1) {
         failed = true;
-        this.report('FLOW_PARALLEL_MULTIPLE_JOINS', `The branches of the ${quote(compiled.name)} parallel meet at different joins (${this.names([...joins].sort())}); they must all meet at one`, {
-          nodeId: parallelId,
-        });
+        diagnostics.push(
+          diagnostic(
+            'FLOW_PARALLEL_MULTIPLE_JOINS',
+            `The branches of the ${quote(compiled.name)} parallel meet at different joins (${this.names([...joins].sort())}); they must all meet at one`,
+            { nodeId: parallelId },
+          ),
+        );
       }
-      if (!failed && joins.size === 1 && !reached.some((b) => b.indeterminate)) result = [...joins][0]!;
-      joinOf.set(parallelId, result);
-      return result;
+      const join = !failed && joins.size === 1 && !reached.some((b) => b.indeterminate) ? [...joins][0]! : null;
+      // Nodes are separate per branch: a node two branches share would run twice, concurrently.
+      const owner = new Map<string, string>();
+      const shared = new Set<string>();
+      for (const branch of reached) {
+        for (const id of branch.nodes) {
+          if (id === parallelId || branch.joins.has(id) || branch.escapes.has(id)) continue;
+          const first = owner.get(id);
+          if (first !== undefined && first !== branch.port.id) shared.add(id);
+          else owner.set(id, branch.port.id);
+        }
+      }
+      if (shared.size > 0) {
+        diagnostics.push(
+          diagnostic(
+            'FLOW_PARALLEL_BRANCHES_SHARE_NODES',
+            `Several branches of the ${quote(compiled.name)} parallel go through ${this.names([...shared].sort())}, which would then run once per branch at the same time; give each branch its own steps`,
+            { nodeId: parallelId },
+          ),
+        );
+      }
+      const members = new Set<string>();
+      if (join !== null && shared.size === 0) {
+        for (const branch of reached) for (const id of branch.nodes) members.add(id);
+        members.delete(parallelId);
+      }
+      const result = { join: shared.size === 0 ? join : null, diagnostics, members };
+      if (clean) resolved.set(parallelId, result);
+      return { ...result, clean };
     };
 
     const parallels: Record<string, PlanParallel> = {};
     const owners = new Map<string, string[]>();
     for (const id of parallelIds) {
-      const join = resolve(id);
+      const { join, diagnostics, members } = resolve(id, new Set());
+      this.diagnostics.push(...diagnostics);
       if (join === null) continue;
+      // Only the fork may lead into its branches: a connection from elsewhere would run branch steps
+      // outside the parallel, and the join would wait for branches that never started.
+      for (const edge of this.document.edges) {
+        if (members.has(edge.target) && edge.source !== id && !members.has(edge.source) && this.nodesById.has(edge.source)) {
+          this.report(
+            'FLOW_PARALLEL_ENTERED_FROM_OUTSIDE',
+            `A connection from ${quote(this.nodeName(this.nodesById.get(edge.source)!))} leads into a branch of the ${quote(this.compiled.get(id)!.name)} parallel; only the parallel may start its branches`,
+            { nodeId: edge.target, edgeId: edge.id },
+          );
+        }
+      }
       owners.set(join, [...(owners.get(join) ?? []), id]);
       const compiled = this.compiled.get(id)!;
       parallels[id] = {
@@ -608,9 +666,10 @@ class Compilation {
       parallels: reachableParallels,
       loops,
     };
-    // Canonical JSON both hashes the plan and normalizes key order, so equal plans serialize equally.
-    const canonical = canonicalJson(unhashed);
-    return { ...(JSON.parse(canonical) as Omit<Plan, 'hash'>), hash: sha256Hex(canonical) };
+    // Sorting keys both defines the hash input and normalizes the plan, so equal plans serialize
+    // equally (planHash recomputes exactly this).
+    const plan = canonicalize(unhashed);
+    return { ...plan, hash: sha256Hex(JSON.stringify(plan)) };
   }
 }
 

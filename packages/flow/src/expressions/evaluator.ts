@@ -118,7 +118,8 @@ export function toJsonValue(value: unknown): JsonValue {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
     }
     default:
-      return String(value);
+      // Functions and symbols have no JSON form (JSON.stringify drops them too).
+      return null;
   }
 }
 

@@ -4,15 +4,15 @@ import { type JsonSchemaObject } from '../resolver';
 import { celExpression, loopBound, resourceName, seconds, variableName } from './common';
 import { defineNode, type ExpressionSite, type NodeIssue } from './types';
 
-export const activityConfigSchema = z.object({
+export const activityConfigSchema = z.strictObject({
   /** Name of a custom activity registered with the activity kit. */
-  activity: resourceName,
+  activity: resourceName.describe('Name of a custom activity registered with the activity kit.'),
   /** One CEL expression per input field of the activity. */
-  input: z.record(z.string(), celExpression('Value (CEL)')).default({}),
+  input: z.record(z.string(), celExpression('Value (CEL)')).default({}).describe('One CEL expression per input field of the activity.'),
   /** Flow variable (map) that receives the activity's output. */
-  saveOutputAs: variableName.optional(),
+  saveOutputAs: variableName.optional().describe('Flow variable (map) that receives the activity\'s output.'),
   timeoutSeconds: seconds().default(30),
-  retry: z.object({ maximumAttempts: z.number().int().min(1).max(20).default(3) }).default({ maximumAttempts: 3 }),
+  retry: z.strictObject({ maximumAttempts: z.number().int().min(1).max(20).default(3) }).default({ maximumAttempts: 3 }).describe('Attempts before leaving through `error`'),
   ...loopBound,
 });
 export type ActivityConfig = z.infer<typeof activityConfigSchema>;

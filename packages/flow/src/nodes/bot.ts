@@ -15,50 +15,51 @@ const DEFAULT_ESCALATION_TRIGGERS = [
   'vulnerable_customer',
 ] as const;
 
-export const botIntentSchema = z.object({
+export const botIntentSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be lower_snake_case (letters, digits, "_" and ".")'),
   /** Example customer sentences; the virtual agent trains on them. */
-  phrases: z.array(z.string().trim().min(1)).min(3, 'give at least 3 training phrases'),
+  phrases: z.array(z.string().trim().min(1)).min(3, 'give at least 3 training phrases').describe('Example customer sentences; the virtual agent trains on them.'),
   /** What the bot answers when it recognises this intent (a template); absent: it only records the intent. */
-  answer: template('Answer to this intent').optional(),
+  answer: template('Answer to this intent').optional().describe('What the bot answers when it recognises this intent (a template); absent: it only records the intent.'),
   /** When true, recognising this intent resolves the conversation (the `resolved` exit). */
-  resolves: z.boolean().default(false),
+  resolves: z.boolean().default(false).describe('When true, recognising this intent resolves the conversation (the `resolved` exit).'),
 });
 
-export const botSlotSchema = z.object({
+export const botSlotSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/),
   /** Entity type to extract: order_number, email, phone, date, amount, or a custom one. */
-  entity: z.string().min(1),
+  entity: z.string().min(1).describe('Entity type to extract: order_number, email, phone, date, amount, or a custom one.'),
   prompt: template('Question asked to fill the slot'),
   required: z.boolean().default(true),
   /** Flow variable that receives the value. */
-  saveAs: variableName.optional(),
+  saveAs: variableName.optional().describe('Flow variable that receives the value.'),
 });
 
 export const botConfigSchema = z
   .object({
     /** Extra intents on top of the virtual agent's default customer-service set. */
-    intents: z.array(botIntentSchema).default([]),
+    intents: z.array(botIntentSchema).default([]).describe('Extra intents on top of the virtual agent\'s default customer-service set.'),
     knowledgeBase: z
       .object({
         enabled: z.boolean().default(true),
         /** Minimum score for an article to be used as an answer. */
-        answerThreshold: z.number().min(0).max(1).default(0.6),
+        answerThreshold: z.number().min(0).max(1).default(0.6).describe('Minimum score for an article to be used as an answer.'),
       })
-      .default({ enabled: true, answerThreshold: 0.6 }),
+      .default({ enabled: true, answerThreshold: 0.6 })
+      .describe('Answer from knowledge articles'),
     /** Customer turns before the bot gives up (`no_match`). */
-    maxTurns: z.number().int().min(1).max(50).default(6),
+    maxTurns: z.number().int().min(1).max(50).default(6).describe('Customer turns before the bot gives up (`no_match`).'),
     /** Below this intent confidence a turn counts as low confidence. */
-    confidenceThreshold: z.number().min(0).max(1).default(0.6),
+    confidenceThreshold: z.number().min(0).max(1).default(0.6).describe('Below this intent confidence a turn counts as low confidence.'),
     /** Escalate after this many low-confidence turns (when `low_confidence` is among the triggers). */
-    lowConfidenceLimit: z.number().int().min(1).max(20).default(2),
+    lowConfidenceLimit: z.number().int().min(1).max(20).default(2).describe('Escalate after this many low-confidence turns (when `low_confidence` is among the triggers).'),
     /** Which detected triggers send the conversation to `escalate`. */
-    escalateOn: z.array(escalationTriggerKindSchema).default([...DEFAULT_ESCALATION_TRIGGERS]),
+    escalateOn: z.array(escalationTriggerKindSchema).default([...DEFAULT_ESCALATION_TRIGGERS]).describe('Which detected triggers send the conversation to `escalate`.'),
     greeting: template('First message of the bot').optional(),
     fallbackMessage: template('What the bot says when it did not understand').default(
       "Sorry, I didn't quite get that. Could you say it another way?",
     ),
-    slots: z.array(botSlotSchema).default([]),
+    slots: z.array(botSlotSchema).default([]).describe('Values to collect from the customer (order number, email…)'),
     ...loopBound,
   })
   .superRefine((config, issue) => {

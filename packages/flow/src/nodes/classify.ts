@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { loopBound } from './common';
 import { defineNode } from './types';
 
-export const classifyConfigSchema = z.object({
+export const classifyConfigSchema = z.strictObject({
   /** What to detect on the latest customer message; results land in `nlu`. */
   detect: z
     .array(z.enum(['intent', 'sentiment', 'topics', 'triggers']))
     .min(1)
     .default(['intent', 'sentiment', 'topics', 'triggers']),
   /** Restrict intent detection to these intents (empty: all the virtual agent knows). */
-  intents: z.array(z.string().min(1)).default([]),
+  intents: z.array(z.string().min(1)).default([]).describe('Restrict intent detection to these intents (empty: all the virtual agent knows).'),
   ...loopBound,
 });
 export type ClassifyConfig = z.infer<typeof classifyConfigSchema>;

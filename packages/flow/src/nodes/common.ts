@@ -2,7 +2,13 @@
 import { z } from 'zod';
 
 /** A CEL expression, e.g. `nlu.confidence < 0.5 && customer.tier == "vip"`. */
-export const celExpression = (description: string) => z.string().trim().min(1, 'the expression is empty').max(4000).describe(description);
+// Not trimmed: diagnostic ranges must point at the characters the designer typed.
+export const celExpression = (description: string) =>
+  z
+    .string()
+    .max(4000)
+    .refine((source) => source.trim().length > 0, { message: 'the expression is empty' })
+    .describe(description);
 
 /** Text with CEL inside `{{ }}`, e.g. `Thanks {{customer.name}}, you are number {{ctx.position}}`. */
 export const template = (description: string) => z.string().max(4000).describe(description);

@@ -2,17 +2,17 @@ import { z } from 'zod';
 import { celExpression, duplicates, loopBound, portId } from './common';
 import { defineNode } from './types';
 
-export const decisionRuleSchema = z.object({
+export const decisionRuleSchema = z.strictObject({
   /** Becomes the exit's id; keep it stable, edges refer to it. */
-  id: portId.refine((id) => id !== 'default', { message: '"default" is reserved for the fallback exit' }),
+  id: portId.refine((id) => id !== 'default', { message: '"default" is reserved for the fallback exit' }).describe('Becomes the exit\'s id; keep it stable, edges refer to it.'),
   label: z.string().max(200).optional(),
   /** A CEL condition; the first rule whose condition is true wins. */
-  condition: celExpression('Condition (CEL), e.g. nlu.sentiment < -0.5'),
+  condition: celExpression('Condition (CEL), e.g. nlu.sentiment < -0.5').describe('A CEL condition; the first rule whose condition is true wins.'),
 });
 
 export const decisionConfigSchema = z
   .object({
-    rules: z.array(decisionRuleSchema).min(1, 'add at least one rule'),
+    rules: z.array(decisionRuleSchema).min(1, 'add at least one rule').describe('Checked in order; the first true one wins'),
     ...loopBound,
   })
   .superRefine((config, issue) => {

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { template } from './common';
 import { defineNode, type ExpressionSite } from './types';
 
-export const endConfigSchema = z.object({
+export const endConfigSchema = z.strictObject({
   outcome: contactOutcomeSchema,
   /** Last message to the customer (template). */
-  message: template('Goodbye message').optional(),
+  message: template('Goodbye message').optional().describe('Last message to the customer (template).'),
 });
 export type EndConfig = z.infer<typeof endConfigSchema>;
 

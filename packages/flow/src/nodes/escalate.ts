@@ -2,31 +2,31 @@ import { z } from 'zod';
 import { celExpression, loopBound, resourceName, seconds } from './common';
 import { defineNode, type ExternalReference } from './types';
 
-export const requiredSkillSchema = z.object({
+export const requiredSkillSchema = z.strictObject({
   skill: z.string().trim().min(1),
   /** 1 (beginner) … 10 (expert). */
-  minLevel: z.number().int().min(1).max(10).default(1),
+  minLevel: z.number().int().min(1).max(10).default(1).describe('1 (beginner) … 10 (expert).'),
 });
 
 /** What to do when the SLA target is breached, in order of `afterSeconds` past the target. */
 export const breachActionSchema = z.discriminatedUnion('action', [
-  z.object({
+  z.strictObject({
     afterSeconds: z.number().int().min(0),
     action: z.literal('raise_priority'),
     /** Added to the work item's priority. */
-    by: z.number().int().min(1).max(100).default(10),
+    by: z.number().int().min(1).max(100).default(10).describe('Added to the work item\'s priority.'),
   }),
-  z.object({
+  z.strictObject({
     afterSeconds: z.number().int().min(0),
     action: z.literal('overflow'),
     /** The queue the work item moves to. */
-    queue: resourceName,
+    queue: resourceName.describe('The queue the work item moves to.'),
   }),
-  z.object({
+  z.strictObject({
     afterSeconds: z.number().int().min(0),
     action: z.literal('offer_callback'),
     /** What the customer is told (template). */
-    message: z.string().max(2000).default('Our agents are still busy. Would you like us to call you back instead?'),
+    message: z.string().max(2000).default('Our agents are still busy. Would you like us to call you back instead?').describe('What the customer is told (template).'),
   }),
 ]);
 export type BreachAction = z.infer<typeof breachActionSchema>;
@@ -36,22 +36,24 @@ const handoffDefaults = { transcript: true, summary: true, entities: true, senti
 export const escalateConfigSchema = z
   .object({
     queue: resourceName.describe('Human queue the work item goes to'),
-    requiredSkills: z.array(requiredSkillSchema).default([]),
+    requiredSkills: z.array(requiredSkillSchema).default([]).describe('Skills an agent needs to be offered the work item'),
     /** CEL int; higher is served first. */
-    priority: celExpression('Priority (CEL int), e.g. customer.tier == "vip" ? 50 : 10').default('0'),
+    priority: celExpression('Priority (CEL int), e.g. customer.tier == "vip" ? 50 : 10').default('0').describe('CEL int; higher is served first.'),
     sla: z
       .object({ targetSeconds: seconds().describe('Answer within this many seconds') })
-      .default({ targetSeconds: 120 }),
-    breachActions: z.array(breachActionSchema).default([]),
+      .default({ targetSeconds: 120 })
+      .describe('Service level: answer within this time'),
+    breachActions: z.array(breachActionSchema).default([]).describe('What to do once the SLA target has passed, in time order'),
     aiAssist: z
       .object({
         enabled: z.boolean().default(true),
         /** What the assistant surfaces to the agent on each customer message. */
-        knowledge: z.boolean().default(true),
+        knowledge: z.boolean().default(true).describe('What the assistant surfaces to the agent on each customer message.'),
         drafts: z.boolean().default(true),
         compliance: z.boolean().default(true),
       })
-      .default({ enabled: true, knowledge: true, drafts: true, compliance: true }),
+      .default({ enabled: true, knowledge: true, drafts: true, compliance: true })
+      .describe('AI assistance for the agent: knowledge, reply drafts, compliance flags'),
     /** What goes into the handoff package the agent sees. */
     handoff: z
       .object({
@@ -63,9 +65,10 @@ export const escalateConfigSchema = z
         trigger: z.boolean().default(true),
         tried: z.boolean().default(true),
       })
-      .default(handoffDefaults),
+      .default(handoffDefaults)
+      .describe('What the handoff package shows the agent'),
     /** Give up waiting for an agent after this long (`timeout` exit). */
-    maxWaitSeconds: seconds().default(1800),
+    maxWaitSeconds: seconds().default(1800).describe('Give up waiting for an agent after this long (`timeout` exit).'),
     ...loopBound,
   })
   .superRefine((config, issue) => {

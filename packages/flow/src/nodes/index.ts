@@ -70,7 +70,7 @@ export function nodeConfigJsonSchema(definition: NodeDefinition): Record<string,
   const key = `${definition.type}@${definition.typeVersion}`;
   let schema = jsonSchemas.get(key);
   if (!schema) {
-    schema = z.toJSONSchema(definition.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    schema = z.toJSONSchema(definition.configSchema, { io: 'input', unrepresentable: 'any' });
     jsonSchemas.set(key, schema);
   }
   return schema;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loopBound } from './common';
 import { defineNode } from './types';
 
-export const joinConfigSchema = z.object({
+export const joinConfigSchema = z.strictObject({
   /**
    * - `all`: go on when every branch has arrived;
    * - `first`: go on when the first branch arrives and cancel the others;

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { loopBound, template } from './common';
 import { defineNode } from './types';
 
-export const messageConfigSchema = z.object({
+export const messageConfigSchema = z.strictObject({
   /** Template: CEL inside `{{ }}`, e.g. `Thanks {{customer.name}}!`. */
-  text: template('Message text').refine((t) => t.trim().length > 0, { message: 'the message is empty' }),
+  text: template('Message text').refine((t) => t.trim().length > 0, { message: 'the message is empty' }).describe('Template: CEL inside `{{ }}`, e.g. `Thanks {{customer.name}}!`.'),
   ...loopBound,
 });
 export type MessageConfig = z.infer<typeof messageConfigSchema>;

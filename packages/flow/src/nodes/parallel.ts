@@ -5,9 +5,10 @@ import { defineNode } from './types';
 export const parallelConfigSchema = z
   .object({
     branches: z
-      .array(z.object({ id: portId, label: z.string().max(200).optional() }))
+      .array(z.strictObject({ id: portId, label: z.string().max(200).optional() }))
       .min(2, 'a parallel needs at least two branches')
-      .max(10),
+      .max(10)
+      .describe('Branches started at once; each is an exit'),
     ...loopBound,
   })
   .superRefine((config, issue) => {

@@ -3,8 +3,8 @@ import { calendarRefSchema } from '../calendar/calendar';
 import { loopBound } from './common';
 import { defineNode } from './types';
 
-export const scheduleConfigSchema = z.object({
-  calendar: calendarRefSchema,
+export const scheduleConfigSchema = z.strictObject({
+  calendar: calendarRefSchema.describe('A named calendar, or hours written here'),
   ...loopBound,
 });
 export type ScheduleConfig = z.infer<typeof scheduleConfigSchema>;

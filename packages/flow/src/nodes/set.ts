@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { celExpression, loopBound, variableName } from './common';
 import { defineNode } from './types';
 
-export const setConfigSchema = z.object({
+export const setConfigSchema = z.strictObject({
   /** Applied in order; a later assignment sees the earlier ones. */
   assignments: z
-    .array(z.object({ variable: variableName, value: celExpression('Value (CEL), e.g. ctx.attempts + 1') }))
-    .min(1, 'add at least one assignment'),
+    .array(z.strictObject({ variable: variableName, value: celExpression('Value (CEL), e.g. ctx.attempts + 1') }))
+    .min(1, 'add at least one assignment')
+    .describe('Applied in order'),
   ...loopBound,
 });
 export type SetConfig = z.infer<typeof setConfigSchema>;

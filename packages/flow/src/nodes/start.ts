@@ -2,7 +2,7 @@ import { channelSchema } from '@tandem/contracts';
 import { z } from 'zod';
 import { defineNode } from './types';
 
-export const startConfigSchema = z.object({
+export const startConfigSchema = z.strictObject({
   /** Channels this entry accepts; empty means every channel the flow declares. */
   channels: z.array(channelSchema).default([]).describe('Channels this entry accepts (empty: all of the flow’s channels)'),
 });

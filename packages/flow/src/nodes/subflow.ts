@@ -4,11 +4,11 @@ import { variableTypeSchema } from '../document';
 import { celExpression, loopBound, nodeIdLike } from './common';
 import { defineNode, type ExpressionSite, type NodeIssue } from './types';
 
-export const subflowConfigSchema = z.object({
+export const subflowConfigSchema = z.strictObject({
   /** Id of the published flow to call. */
-  flowId: nodeIdLike,
+  flowId: nodeIdLike.describe('Id of the published flow to call.'),
   /** Values for the subflow's variables, one CEL expression each. */
-  input: z.record(z.string(), celExpression('Value (CEL)')).default({}),
+  input: z.record(z.string(), celExpression('Value (CEL)')).default({}).describe('Values for the subflow\'s variables, one CEL expression each.'),
   ...loopBound,
 });
 export type SubflowConfig = z.infer<typeof subflowConfigSchema>;

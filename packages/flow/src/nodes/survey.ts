@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { loopBound, seconds, template, variableName } from './common';
 import { defineNode } from './types';
 
-export const surveyConfigSchema = z.object({
+export const surveyConfigSchema = z.strictObject({
   kind: z.enum(['csat', 'nps', 'thumbs']).default('csat'),
   question: template('Question').default('How satisfied are you with the help you got today, from 1 to 5?'),
   timeoutSeconds: seconds().default(120),
   /** Flow variable (int) that receives the score: csat 1–5, nps 0–10, thumbs 0/1. */
-  saveAs: variableName.optional(),
+  saveAs: variableName.optional().describe('Flow variable (int) that receives the score: csat 1–5, nps 0–10, thumbs 0/1.'),
   ...loopBound,
 });
 export type SurveyConfig = z.infer<typeof surveyConfigSchema>;

@@ -2,19 +2,19 @@ import { z } from 'zod';
 import { celExpression, loopBound, resourceName, seconds, template } from './common';
 import { defineNode, type ExpressionSite } from './types';
 
-export const ticketConfigSchema = z.object({
+export const ticketConfigSchema = z.strictObject({
   kind: z.enum(['callback', 'follow_up']).default('follow_up'),
   /** Queue that works the ticket; absent: the flow's default back-office queue. */
-  queue: resourceName.optional(),
+  queue: resourceName.optional().describe('Queue that works the ticket; absent: the flow\'s default back-office queue.'),
   subject: template('Ticket subject').refine((s) => s.trim().length > 0, { message: 'the subject is empty' }),
   body: template('Ticket description').optional(),
   priority: celExpression('Priority (CEL int)').default('0'),
   /** When the ticket should be handled by (callbacks: when to call). */
-  dueInSeconds: seconds().optional(),
+  dueInSeconds: seconds().optional().describe('When the ticket should be handled by (callbacks: when to call).'),
   /** Attach the handoff package (transcript, summary, intent…) so nobody asks again. */
-  includeHandoff: z.boolean().default(true),
+  includeHandoff: z.boolean().default(true).describe('Attach the handoff package (transcript, summary, intent…) so nobody asks again.'),
   /** Tell the customer, e.g. "We'll call you back tomorrow morning" (template). */
-  confirmation: template('Message to the customer').optional(),
+  confirmation: template('Message to the customer').optional().describe('Tell the customer, e.g. "We\'ll call you back tomorrow morning" (template).'),
   ...loopBound,
 });
 export type TicketConfig = z.infer<typeof ticketConfigSchema>;

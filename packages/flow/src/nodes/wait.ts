@@ -5,28 +5,28 @@ import { defineNode, type ExpressionSite, type PortSpec } from './types';
 
 export const waitConfigSchema = z
   .discriminatedUnion('mode', [
-    z.object({
+    z.strictObject({
       /** Wait for the customer's next message. */
-      mode: z.literal('reply'),
+      mode: z.literal('reply').describe('Wait for the customer\'s next message.'),
       /** Asked before waiting (template). */
-      prompt: template('Question asked before waiting').optional(),
+      prompt: template('Question asked before waiting').optional().describe('Asked before waiting (template).'),
       timeoutSeconds: seconds().default(300),
       /** Flow variable (string) that receives the reply text. */
-      saveReplyAs: variableName.optional(),
+      saveReplyAs: variableName.optional().describe('Flow variable (string) that receives the reply text.'),
       ...loopBound,
     }),
-    z.object({
+    z.strictObject({
       /** Wait a fixed time. */
-      mode: z.literal('timer'),
+      mode: z.literal('timer').describe('Wait a fixed time.'),
       timeoutSeconds: seconds(),
       ...loopBound,
     }),
-    z.object({
+    z.strictObject({
       /** Durable wait until a calendar opens (after-hours deferred re-routing). */
-      mode: z.literal('until_open'),
-      calendar: calendarRefSchema,
+      mode: z.literal('until_open').describe('Durable wait until a calendar opens (after-hours deferred re-routing).'),
+      calendar: calendarRefSchema.describe('A named calendar, or hours written here'),
       /** Give up after this long (`timeout` exit); absent: wait however long it takes. */
-      maxWaitSeconds: seconds().optional(),
+      maxWaitSeconds: seconds().optional().describe('Give up after this long (`timeout` exit); absent: wait however long it takes.'),
       ...loopBound,
     }),
   ])

@@ -1,0 +1,44 @@
+/**
+ * What the built-in activities need from the outside world. The worker's entry point wires the real
+ * implementations (routing on PostgreSQL, the Kafka event publisher, the API's published flows); tests
+ * wire the same real ones against the local stack.
+ */
+import type { Calendar, Plan } from '@tandem/flow/runtime';
+import type { ContactEventRecord, CreateWorkItemRequest, DeliverMessageRequest, TicketRequest } from './contract';
+
+/** Routing's side of an escalation. Every method is idempotent: activities are retried. */
+export interface WorkItemGateway {
+  /** Creates the work item once per (workflow id, node, visit); a retry returns the same id. */
+  create(request: CreateWorkItemRequest): Promise<{ workItemId: string }>;
+  raisePriority(workItemId: string, by: number, reason: string): Promise<void>;
+  /** Moves the item to another queue (SLA overflow), keeping its handoff package. */
+  move(workItemId: string, queue: string, reason: string): Promise<void>;
+  /** Takes the item out of routing: the customer left, took a callback, or the wait ran out. */
+  withdraw(workItemId: string, reason: string): Promise<void>;
+  /** Estimated wait in seconds for a new item in the queue (what `queue.ewt("…")` returns). */
+  estimatedWaitSeconds(queue: string): Promise<number>;
+}
+
+export interface CalendarDirectory {
+  get(name: string): Promise<Calendar | undefined>;
+}
+
+export interface TicketStore {
+  /** Creates the ticket once per `key`. */
+  create(key: string, request: TicketRequest): Promise<{ ticketId: string }>;
+}
+
+export interface PlanStore {
+  /** The newest published version of a flow (what a subflow node calls). */
+  latestPublished(flowId: string): Promise<{ plan: Plan; version: number } | undefined>;
+}
+
+/** Delivers messages the flow sends outside a customer's turn (greetings, agent replies, notices). */
+export interface MessageChannel {
+  deliver(request: DeliverMessageRequest): Promise<void>;
+}
+
+/** Where contact events go (Kafka in production; see packages/events). */
+export interface ContactEventSink {
+  publish(events: ContactEventRecord[]): Promise<void>;
+}

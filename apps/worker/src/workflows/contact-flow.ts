@@ -1,0 +1,78 @@
+/**
+ * `contactFlow`: one durable workflow per customer contact (id `contact-<contactId>`), interpreting the
+ * compiled plan it was started with.
+ */
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  setHandler,
+} from '@temporalio/workflow';
+import { workItemResolutionSchema } from '@tandem/contracts';
+import { CancelledContact, ContinueAsNewRequest, Interpreter } from './interpreter';
+import { agentMessageSignal, cancelSignal, customerMessageUpdate, stateQuery, workItemResolvedSignal } from './messages';
+import type { ContactFlowInput, ContactFlowResult } from './types';
+
+const MAX_MESSAGE_LENGTH = 10_000;
+
+export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowResult> {
+  if (input?.schemaVersion !== 1 || !input.plan || !input.contact?.id) {
+    throw new Error('contactFlow needs { schemaVersion: 1, plan, flowVersion, contact: { id, channel, customer } }');
+  }
+  const it = new Interpreter(input);
+  const main = new CancellationScope();
+
+  setHandler(stateQuery, () => it.view());
+  setHandler(customerMessageUpdate, (message) => it.onCustomerMessage(message), {
+    validator: (message) => {
+      if (message?.schemaVersion !== 1) throw new Error('customerMessage needs schemaVersion 1');
+      if (typeof message.text !== 'string' || !message.text.trim()) throw new Error('text: the message is empty');
+      if (message.text.length > MAX_MESSAGE_LENGTH) throw new Error(`text: longer than ${MAX_MESSAGE_LENGTH} characters`);
+      if (it.view().outcome !== null) throw new Error('the contact has ended');
+    },
+  });
+  setHandler(agentMessageSignal, (message) => {
+    if (message?.schemaVersion !== 1 || !message.text?.trim() || !message.workItemId || !message.agentId) {
+      log.warn('malformed agentMessage ignored', { message });
+      return;
+    }
+    it.onAgentMessage(message);
+  });
+  setHandler(workItemResolvedSignal, (payload) => {
+    const parsed = workItemResolutionSchema.safeParse(payload);
+    if (!parsed.success) {
+      log.warn('malformed workItemResolved ignored', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      return;
+    }
+    it.onWorkItemResolved(parsed.data);
+  });
+  setHandler(cancelSignal, (request) => {
+    if (it.onCancel(request ?? { schemaVersion: 1, reason: 'operator' })) main.cancel();
+  });
+
+  const flusher = it.flushEvents();
+  let result: ContactFlowResult;
+  try {
+    result = await main.run(() => it.run());
+  } catch (e) {
+    if (e instanceof ContinueAsNewRequest) {
+      await it.drain();
+      await flusher;
+      await condition(allHandlersFinished);
+      log.info('continuing as new', { resumeAt: e.resumeAt });
+      return continueAsNew<typeof contactFlow>({ ...input, carried: it.carried(e.resumeAt) });
+    }
+    if (e instanceof CancelledContact || isCancellation(e)) {
+      result = await it.abandon(e instanceof CancelledContact ? e.nodeId : it.currentNode(), 'cancelled');
+    } else {
+      throw e;
+    }
+  }
+  await it.drain();
+  await flusher;
+  await condition(allHandlersFinished);
+  return result;
+}

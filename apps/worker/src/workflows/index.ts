@@ -1,0 +1,2 @@
+/** Workflow definitions registered by the worker (the bundle's entry point). */
+export { contactFlow } from './contact-flow';

@@ -1,0 +1,1110 @@
+/**
+ * The interpreter: runs a compiled plan for one contact inside the Temporal workflow sandbox.
+ *
+ * Execution model
+ * - A *path* runs nodes one after another, following `next[port]`. The main path starts at the
+ *   plan's start; a parallel node starts one path per branch (each advancing on its own: a parked human
+ *   step never blocks the others) and the join decides when the flow goes on.
+ * - Nodes that talk to the outside world call activities; decisions, assignments and templates are CEL
+ *   evaluated here, deterministically.
+ * - A path *parks* when it waits for something external (a customer message, an agent, a timer). When
+ *   every path is parked the contact is *quiescent*: a customer message's update returns then, with the
+ *   messages the flow sent in answer.
+ * - Nodes that wait keep their progress in `state.nodeState`, so the main path can continue-as-new while
+ *   parked and resume at the same node.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  executeChild,
+  isCancellation,
+  log,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import {
+  customerSchema,
+  emptyNluSnapshot,
+  type EscalationTrigger,
+  type WorkItemResolution,
+} from '@tandem/contracts';
+import {
+  createEvaluator,
+  isOpen,
+  nextOpening,
+  type Activation,
+  type Calendar,
+  type CalendarRef,
+  type Evaluator,
+  type Plan,
+  type PlanNode,
+  type PreparedActivation,
+} from '@tandem/flow/runtime';
+import type { BuiltinActivities, ContactEventRecord, LiveDataResponse } from '../activities/contract';
+import { customActivityType } from '../activities/contract';
+import { workflowNow, workflowNowIso } from './clock';
+import type { AgentMessageInput, CancelInput } from './messages';
+import { OutcomeKey, QueueKey, StepKey } from './search-attributes';
+import type {
+  CarriedState,
+  ContactFlowInput,
+  ContactFlowResult,
+  ContactState,
+  ContactStateView,
+  CustomerMessageInput,
+  CustomerMessageReply,
+  HandledBy,
+  OutboundMessage,
+} from './types';
+
+const activities = proxyActivities<BuiltinActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 20 },
+});
+
+/** Event delivery must never be lost: retry until the sink takes them (Kafka may be down for a while). */
+const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 0 },
+});
+
+/** Thrown by the main path at a park point when it is time to continue-as-new. */
+export class ContinueAsNewRequest extends Error {
+  constructor(readonly resumeAt: string) {
+    super(`continue-as-new at ${resumeAt}`);
+    this.name = 'ContinueAsNewRequest';
+  }
+}
+
+/** A contact ended inside a path (an end node); unwinds the paths. */
+class EndReached extends Error {
+  constructor(readonly nodeId: string) {
+    super(`ended at ${nodeId}`);
+    this.name = 'EndReached';
+  }
+}
+
+interface Turn {
+  index: number;
+  consumed: boolean;
+  replies: OutboundMessage[];
+}
+
+interface Path {
+  id: string;
+  main: boolean;
+  /** The join where this branch stops. */
+  stopAt?: string;
+  /** `any` joins: finish the current step, then stop at the next node boundary. */
+  stopRequested: boolean;
+  node?: string;
+  activity: HandledBy;
+}
+
+interface BotNodeState {
+  conversation: unknown;
+  greeted: boolean;
+}
+
+interface EscalationNodeState {
+  workItemId: string;
+  queue: string;
+  /** Workflow time (ms) the work item was created. */
+  createdAt: number;
+  actionsDone: number;
+  callbackOffered: boolean;
+  visit: number;
+}
+
+interface DeadlineNodeState {
+  deadline: number | null;
+  asked?: boolean;
+}
+
+/** Scores a survey answer; null when the text holds no valid score. */
+export function parseSurveyScore(kind: string, text: string): number | null {
+  const t = text.trim().toLowerCase();
+  if (kind === 'thumbs') {
+    if (/^(👍|yes|y|good|great|thumbs ?up|1)\b/.test(t)) return 1;
+    if (/^(👎|no|n|bad|thumbs ?down|0)\b/.test(t)) return 0;
+    return null;
+  }
+  const m = /-?\d+/.exec(t);
+  if (!m) return null;
+  const n = Number(m[0]);
+  const [lo, hi] = kind === 'nps' ? [0, 10] : [1, 5];
+  return Number.isInteger(n) && n >= lo && n <= hi ? n : null;
+}
+
+const AFFIRMATIVE = /\b(yes|yeah|yep|sure|ok|okay|please|call me|callback|call back)\b/i;
+
+export class Interpreter {
+  readonly plan: Plan;
+  readonly state: ContactState;
+  readonly evaluator: Evaluator;
+  private readonly workflowId: string;
+  private readonly runs: number;
+  private readonly resumeAt: string | undefined;
+
+  /** Paths running now, by id. */
+  private readonly paths = new Map<string, Path>();
+  private parked = 0;
+  private accepting = 0;
+  private readonly turns: Turn[] = [];
+  private currentTurn: Turn | null = null;
+  private readonly pendingResolutions = new Map<string, WorkItemResolution>();
+  private cancelRequested: CancelInput | null = null;
+  private readonly events: ContactEventRecord[] = [];
+  private flushing = false;
+  private closing = false;
+  private continuing = false;
+  private ended: { outcome: ContactFlowResult['outcome']; nodeId: string } | null = null;
+  private readonly path: string[] = [];
+  private pathCounter = 0;
+  private readonly liveCache: LiveDataResponse = { queues: {}, calendars: {} };
+  private background: Promise<unknown>[] = [];
+
+  constructor(private readonly input: ContactFlowInput) {
+    this.plan = input.plan;
+    this.workflowId = workflowInfo().workflowId;
+    this.evaluator = createEvaluator({ variables: input.plan.variables });
+    this.runs = input.carried?.runs ?? 0;
+    this.resumeAt = input.carried?.resumeAt;
+    this.state = input.carried?.state ?? this.initialState();
+  }
+
+  private initialState(): ContactState {
+    const { contact } = this.input;
+    const ctx: Record<string, unknown> = {};
+    for (const v of this.plan.variables) ctx[v.name] = this.input.input?.[v.name] ?? v.initial;
+    const state: ContactState = {
+      contact: {
+        id: contact.id,
+        channel: contact.channel,
+        customer: customerSchema.parse(contact.customer),
+        attributes: contact.attributes ?? {},
+      },
+      ctx,
+      nlu: emptyNluSnapshot,
+      bot: {},
+      transcript: [],
+      inbox: [],
+      visits: {},
+      nodeState: {},
+      handoff: null,
+      workItem: null,
+      resolvedWorkItems: [],
+      assist: null,
+      eventSeq: 0,
+      startedAt: workflowNowIso(),
+    };
+    if (contact.firstMessage?.trim()) {
+      state.transcript.push({ at: state.startedAt, from: 'customer', text: contact.firstMessage.trim() });
+      state.inbox.push(0);
+    }
+    return state;
+  }
+
+  // ---------------------------------------------------------------- the run
+
+  /** Runs the flow to its end (or throws ContinueAsNewRequest / a cancellation). */
+  async run(): Promise<ContactFlowResult> {
+    if (!this.input.carried) {
+      this.emit('contact.started', undefined, {
+        channel: this.state.contact.channel,
+        customerId: this.state.contact.customer.id,
+        tier: this.state.contact.customer.tier,
+        planHash: this.plan.hash,
+      });
+    }
+    const main = this.newPath(true);
+    try {
+      await this.runPath(this.resumeAt ?? this.plan.start, main, this.resumeAt !== undefined);
+    } catch (e) {
+      if (!(e instanceof EndReached)) throw e;
+    } finally {
+      this.paths.delete(main.id);
+    }
+    if (!this.ended) throw ApplicationFailure.nonRetryable(`the flow stopped without reaching an end node`);
+    return this.result();
+  }
+
+  private result(): ContactFlowResult {
+    return {
+      outcome: this.ended?.outcome ?? 'abandoned',
+      nodeId: this.ended?.nodeId ?? '',
+      ctx: this.state.ctx,
+      transcriptLength: this.state.transcript.length,
+    };
+  }
+
+  private newPath(main: boolean, stopAt?: string): Path {
+    const path: Path = { id: `p${this.pathCounter++}`, main, stopAt, stopRequested: false, activity: 'flow' };
+    this.paths.set(path.id, path);
+    return path;
+  }
+
+  private async runPath(entry: string, path: Path, resuming = false): Promise<void> {
+    let id = entry;
+    let resumeFirst = resuming;
+    for (;;) {
+      if (path.stopAt === id || path.stopRequested) return;
+      const node = this.plan.nodes[id];
+      if (!node) throw ApplicationFailure.nonRetryable(`the plan has no node "${id}"`, 'PlanError');
+      let visit: number;
+      if (resumeFirst) {
+        visit = this.state.visits[id] ?? 1;
+      } else {
+        visit = (this.state.visits[id] ?? 0) + 1;
+        this.state.visits[id] = visit;
+        this.enter(path, node, visit);
+      }
+      const resumingNode = resumeFirst;
+      resumeFirst = false;
+
+      if (node.type === 'end') {
+        await this.runEnd(node, path);
+        throw new EndReached(node.id);
+      }
+      if (node.type === 'parallel' && !(node.loop && visit > node.loop.maxVisits)) {
+        id = await this.runParallel(node, path);
+        continue;
+      }
+      let port: string;
+      if (node.loop && visit > node.loop.maxVisits && !resumingNode) {
+        port = node.loop.exitPort;
+        log.info('loop bound reached', { nodeId: node.id, maxVisits: node.loop.maxVisits, port });
+      } else {
+        port = await this.runNode(node, path, visit, resumingNode);
+      }
+      const next = node.next[port];
+      this.emit('step.exited', node.id, { port, nodeType: node.type });
+      if (next === undefined) {
+        throw ApplicationFailure.nonRetryable(`the node "${node.id}" left through "${port}", which leads nowhere`, 'PlanError');
+      }
+      id = next;
+    }
+  }
+
+  private enter(path: Path, node: PlanNode, visit: number): void {
+    path.node = node.id;
+    this.path.push(node.id);
+    this.emit('step.entered', node.id, { nodeType: node.type, label: node.label, visit });
+    if (path.main || this.paths.size <= 1) upsertSearchAttributes([{ key: StepKey, value: node.id }]);
+  }
+
+  private async runNode(node: PlanNode, path: Path, visit: number, resuming: boolean): Promise<string> {
+    switch (node.type) {
+      case 'start':
+      case 'join':
+        return 'next';
+      case 'bot':
+        return this.runBot(node, path, visit, resuming);
+      case 'classify':
+        return this.runClassify(node, visit);
+      case 'decision':
+        return this.runDecision(node);
+      case 'set':
+        return this.runSet(node);
+      case 'message':
+        await this.say('bot', this.render(node, 'text'), node.id);
+        return 'next';
+      case 'wait':
+        return this.runWait(node, path, resuming);
+      case 'schedule':
+        return (await this.calendarOpen(node.config.calendar as CalendarRef)) ? 'open' : 'closed';
+      case 'ticket':
+        return this.runTicket(node, visit);
+      case 'survey':
+        return this.runSurvey(node, path, resuming);
+      case 'escalate':
+        return this.runEscalate(node, path, visit, resuming);
+      case 'activity':
+        return this.runCustomActivity(node, visit);
+      case 'subflow':
+        return this.runSubflow(node, visit);
+      default:
+        throw ApplicationFailure.nonRetryable(`this worker cannot run nodes of type "${node.type}" (typeVersion ${node.typeVersion})`, 'PlanError');
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private activation(): Activation {
+    const s = this.state;
+    return {
+      contact: { id: s.contact.id, channel: s.contact.channel, attributes: s.contact.attributes },
+      customer: s.contact.customer as unknown as Record<string, unknown>,
+      ctx: s.ctx,
+      nlu: s.nlu as unknown as Record<string, unknown>,
+      bot: s.bot,
+      live: { queues: this.liveCache.queues, calendars: this.calendarFlags() },
+    };
+  }
+
+  private calendarFlags(): Record<string, boolean> {
+    const now = workflowNow();
+    return Object.fromEntries(Object.entries(this.liveCache.calendars).map(([name, cal]) => [name, isOpen(cal, now)]));
+  }
+
+  /** Fetches (in an activity) the live data the node's expressions reference, then prepares an activation. */
+  private async prepared(node: PlanNode): Promise<PreparedActivation> {
+    const queues = new Set<string>();
+    const calendars = new Set<string>();
+    for (const e of Object.values(node.expressions)) {
+      e.refs.queues.forEach((q) => queues.add(q));
+      e.refs.calendars.forEach((c) => calendars.add(c));
+    }
+    if (queues.size || calendars.size) await this.fetchLive([...queues], [...calendars], true);
+    return this.evaluator.prepare(this.activation());
+  }
+
+  private async fetchLive(queues: string[], calendars: string[], refreshQueues: boolean): Promise<void> {
+    const wantedQueues = refreshQueues ? queues : queues.filter((q) => !(q in this.liveCache.queues));
+    const wantedCalendars = calendars.filter((c) => !(c in this.liveCache.calendars));
+    if (!wantedQueues.length && !wantedCalendars.length) return;
+    const live = await activities.fetchLiveData({ queues: wantedQueues.sort(), calendars: wantedCalendars.sort() });
+    Object.assign(this.liveCache.queues, live.queues);
+    Object.assign(this.liveCache.calendars, live.calendars);
+  }
+
+  private render(node: PlanNode, field: string, activation?: PreparedActivation | Activation): string {
+    const source = node.config[field];
+    if (typeof source !== 'string') return '';
+    return this.evaluator.renderTemplate(source, activation ?? this.activation());
+  }
+
+  private async calendar(ref: CalendarRef): Promise<Calendar> {
+    if (ref.kind === 'inline') return ref.calendar;
+    await this.fetchLive([], [ref.name], false);
+    const cal = this.liveCache.calendars[ref.name];
+    if (!cal) throw ApplicationFailure.nonRetryable(`the calendar "${ref.name}" does not exist`, 'ConfigError');
+    return cal;
+  }
+
+  private async calendarOpen(ref: CalendarRef): Promise<boolean> {
+    return isOpen(await this.calendar(ref), workflowNow());
+  }
+
+  // ---------------------------------------------------------------- conversation
+
+  /** Sends a message to the customer: into the transcript, the current turn's reply, and the channel. */
+  private async say(from: OutboundMessage['from'], text: string, nodeId?: string, articleId?: string): Promise<void> {
+    if (!text.trim()) return;
+    const index = this.state.transcript.length;
+    this.state.transcript.push({ at: workflowNowIso(), from, text, ...(nodeId ? { nodeId } : {}), ...(articleId ? { articleId } : {}) });
+    const message: OutboundMessage = { from, text, ...(nodeId ? { nodeId } : {}), ...(articleId ? { articleId } : {}) };
+    if (this.currentTurn && !this.turnClosed(this.currentTurn)) {
+      this.currentTurn.replies.push(message);
+      return;
+    }
+    // No customer message is waiting for this answer: deliver it through the channel.
+    await activities.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from, text, index });
+  }
+
+  /** The next unread customer message, waiting for one (up to `timeoutMs`) if there is none. */
+  private async nextMessage(path: Path, nodeId: string, timeoutMs?: number, beforePark?: () => void): Promise<{ text: string; index: number } | null> {
+    if (!this.state.inbox.length) {
+      beforePark?.();
+      const arrived = await this.park(path, true, () => this.state.inbox.length > 0 || this.leaving(), timeoutMs);
+      if (!arrived || !this.state.inbox.length) return null;
+    }
+    const index = this.state.inbox.shift() as number;
+    const turn = this.turns.find((t) => t.index === index);
+    if (turn) {
+      turn.consumed = true;
+      this.currentTurn = turn;
+    }
+    const entry = this.state.transcript[index];
+    log.debug('customer message read', { nodeId, index });
+    return { text: entry?.text ?? '', index };
+  }
+
+  /** Waits for `ready` (or the timeout); while waiting the path counts as parked. */
+  private async park(path: Path, acceptsInput: boolean, ready: () => boolean, timeoutMs?: number): Promise<boolean> {
+    this.parked++;
+    if (acceptsInput) this.accepting++;
+    try {
+      if (timeoutMs === undefined) {
+        await condition(ready);
+        return true;
+      }
+      return await condition(ready, Math.max(1, timeoutMs));
+    } finally {
+      this.parked--;
+      if (acceptsInput) this.accepting--;
+      void path;
+    }
+  }
+
+  /** The customer left (while not in an escalation, which handles it itself). */
+  private leaving(): boolean {
+    return this.cancelRequested !== null;
+  }
+
+  private quiescent(): boolean {
+    return this.parked >= this.paths.size;
+  }
+
+  private turnClosed(turn: Turn): boolean {
+    return this.ended !== null || this.continuing || (this.quiescent() && (turn.consumed || this.accepting === 0));
+  }
+
+  /** At a park point of the main path: continue-as-new when history grew long (and nobody waits on us). */
+  private maybeContinueAsNew(path: Path, nodeId: string): void {
+    if (!path.main || this.paths.size > 1 || this.turns.length > 0) return;
+    const info = workflowInfo();
+    const limit = this.input.options?.continueAsNewAfterEvents;
+    if (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) {
+      this.continuing = true;
+      throw new ContinueAsNewRequest(nodeId);
+    }
+  }
+
+  carried(resumeAt: string): CarriedState {
+    return { state: this.state, resumeAt, runs: this.runs + 1 };
+  }
+
+  // ---------------------------------------------------------------- message handlers
+
+  async onCustomerMessage(message: CustomerMessageInput): Promise<CustomerMessageReply> {
+    const index = this.state.transcript.length;
+    this.state.transcript.push({ at: workflowNowIso(), from: 'customer', text: message.text.trim() });
+    if (this.ended || this.continuing) {
+      if (!this.ended) this.state.inbox.push(index);
+      return { handledBy: this.handledBy(), messages: [], steps: this.steps() };
+    }
+    const turn: Turn = { index, consumed: false, replies: [] };
+    this.turns.push(turn);
+    this.state.inbox.push(index);
+    try {
+      await condition(() => this.turnClosed(turn));
+    } finally {
+      this.turns.splice(this.turns.indexOf(turn), 1);
+      if (this.currentTurn === turn) this.currentTurn = null;
+    }
+    return { handledBy: this.handledBy(), messages: turn.replies, steps: this.steps() };
+  }
+
+  onAgentMessage(message: AgentMessageInput): void {
+    const item = this.state.workItem;
+    if (!item || item.id !== message.workItemId) {
+      log.warn('agent message for a work item the contact is not waiting on: ignored', { workItemId: message.workItemId, current: item?.id });
+      return;
+    }
+    item.agentId = message.agentId;
+    const index = this.state.transcript.length;
+    this.state.transcript.push({ at: workflowNowIso(), from: 'agent', text: message.text, agentId: message.agentId, nodeId: item.nodeId });
+    for (const p of this.paths.values()) if (p.node === item.nodeId) p.activity = 'human';
+    this.background.push(
+      activities.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from: 'agent', text: message.text, index }),
+    );
+  }
+
+  onWorkItemResolved(resolution: WorkItemResolution): void {
+    const item = this.state.workItem;
+    if (this.state.resolvedWorkItems.includes(resolution.workItemId) || !item || item.id !== resolution.workItemId) {
+      log.warn('late or duplicate work item resolution: ignored', { workItemId: resolution.workItemId, current: item?.id });
+      return;
+    }
+    this.pendingResolutions.set(resolution.workItemId, resolution);
+  }
+
+  onCancel(request: CancelInput): boolean {
+    this.cancelRequested = request;
+    // Inside an escalation a leaving customer is an `abandoned` exit the flow handles; otherwise the
+    // whole contact is cancelled.
+    const inEscalation = [...this.paths.values()].some((p) => p.activity === 'queue' || p.activity === 'human');
+    return !(request.reason === 'customer_left' && inEscalation);
+  }
+
+  handledBy(): HandledBy {
+    if (this.ended) return 'ended';
+    const kinds = [...this.paths.values()].map((p) => p.activity);
+    for (const k of ['human', 'queue', 'bot'] as const) if (kinds.includes(k)) return k;
+    return 'flow';
+  }
+
+  steps(): string[] {
+    return [...this.paths.values()].map((p) => p.node).filter((n): n is string => n !== undefined);
+  }
+
+  view(): ContactStateView {
+    return {
+      contactId: this.state.contact.id,
+      flowId: this.plan.flowId,
+      flowVersion: this.input.flowVersion,
+      planHash: this.plan.hash,
+      steps: this.steps(),
+      handledBy: this.handledBy(),
+      outcome: this.ended?.outcome ?? null,
+      ctx: this.state.ctx,
+      nlu: this.state.nlu,
+      customer: this.state.contact.customer,
+      channel: this.state.contact.channel,
+      transcript: this.state.transcript,
+      handoff: this.state.handoff,
+      workItem: this.state.workItem,
+      assist: this.state.assist,
+      path: this.path,
+      continuedAsNew: this.runs,
+    };
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private emit(type: ContactEventRecord['type'], nodeId: string | undefined, data: Record<string, unknown>): void {
+    this.events.push({
+      id: `${this.workflowId}/${this.state.eventSeq++}`,
+      type,
+      time: workflowNowIso(),
+      contactId: this.state.contact.id,
+      flowId: this.plan.flowId,
+      flowVersion: this.input.flowVersion,
+      ...(nodeId ? { nodeId } : {}),
+      data,
+    });
+  }
+
+  /** Background: sends buffered events in batches, when enough are pending or the contact went quiet. */
+  async flushEvents(): Promise<void> {
+    const batchSize = this.input.options?.eventBatchSize ?? 20;
+    for (;;) {
+      await condition(() => this.events.length >= batchSize || (this.events.length > 0 && (this.quiescent() || this.closing)) || (this.closing && this.events.length === 0));
+      if (this.events.length === 0) return;
+      const batch = this.events.splice(0, Math.max(batchSize, this.events.length));
+      this.flushing = true;
+      try {
+        await CancellationScope.nonCancellable(() => eventActivities.emitEvents({ events: batch }));
+      } finally {
+        this.flushing = false;
+      }
+    }
+  }
+
+  /** Stops the flusher after it sent what is pending; also waits for background deliveries. */
+  async drain(): Promise<void> {
+    this.closing = true;
+    await condition(() => this.events.length === 0 && !this.flushing);
+    await Promise.allSettled(this.background);
+    this.background = [];
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  private async runBot(node: PlanNode, path: Path, visit: number, resuming: boolean): Promise<string> {
+    const cfg = node.config;
+    const existing = this.state.nodeState[node.id] as BotNodeState | undefined;
+    const ns: BotNodeState = existing ?? { conversation: null, greeted: false };
+    this.state.nodeState[node.id] = ns;
+    path.activity = 'bot';
+    if (!ns.greeted) {
+      ns.greeted = true;
+      if (typeof cfg.greeting === 'string') await this.say('bot', this.render(node, 'greeting'), node.id);
+    }
+    void resuming;
+    for (;;) {
+      const message = await this.nextMessage(path, node.id, undefined, () => this.maybeContinueAsNew(path, node.id));
+      if (!message) return this.leavingPort(node);
+      const result = await activities.botTurn({
+        ...this.site(node, visit),
+        config: cfg,
+        conversation: ns.conversation,
+        message,
+        customer: this.state.contact.customer,
+        channel: this.state.contact.channel,
+        activation: this.activation(),
+        now: workflowNowIso(),
+      });
+      ns.conversation = result.conversation;
+      this.state.nlu = result.nlu;
+      this.state.bot = result.bot;
+      Object.assign(this.state.ctx, result.variables);
+      for (const reply of result.replies) await this.say('bot', reply.text, node.id, reply.articleId);
+      this.emit('bot.turn', node.id, {
+        intent: result.nlu.intent,
+        confidence: result.nlu.confidence,
+        sentiment: result.nlu.sentiment,
+        triggers: result.nlu.triggers,
+        outcome: result.outcome,
+        articleId: result.replies.find((r) => r.articleId)?.articleId ?? null,
+      });
+      if (result.outcome === 'continue') continue;
+      if (result.outcome === 'escalate') this.lastTrigger = result.escalation;
+      path.activity = 'flow';
+      return result.outcome;
+    }
+  }
+
+  /** The trigger that made the last bot escalate, for the handoff and the escalated event. */
+  private lastTrigger: EscalationTrigger | null = null;
+
+  private leavingPort(node: PlanNode): never {
+    throw new CancelledContact(node.id);
+  }
+
+  private async runClassify(node: PlanNode, visit: number): Promise<string> {
+    const last = [...this.state.transcript.entries()].reverse().find(([, e]) => e.from === 'customer');
+    if (!last) {
+      log.info('classify: no customer message yet; nlu left as it is', { nodeId: node.id });
+      return 'next';
+    }
+    const result = await activities.classify({
+      ...this.site(node, visit),
+      config: node.config,
+      text: last[1].text,
+      index: last[0],
+      customer: this.state.contact.customer,
+      now: workflowNowIso(),
+    });
+    this.state.nlu = result.nlu;
+    if (result.trigger) this.lastTrigger = result.trigger;
+    return 'next';
+  }
+
+  private async runDecision(node: PlanNode): Promise<string> {
+    const activation = await this.prepared(node);
+    const rules = (node.config.rules as { id: string; condition: string }[]) ?? [];
+    for (const rule of rules) {
+      if (this.evaluator.evaluateCondition(rule.condition, activation)) return rule.id;
+    }
+    return 'default';
+  }
+
+  private async runSet(node: PlanNode): Promise<string> {
+    await this.prepared(node);
+    for (const a of (node.config.assignments as { variable: string; value: string }[]) ?? []) {
+      // A later assignment sees the earlier ones.
+      this.state.ctx[a.variable] = this.evaluator.evaluate(a.value, this.evaluator.prepare(this.activation()));
+    }
+    return 'next';
+  }
+
+  private async runWait(node: PlanNode, path: Path, resuming: boolean): Promise<string> {
+    const cfg = node.config as { mode: 'reply' | 'timer' | 'until_open'; timeoutSeconds?: number; maxWaitSeconds?: number; saveReplyAs?: string; prompt?: string; calendar?: CalendarRef };
+    const now = workflowNow().getTime();
+    const ns = (resuming ? (this.state.nodeState[node.id] as DeadlineNodeState | undefined) : undefined) ?? { deadline: null };
+    this.state.nodeState[node.id] = ns;
+    try {
+      switch (cfg.mode) {
+        case 'reply': {
+          if (!ns.asked) {
+            ns.asked = true;
+            ns.deadline = now + (cfg.timeoutSeconds ?? 300) * 1000;
+            if (cfg.prompt) await this.say('bot', this.render(node, 'prompt'), node.id);
+          }
+          const message = await this.nextMessage(path, node.id, Math.max(0, (ns.deadline ?? now) - workflowNow().getTime()), () =>
+            this.maybeContinueAsNew(path, node.id),
+          );
+          if (!message) {
+            if (this.leaving()) this.leavingPort(node);
+            return 'timeout';
+          }
+          if (cfg.saveReplyAs) this.state.ctx[cfg.saveReplyAs] = message.text;
+          return 'reply';
+        }
+        case 'timer': {
+          ns.deadline ??= now + (cfg.timeoutSeconds ?? 0) * 1000;
+          this.maybeContinueAsNew(path, node.id);
+          await this.park(path, false, () => this.leaving(), Math.max(0, ns.deadline - workflowNow().getTime()));
+          if (this.leaving()) this.leavingPort(node);
+          return 'timeout';
+        }
+        case 'until_open': {
+          const calendar = await this.calendar(cfg.calendar as CalendarRef);
+          const opening = nextOpening(calendar, workflowNow());
+          if (cfg.maxWaitSeconds !== undefined) ns.deadline ??= now + cfg.maxWaitSeconds * 1000;
+          if (opening && opening.getTime() <= workflowNow().getTime()) return 'open';
+          const until = Math.min(opening?.getTime() ?? Number.POSITIVE_INFINITY, ns.deadline ?? Number.POSITIVE_INFINITY);
+          if (!Number.isFinite(until)) throw ApplicationFailure.nonRetryable(`the calendar of "${node.label}" never opens and the wait has no maximum`, 'ConfigError');
+          this.maybeContinueAsNew(path, node.id);
+          await this.park(path, false, () => this.leaving(), Math.max(1, until - workflowNow().getTime()));
+          if (this.leaving()) this.leavingPort(node);
+          return isOpen(calendar, workflowNow()) ? 'open' : 'timeout';
+        }
+        default:
+          throw ApplicationFailure.nonRetryable(`unknown wait mode "${String(cfg.mode)}"`, 'PlanError');
+      }
+    } finally {
+      // The wait is over (or unwinding); a later visit starts afresh. Kept while continuing-as-new.
+      if (!this.continuing) delete this.state.nodeState[node.id];
+    }
+  }
+
+  private async runTicket(node: PlanNode, visit: number): Promise<string> {
+    const cfg = node.config as { kind: 'callback' | 'follow_up'; queue?: string; dueInSeconds?: number; includeHandoff: boolean; body?: string; confirmation?: string; priority: string };
+    const activation = await this.prepared(node);
+    const { ticketId } = await activities.createTicket({
+      ...this.site(node, visit),
+      kind: cfg.kind,
+      queue: cfg.queue ?? null,
+      subject: this.render(node, 'subject', activation),
+      body: cfg.body !== undefined ? this.render(node, 'body', activation) : null,
+      priority: Number(this.evaluator.evaluate(cfg.priority, activation)),
+      dueAt: cfg.dueInSeconds !== undefined ? new Date(workflowNow().getTime() + cfg.dueInSeconds * 1000).toISOString() : null,
+      customer: this.state.contact.customer,
+      channel: this.state.contact.channel,
+      handoff: cfg.includeHandoff ? this.state.handoff : null,
+    });
+    this.state.ctx.ticketId ??= ticketId;
+    this.tickets.push(ticketId);
+    if (cfg.confirmation !== undefined) await this.say('bot', this.render(node, 'confirmation', activation), node.id);
+    return 'next';
+  }
+
+  private readonly tickets: string[] = [];
+
+  private async runSurvey(node: PlanNode, path: Path, resuming: boolean): Promise<string> {
+    const cfg = node.config as { kind: 'csat' | 'nps' | 'thumbs'; timeoutSeconds: number; saveAs?: string };
+    const ns = (resuming ? (this.state.nodeState[node.id] as DeadlineNodeState | undefined) : undefined) ?? { deadline: null };
+    this.state.nodeState[node.id] = ns;
+    try {
+      if (!ns.asked) {
+        ns.asked = true;
+        ns.deadline = workflowNow().getTime() + cfg.timeoutSeconds * 1000;
+        await this.say('bot', this.render(node, 'question'), node.id);
+      }
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const message = await this.nextMessage(path, node.id, Math.max(0, (ns.deadline ?? 0) - workflowNow().getTime()), () =>
+          this.maybeContinueAsNew(path, node.id),
+        );
+        if (!message) return 'skipped';
+        const score = parseSurveyScore(cfg.kind, message.text);
+        if (score !== null) {
+          if (cfg.saveAs) this.state.ctx[cfg.saveAs] = score;
+          this.emit('feedback.csat', node.id, { kind: cfg.kind, score, workItemId: this.lastWorkItemId });
+          return 'answered';
+        }
+        if (attempt === 0) await this.say('bot', cfg.kind === 'nps' ? 'Please answer with a number from 0 to 10.' : cfg.kind === 'thumbs' ? 'Please answer yes or no.' : 'Please answer with a number from 1 to 5.', node.id);
+      }
+      return 'skipped';
+    } finally {
+      if (!this.continuing) delete this.state.nodeState[node.id];
+    }
+  }
+
+  private lastWorkItemId: string | null = null;
+
+  private async runEscalate(node: PlanNode, path: Path, visit: number, resuming: boolean): Promise<string> {
+    const cfg = node.config as {
+      queue: string;
+      requiredSkills: { skill: string; minLevel: number }[];
+      priority: string;
+      sla: { targetSeconds: number };
+      breachActions: ({ afterSeconds: number } & ({ action: 'raise_priority'; by: number } | { action: 'overflow'; queue: string } | { action: 'offer_callback'; message: string }))[];
+      aiAssist: { enabled: boolean; knowledge: boolean; drafts: boolean; compliance: boolean };
+      handoff: Record<string, boolean>;
+      maxWaitSeconds: number;
+    };
+    let ns = resuming ? (this.state.nodeState[node.id] as EscalationNodeState | undefined) : undefined;
+    if (!ns) {
+      const activation = await this.prepared(node);
+      const priority = Number(this.evaluator.evaluate(cfg.priority, activation));
+      const trigger = this.lastTrigger;
+      const handoff = await activities.buildHandoff({
+        ...this.site(node, visit),
+        channel: this.state.contact.channel,
+        customer: this.state.contact.customer,
+        transcript: this.state.transcript,
+        conversations: this.botConversations(),
+        nlu: this.state.nlu,
+        trigger,
+        stuckAt: null,
+        include: cfg.handoff,
+        now: workflowNowIso(),
+      });
+      this.state.handoff = handoff;
+      const { workItemId } = await activities.createWorkItem({
+        ...this.site(node, visit),
+        queue: cfg.queue,
+        priority,
+        requiredSkills: cfg.requiredSkills,
+        channel: this.state.contact.channel,
+        handoff,
+        slaTargetSeconds: cfg.sla.targetSeconds,
+        flowId: this.plan.flowId,
+        flowVersion: this.input.flowVersion,
+      });
+      ns = { workItemId, queue: cfg.queue, createdAt: workflowNow().getTime(), actionsDone: 0, callbackOffered: false, visit };
+      this.state.nodeState[node.id] = ns;
+      this.state.workItem = { id: workItemId, nodeId: node.id, queue: cfg.queue, visit };
+      this.lastWorkItemId = workItemId;
+      this.emit('contact.escalated', node.id, {
+        workItemId,
+        queue: cfg.queue,
+        priority,
+        trigger: handoff.trigger?.kind ?? trigger?.kind ?? null,
+        triggerReason: handoff.trigger?.reason ?? trigger?.reason ?? null,
+      });
+      upsertSearchAttributes([{ key: QueueKey, value: cfg.queue }]);
+    }
+    const item = ns;
+    path.activity = this.state.workItem?.agentId ? 'human' : 'queue';
+    let readAssistFor = -1;
+    try {
+      for (;;) {
+        const resolution = this.pendingResolutions.get(item.workItemId);
+        if (resolution) {
+          this.pendingResolutions.delete(item.workItemId);
+          this.state.resolvedWorkItems.push(item.workItemId);
+          return resolution.outcome === 'transferred' ? 'transferred' : resolution.outcome === 'abandoned' ? 'abandoned' : 'resolved';
+        }
+        if (this.cancelRequested?.reason === 'customer_left') {
+          this.cancelRequested = null;
+          await activities.withdrawWorkItem({ workItemId: item.workItemId, reason: 'customer_left' });
+          return 'abandoned';
+        }
+        // Customer messages while waiting: the agent reads them in the transcript; the assistant prepares suggestions.
+        while (this.state.inbox.length) {
+          const message = await this.nextMessage(path, node.id);
+          if (!message) break;
+          if (item.callbackOffered && !this.state.workItem?.agentId && AFFIRMATIVE.test(message.text)) {
+            await activities.withdrawWorkItem({ workItemId: item.workItemId, reason: 'callback' });
+            return 'timeout';
+          }
+          if (cfg.aiAssist.enabled && message.index > readAssistFor) {
+            readAssistFor = message.index;
+            this.background.push(this.refreshAssist(node, visit, item.workItemId, cfg.aiAssist));
+          }
+        }
+        const now = workflowNow().getTime();
+        const slaAt = item.createdAt + cfg.sla.targetSeconds * 1000;
+        const giveUpAt = item.createdAt + cfg.maxWaitSeconds * 1000;
+        const action = this.state.workItem?.agentId ? undefined : cfg.breachActions[item.actionsDone];
+        const actionAt = action ? slaAt + action.afterSeconds * 1000 : Number.POSITIVE_INFINITY;
+        if (action && now >= actionAt) {
+          item.actionsDone++;
+          await this.breach(node, item, action);
+          continue;
+        }
+        if (!this.state.workItem?.agentId && now >= giveUpAt) {
+          await activities.withdrawWorkItem({ workItemId: item.workItemId, reason: 'timeout' });
+          return 'timeout';
+        }
+        this.maybeContinueAsNew(path, node.id);
+        const wakeAt = Math.min(actionAt, this.state.workItem?.agentId ? Number.POSITIVE_INFINITY : giveUpAt);
+        await this.park(
+          path,
+          true,
+          () =>
+            this.pendingResolutions.has(item.workItemId) ||
+            this.state.inbox.length > 0 ||
+            this.cancelRequested?.reason === 'customer_left' ||
+            (path.activity === 'queue' && this.state.workItem?.agentId !== undefined),
+          Number.isFinite(wakeAt) ? Math.max(1, wakeAt - workflowNow().getTime()) : undefined,
+        );
+        if (this.state.workItem?.agentId) path.activity = 'human';
+      }
+    } finally {
+      if (!this.continuing) {
+        delete this.state.nodeState[node.id];
+        if (this.state.workItem?.id === item.workItemId) this.state.workItem = null;
+        path.activity = 'flow';
+      }
+    }
+  }
+
+  private async breach(
+    node: PlanNode,
+    item: EscalationNodeState,
+    action: { afterSeconds: number } & ({ action: 'raise_priority'; by: number } | { action: 'overflow'; queue: string } | { action: 'offer_callback'; message: string }),
+  ): Promise<void> {
+    log.info('SLA breach action', { nodeId: node.id, workItemId: item.workItemId, action: action.action });
+    switch (action.action) {
+      case 'raise_priority':
+        await activities.raiseWorkItemPriority({ workItemId: item.workItemId, by: action.by, reason: `SLA breached at ${node.label}` });
+        break;
+      case 'overflow':
+        await activities.moveWorkItem({ workItemId: item.workItemId, queue: action.queue, reason: `overflow from ${item.queue} after SLA breach` });
+        item.queue = action.queue;
+        if (this.state.workItem) this.state.workItem.queue = action.queue;
+        upsertSearchAttributes([{ key: QueueKey, value: action.queue }]);
+        break;
+      case 'offer_callback':
+        item.callbackOffered = true;
+        await this.say('system', this.evaluator.renderTemplate(action.message, this.activation()), node.id);
+        break;
+    }
+  }
+
+  private async refreshAssist(node: PlanNode, visit: number, workItemId: string, options: Record<string, boolean>): Promise<void> {
+    try {
+      const suggestions = await activities.assistAgent({
+        ...this.site(node, visit),
+        workItemId,
+        transcript: this.state.transcript,
+        channel: this.state.contact.channel,
+        options,
+      });
+      if (!this.state.assist || suggestions.basedOnMessage >= this.state.assist.basedOnMessage) this.state.assist = suggestions;
+    } catch (e) {
+      // Assistance is best effort: the agent works without it rather than the contact failing.
+      if (isCancellation(e)) throw e;
+      log.warn('agent assist failed', { workItemId, error: String(e) });
+    }
+  }
+
+  private botConversations(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [id, ns] of Object.entries(this.state.nodeState)) {
+      if (this.plan.nodes[id]?.type === 'bot') out[id] = (ns as BotNodeState).conversation;
+    }
+    return out;
+  }
+
+  private async runCustomActivity(node: PlanNode, visit: number): Promise<string> {
+    const cfg = node.config as { activity: string; input: Record<string, string>; saveOutputAs?: string; timeoutSeconds: number; retry: { maximumAttempts: number } };
+    const activation = await this.prepared(node);
+    const input: Record<string, unknown> = {};
+    for (const [field, source] of Object.entries(cfg.input)) input[field] = this.evaluator.evaluate(source, activation);
+    const options: ActivityOptions = {
+      startToCloseTimeout: `${cfg.timeoutSeconds} seconds`,
+      retry: { maximumAttempts: cfg.retry.maximumAttempts, initialInterval: '500 milliseconds', backoffCoefficient: 2, nonRetryableErrorTypes: ['ActivityContractError'] },
+    };
+    const custom = proxyActivities<Record<string, (request: unknown) => Promise<unknown>>>(options);
+    const call = custom[customActivityType(cfg.activity)];
+    if (!call) throw ApplicationFailure.nonRetryable(`no activity proxy for ${cfg.activity}`);
+    try {
+      const output = await call({ input, site: this.site(node, visit) });
+      if (cfg.saveOutputAs) this.state.ctx[cfg.saveOutputAs] = output;
+      return 'success';
+    } catch (e) {
+      if (e instanceof ActivityFailure) {
+        log.warn('custom activity failed; taking the error exit', { nodeId: node.id, activity: cfg.activity, error: e.cause?.message ?? e.message });
+        if (cfg.saveOutputAs) this.state.ctx[cfg.saveOutputAs] = { error: e.cause?.message ?? e.message };
+        return 'error';
+      }
+      throw e;
+    }
+  }
+
+  private async runSubflow(node: PlanNode, visit: number): Promise<string> {
+    const cfg = node.config as { flowId: string; input: Record<string, string> };
+    const activation = await this.prepared(node);
+    const input: Record<string, unknown> = {};
+    for (const [name, source] of Object.entries(cfg.input)) input[name] = this.evaluator.evaluate(source, activation);
+    const { plan, version } = await activities.loadSubflowPlan({ flowId: cfg.flowId });
+    const childInput: ContactFlowInput = {
+      schemaVersion: 1,
+      plan,
+      flowVersion: version,
+      contact: {
+        id: this.state.contact.id,
+        channel: this.state.contact.channel,
+        customer: this.state.contact.customer,
+        attributes: this.state.contact.attributes,
+      },
+      input,
+      ...(this.input.options ? { options: this.input.options } : {}),
+    };
+    const result = await executeChild<(i: ContactFlowInput) => Promise<ContactFlowResult>>('contactFlow', {
+      workflowId: `${this.workflowId}/sub/${node.id}/${visit}`,
+      args: [childInput],
+    });
+    return result.outcome;
+  }
+
+  private async runParallel(node: PlanNode, path: Path): Promise<string> {
+    const spec = this.plan.parallels[node.id];
+    if (!spec) throw ApplicationFailure.nonRetryable(`the plan has no parallel spec for "${node.id}"`, 'PlanError');
+    const join = this.plan.nodes[spec.join];
+    if (!join) throw ApplicationFailure.nonRetryable(`the join "${spec.join}" is missing`, 'PlanError');
+    this.emit('step.exited', node.id, { port: spec.branches.map((b) => b.port).join(','), nodeType: 'parallel' });
+    const arrived: string[] = [];
+    const scope = new CancellationScope();
+    const branches = spec.branches.map((branch) => {
+      const child = this.newPath(false, spec.join);
+      return scope
+        .run(() => this.runPath(branch.entry, child))
+        .then(
+          () => {
+            arrived.push(branch.port);
+          },
+          (e: unknown) => {
+            if (isCancellation(e) && scope.consideredCancelled) return;
+            throw e;
+          },
+        )
+        .finally(() => this.paths.delete(child.id));
+    });
+    path.node = node.id;
+    this.parked++; // the forking path itself waits for its branches
+    try {
+      if (spec.mode === 'all') {
+        await Promise.all(branches);
+      } else {
+        await Promise.race([condition(() => arrived.length > 0), Promise.all(branches)]);
+        if (spec.mode === 'first') {
+          scope.cancel();
+          await Promise.allSettled(branches);
+        } else {
+          // `any`: the others finish the step they are in, then stop at the next node boundary.
+          for (const p of this.paths.values()) if (p.stopAt === spec.join) p.stopRequested = true;
+          this.background.push(Promise.allSettled(branches));
+        }
+      }
+    } finally {
+      this.parked--;
+    }
+    const visit = (this.state.visits[join.id] ?? 0) + 1;
+    this.state.visits[join.id] = visit;
+    this.enter(path, join, visit);
+    this.emit('step.exited', join.id, { port: 'next', nodeType: 'join', arrived });
+    const next = join.next.next;
+    if (!next) throw ApplicationFailure.nonRetryable(`the join "${join.id}" leads nowhere`, 'PlanError');
+    return next;
+  }
+
+  private async runEnd(node: PlanNode, path: Path): Promise<void> {
+    if (typeof node.config.message === 'string') await this.say('bot', this.render(node, 'message'), node.id);
+    const outcome = node.config.outcome as ContactFlowResult['outcome'];
+    this.finish(outcome, node.id);
+    path.activity = 'flow';
+  }
+
+  /** Records how the contact ended (once). */
+  finish(outcome: ContactFlowResult['outcome'], nodeId: string, reason?: string): void {
+    if (this.ended) return;
+    this.ended = { outcome, nodeId };
+    upsertSearchAttributes([{ key: OutcomeKey, value: outcome }]);
+    this.emit('contact.ended', nodeId, {
+      outcome,
+      resolvedBy: outcome === 'resolved_by_bot' ? 'bot' : outcome === 'resolved_by_human' ? 'human' : null,
+      reason: reason ?? null,
+      turns: this.state.transcript.filter((t) => t.from === 'customer').length,
+      tickets: this.tickets,
+    });
+  }
+
+  /** After a cancellation: withdraw the open work item, end as abandoned. */
+  async abandon(nodeId: string, reason: string): Promise<ContactFlowResult> {
+    const item = this.state.workItem;
+    if (item) {
+      await CancellationScope.nonCancellable(() => activities.withdrawWorkItem({ workItemId: item.id, reason: 'cancelled' }));
+      this.state.workItem = null;
+    }
+    this.finish('abandoned', nodeId, reason);
+    return this.result();
+  }
+
+  /** The node the main path is at (for cancellation reports). */
+  currentNode(): string {
+    return this.steps()[0] ?? this.path[this.path.length - 1] ?? this.plan.start;
+  }
+
+  private site(node: PlanNode, visit: number) {
+    return { contactId: this.state.contact.id, workflowId: this.workflowId, nodeId: node.id, visit };
+  }
+}
+
+/** The customer left while a path waited for them: the contact ends as abandoned. */
+export class CancelledContact extends Error {
+  constructor(readonly nodeId: string) {
+    super(`the customer left at ${nodeId}`);
+    this.name = 'CancelledContact';
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Search attributes a contact carries, so support engineers find contacts with
+ * `temporal workflow list --query 'TandemQueue = "billing"'`. Registered by the local stack
+ * (infra/stack/config.mjs) and docker-compose.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const ContactIdKey = defineSearchAttributeKey('TandemContactId', SearchAttributeType.KEYWORD);
+export const FlowIdKey = defineSearchAttributeKey('TandemFlowId', SearchAttributeType.KEYWORD);
+export const FlowVersionKey = defineSearchAttributeKey('TandemFlowVersion', SearchAttributeType.INT);
+export const ChannelKey = defineSearchAttributeKey('TandemChannel', SearchAttributeType.KEYWORD);
+export const StepKey = defineSearchAttributeKey('TandemStep', SearchAttributeType.KEYWORD);
+export const QueueKey = defineSearchAttributeKey('TandemQueue', SearchAttributeType.KEYWORD);
+export const OutcomeKey = defineSearchAttributeKey('TandemOutcome', SearchAttributeType.KEYWORD);

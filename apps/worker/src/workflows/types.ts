@@ -1,0 +1,155 @@
+/**
+ * Types of the contact workflow's input, state and messages. Types only (plus tiny constants): the
+ * workflow bundle and clients both import this file.
+ */
+import type {
+  Channel,
+  ContactOutcome,
+  Customer,
+  CustomerInput,
+  HandoffPackage,
+  NluSnapshot,
+  TranscriptEntry,
+} from '@tandem/contracts';
+import type { Plan } from '@tandem/flow/runtime';
+
+/** The contact as it enters a flow. */
+export interface ContactInput {
+  id: string;
+  channel: Channel;
+  customer: CustomerInput;
+  /** Channel or CRM attributes, readable as `contact.attributes`. */
+  attributes?: Record<string, unknown>;
+  /** The message that opened the contact (chat, email), consumed by the first node that reads input. */
+  firstMessage?: string;
+}
+
+/** Tuning knobs, mostly for tests and operators. */
+export interface ContactFlowOptions {
+  /** Continue-as-new once history has this many events (default: when Temporal suggests it). */
+  continueAsNewAfterEvents?: number;
+  /** Flush buffered events once this many are pending (default 20). */
+  eventBatchSize?: number;
+}
+
+/** Input of `contactFlow`: the plan travels with the contact, so it keeps the version it started with. */
+export interface ContactFlowInput {
+  schemaVersion: 1;
+  plan: Plan;
+  /** Published version number of the plan's flow (0 for drafts, e.g. simulations). */
+  flowVersion: number;
+  contact: ContactInput;
+  /** Initial values of flow variables (a subflow's input). */
+  input?: Record<string, unknown>;
+  options?: ContactFlowOptions;
+  /** Set when this run continues an earlier one (continue-as-new). */
+  carried?: CarriedState;
+}
+
+export interface ContactFlowResult {
+  outcome: ContactOutcome;
+  /** The end node that ended it (or the node where it was cancelled). */
+  nodeId: string;
+  ctx: Record<string, unknown>;
+  transcriptLength: number;
+}
+
+/** A message the flow sends to the customer. */
+export interface OutboundMessage {
+  from: 'bot' | 'agent' | 'system';
+  text: string;
+  nodeId?: string;
+  articleId?: string;
+}
+
+/** A customer's message as an integration submits it. */
+export interface CustomerMessageInput {
+  schemaVersion: 1;
+  text: string;
+  /** The integration's id of the message (kept in the transcript). */
+  externalId?: string;
+}
+
+/** Who is talking with the customer right now. */
+export type HandledBy = 'bot' | 'queue' | 'human' | 'flow' | 'ended';
+
+/** What `customerMessage` returns: the flow's answer to this message, until it waited again. */
+export interface CustomerMessageReply {
+  /** `human`: an agent has the contact and will answer; `queue`: waiting for an agent. */
+  handledBy: HandledBy;
+  messages: OutboundMessage[];
+  /** Nodes the contact is at after the message was handled. */
+  steps: string[];
+}
+
+/** The open work item of an escalation. */
+export interface OpenWorkItem {
+  id: string;
+  nodeId: string;
+  queue: string;
+  visit: number;
+  /** Set once an agent messaged the customer on it. */
+  agentId?: string;
+}
+
+/** Agent-assist suggestions for the human who has the contact, recomputed per customer message. */
+export interface AssistSuggestions {
+  basedOnMessage: number;
+  articles: { id: string; title: string; score: number }[];
+  draftReply: string | null;
+  complianceFlags: { kind: string; message: string }[];
+}
+
+/** Everything the workflow knows about the contact; carried across continue-as-new. */
+export interface ContactState {
+  contact: { id: string; channel: Channel; customer: Customer; attributes: Record<string, unknown> };
+  ctx: Record<string, unknown>;
+  nlu: NluSnapshot;
+  /** The last bot result, as flow expressions see it (`bot.outcome`, `bot.intent`, …). */
+  bot: Record<string, unknown>;
+  transcript: TranscriptEntry[];
+  /** Customer messages not yet read by a node, as transcript indexes. */
+  inbox: number[];
+  /** Times each node ran. */
+  visits: Record<string, number>;
+  /** Per-node state of nodes that wait (bot conversation, escalation progress), so they can resume. */
+  nodeState: Record<string, unknown>;
+  handoff: HandoffPackage | null;
+  workItem: OpenWorkItem | null;
+  /** Work items already resolved (late or duplicate resolutions are ignored). */
+  resolvedWorkItems: string[];
+  assist: AssistSuggestions | null;
+  /** Sequence of the next event id. */
+  eventSeq: number;
+  startedAt: string;
+}
+
+/** What a run hands the next one on continue-as-new. */
+export interface CarriedState {
+  state: ContactState;
+  /** The node to resume at (it re-enters with its `nodeState`). */
+  resumeAt: string;
+  runs: number;
+}
+
+/** What the `state` query returns. */
+export interface ContactStateView {
+  contactId: string;
+  flowId: string;
+  flowVersion: number;
+  planHash: string;
+  steps: string[];
+  handledBy: HandledBy;
+  outcome: ContactOutcome | null;
+  ctx: Record<string, unknown>;
+  nlu: NluSnapshot;
+  customer: Customer;
+  channel: Channel;
+  transcript: TranscriptEntry[];
+  handoff: HandoffPackage | null;
+  workItem: OpenWorkItem | null;
+  assist: AssistSuggestions | null;
+  /** Nodes the contact went through, in order (a node repeated per visit). */
+  path: string[];
+  continuedAsNew: number;
+}

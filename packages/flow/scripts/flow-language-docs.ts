@@ -1,0 +1,304 @@
+/**
+ * Builds docs/flow-language.md from the code: the node catalog (ports, config fields from the JSON
+ * Schemas, docs), the expression environment and the diagnostic catalog with real compiler messages.
+ * `npm run docs -w @tandem/flow` writes it; a test fails when the file is out of date.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { compileFlow, type DiagnosticCode, diagnosticCatalog, DIAGNOSTIC_CODES, expressionEnvironment, nodeCatalog, nodeConfigJsonSchema, nodeDefinitions } from '../src';
+import { brokenDocument, diagnosticCases, resolver } from '../test/fixtures/diagnostic-cases';
+
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+};
+
+interface FieldRow {
+  path: string;
+  type: string;
+  required: boolean;
+  default?: unknown;
+  description: string;
+}
+
+function typeOf(schema: Schema): string {
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
+  if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
+  if (schema.oneOf || schema.anyOf) return 'one of the variants below';
+  if (schema.type === 'array') return `list of ${schema.items ? typeOf(schema.items) : 'values'}`;
+  if (schema.type === 'integer' || schema.type === 'number') {
+    const max = schema.maximum !== undefined && schema.maximum < Number.MAX_SAFE_INTEGER ? schema.maximum : undefined;
+    const min = schema.minimum !== undefined && schema.minimum > Number.MIN_SAFE_INTEGER ? schema.minimum : undefined;
+    if (min !== undefined && max !== undefined) return `${schema.type} ${min}…${max}`;
+    if (min !== undefined) return `${schema.type} ≥ ${min}`;
+    if (max !== undefined) return `${schema.type} ≤ ${max}`;
+    return schema.type;
+  }
+  if (Array.isArray(schema.type)) return schema.type.join(' | ');
+  return schema.type ?? 'any';
+}
+
+function variantName(variant: Schema): string {
+  const discriminator = Object.entries(variant.properties ?? {}).find(([, p]) => p.const !== undefined);
+  return discriminator ? `${discriminator[0]} = ${JSON.stringify(discriminator[1].const)}` : 'variant';
+}
+
+function fields(schema: Schema, prefix: string, rows: FieldRow[]): void {
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const path = `${prefix}${name}`;
+    const variants = property.oneOf ?? property.anyOf;
+    rows.push({
+      path,
+      type: typeOf(property),
+      required: (schema.required ?? []).includes(name) && property.default === undefined,
+      default: property.default,
+      description: property.description ?? '',
+    });
+    if (variants) {
+      for (const variant of variants) fields(variant, `${path} (${variantName(variant)}).`, rows);
+    } else if (property.type === 'object' && property.properties) {
+      fields(property, `${path}.`, rows);
+    } else if (property.type === 'array' && property.items) {
+      const itemVariants = property.items.oneOf ?? property.items.anyOf;
+      if (itemVariants) for (const variant of itemVariants) fields(variant, `${path}[] (${variantName(variant)}).`, rows);
+      else if (property.items.properties) fields(property.items, `${path}[].`, rows);
+    }
+  }
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function fieldTable(schema: Schema): string {
+  const variants = schema.oneOf ?? schema.anyOf;
+  if (variants) return variants.map((v) => `When \`${variantName(v)}\`:\n\n${fieldTable(v)}`).join('\n\n');
+  const rows: FieldRow[] = [];
+  fields(schema, '', rows);
+  if (rows.length === 0) return '_No settings._';
+  return [
+    '| field | type | default | description |',
+    '|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| \`${r.path}\` | ${cell(r.type)} | ${r.required ? '**required**' : r.default === undefined ? '—' : `\`${cell(JSON.stringify(r.default))}\``} | ${cell(r.description)} |`,
+    ),
+  ].join('\n');
+}
+
+function nodeSection(): string {
+  const catalog = nodeCatalog();
+  const parts: string[] = [];
+  for (const entry of catalog) {
+    const definition = nodeDefinitions.find((d) => d.type === entry.type && d.typeVersion === entry.typeVersion)!;
+    const ports = entry.ports
+      ? entry.ports.length === 0
+        ? 'none (the contact ends here)'
+        : entry.ports.map((p) => `\`${p.id}\` (${p.label}${p.description ? `: ${p.description}` : ''})`).join(', ')
+      : 'derived from the settings (see below)';
+    parts.push(
+      [
+        `### \`${entry.type}\` — ${entry.title} (v${entry.typeVersion})`,
+        '',
+        `${entry.description} Category: ${entry.category}. ${entry.hasInput ? '' : 'Nothing may connect into it. '}${entry.waits ? '**Waits** (a loop may pass through it).' : ''}`.trim(),
+        '',
+        `**Exits:** ${ports}`,
+        '',
+        definition.docs,
+        '',
+        fieldTable(nodeConfigJsonSchema(definition)),
+      ].join('\n'),
+    );
+  }
+  return parts.join('\n\n');
+}
+
+function environmentSection(): string {
+  return expressionEnvironment
+    .map((variable) =>
+      [
+        `**\`${variable.name}\`** — ${variable.description}`,
+        '',
+        '| field | type | description |',
+        '|---|---|---|',
+        ...variable.fields.map((f) => `| \`${variable.name}.${f.name}\` | \`${f.type}\` | ${cell(f.description)} |`),
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
+
+function diagnosticsSection(): string {
+  return DIAGNOSTIC_CODES.map((code: DiagnosticCode) => {
+    const entry = diagnosticCatalog[code];
+    const result = compileFlow(brokenDocument(diagnosticCases[code]), diagnosticCases[code].resolver ?? resolver);
+    const example = result.diagnostics.find((d) => d.code === code)!;
+    const where = [example.nodeId && `node \`${example.nodeId}\``, example.edgeId && `edge \`${example.edgeId}\``, example.path && `path \`${JSON.stringify(example.path)}\``, example.range && `characters ${example.range.start}–${example.range.end}`]
+      .filter(Boolean)
+      .join(', ');
+    return [
+      `### ${code} (${entry.severity})`,
+      '',
+      entry.summary,
+      '',
+      `> ${example.message}${where ? `  \n> — on ${where}` : ''}`,
+      '',
+      `**Fix:** ${entry.fix}`,
+    ].join('\n');
+  }).join('\n\n');
+}
+
+/** The whole document. */
+export function flowLanguageMarkdown(): string {
+  return `<!-- Generated by packages/flow/scripts/flow-language-docs.ts (npm run docs -w @tandem/flow). Do not edit by hand. -->
+# The flow language
+
+A **flow** is what a CX designer draws: nodes (bot, decision, escalate…) joined by connections from a
+node's exits to the next node. \`@tandem/flow\` defines the document the designer saves, the catalog of
+node types, the CEL expressions used in conditions and templates, and the compiler that turns a document
+into an executable **plan** for the Temporal worker. It is pure TypeScript with no I/O: the designer (in
+the browser), the API and the workflow sandbox import the same code.
+
+\`\`\`ts
+import { compileFlow, createStaticResolver } from '@tandem/flow';
+
+const result = compileFlow(document, createStaticResolver({ queues: ['support', 'billing'], calendars: ['support-hours'] }));
+if (result.ok) publish(result.plan);      // result.diagnostics may still hold warnings
+else showOnCanvas(result.diagnostics);    // each pinned on a node, an edge, a config path, characters
+\`\`\`
+
+## The document
+
+\`{ schemaVersion: 1, id, name, description, channels, variables, nodes, edges }\` (\`flowDocumentSchema\`;
+JSON Schema: \`flowDocumentJsonSchema()\`).
+
+- \`channels\`: \`voice\`, \`chat\`, \`email\` — at least one.
+- \`variables\`: \`{ name, type, default?, description? }\`; \`type\` is one of \`string\`, \`int\`, \`double\`,
+  \`bool\`, \`list<string>\`, \`list<int>\`, \`list<double>\`, \`map\`. Expressions read them as \`ctx.<name>\`;
+  set, wait, survey, bot slots and activities write them. Without a default a variable starts at its
+  type's zero value (\`""\`, \`0\`, \`false\`, \`[]\`, \`{}\`).
+- \`nodes\`: \`{ id, type, typeVersion, position, label, config }\`. \`label\` is what diagnostics and agents
+  see. \`config\` is checked against the node type's schema; defaults are applied in the plan.
+- \`edges\`: \`{ id, source, sourcePort, target }\`. Each exit of a node has exactly one connection; to do
+  several things at once use a parallel node.
+
+Node types are versioned: a changed behaviour is a new \`typeVersion\`, never an edit of an existing one,
+and a published plan keeps the version it was compiled with.
+
+## Expressions
+
+Conditions, priorities, assignments and activity inputs are **CEL** (Common Expression Language,
+evaluated by \`@marcbachmann/cel-js\`; JavaScript is never evaluated). They are type-checked when the flow
+compiles: a decision rule must give \`bool\`, a priority an \`int\`, an assignment the variable's type, an
+activity input the type its JSON Schema declares. Errors point at the exact characters.
+
+\`\`\`cel
+nlu.sentiment < -0.5 && "legal_threat" in nlu.triggers
+customer.tier == "vip" ? 80 : 40
+queue.ewt("billing") > 300 && !hours.open("support-hours")
+nlu.triggers.exists(t, t in ["complaint", "regulatory"])
+has(customer.attributes.lifetimeValue) && customer.attributes.lifetimeValue > 10000
+\`\`\`
+
+Integers are CEL \`int\`s (\`ctx.attempts + 1\`); decimals are \`double\`s (\`nlu.confidence < 0.5\`); the two
+compare freely, but arithmetic needs one kind (\`int(queue.ewt("billing") / 60.0)\`).
+
+### Environment
+
+${environmentSection()}
+
+**\`ctx\`** — the flow's declared variables, typed from the document (\`ctx.attempts\` is an \`int\` when
+\`attempts\` is declared \`int\`; an undeclared name is a compile error).
+
+### Live data
+
+\`queue.ewt(name)\` and \`hours.open(name)\` read data that changes while a contact runs. To keep the
+workflow deterministic the compiler records, for every expression, the queue and calendar names it uses
+(\`refs\` in the plan); the worker fetches those values in an activity and passes them as \`live\` in the
+activation. The name must therefore be written in quotes (\`queue.ewt("billing")\`), and must exist.
+
+### Templates
+
+Messages, prompts, subjects and greetings are templates: text with CEL inside \`{{ }}\`, e.g.
+\`Thanks {{customer.name}}, your wait is about {{int(queue.ewt("billing") / 60.0)}} minutes\`. Values
+render as text: whole numbers without decimals, decimals rounded to two places, \`true\`/\`false\` as
+\`yes\`/\`no\`, lists joined with \`, \`, absent fields as empty text. A template cannot contain a literal
+\`{{\`. \`renderTemplate\` (on an evaluator) renders them; the compiler checks every expression inside.
+
+### Evaluating at run time
+
+\`\`\`ts
+import { createEvaluator } from '@tandem/flow/runtime';
+
+const evaluator = createEvaluator(plan);                  // parses each source once, then caches it
+const state = evaluator.prepare({ contact, customer, nlu, bot, ctx, live: { queues: { billing: 420 } } });
+evaluator.evaluateCondition('queue.ewt("billing") > 300', state);   // true
+evaluator.renderTemplate('Thanks {{customer.name}}', state);
+\`\`\`
+
+\`@tandem/flow/runtime\` is the entry for the Temporal workflow sandbox: plan schema and hash check,
+evaluator, templates and business hours, without the compiler. Absent activation fields take their
+zero value; missing live data or a run-time failure throws \`ExpressionEvaluationError\`.
+
+## Business hours
+
+A calendar is \`{ timezone, weekly, holidays }\`: an IANA zone, opening intervals per weekday
+(\`{ open: "09:00", close: "17:30" }\`, \`close\` may be \`24:00\`; overnight hours are two intervals) and
+closed dates (\`YYYY-MM-DD\`, local). Nodes name a calendar the resolver knows (\`{ kind: "named", name }\`)
+or write one inline (\`{ kind: "inline", calendar }\`). \`isOpen(calendar, instant)\` and
+\`nextOpening(calendar, instant)\` are pure functions of the instant (the worker passes workflow time),
+follow daylight-saving rules (an opening time inside a spring-forward gap opens when the clocks jump;
+when clocks go back, the first occurrence counts) and skip holidays.
+
+## Loops and parallels
+
+- A **loop** (a cycle of connections) must pass through a node that waits — bot, wait, escalate, survey,
+  subflow — so a contact never spins without time passing, and through a node with \`maxVisits\`. When a
+  node has run \`maxVisits\` times, the next time the contact arrives it leaves through \`onMaxVisits\`
+  (default: the node's usual fallback exit, e.g. a bot's \`escalate\`, a wait's \`timeout\`) without
+  running. Those exits must lead out of the loop. The plan lists each loop (\`loops\`) and each bounded
+  node carries \`loop: { maxVisits, exitPort }\`.
+- A **parallel** starts its branches at once; every branch must reach the same **join**, and no branch
+  may end the contact or loop back to the fork on its own. The join's \`mode\` decides when the flow goes
+  on (\`all\`, \`first\` with the others cancelled, \`any\` with the others finishing their step). The plan
+  lists each fork with its branches and join (\`parallels\`).
+
+## The plan
+
+\`compileFlow\` returns \`{ ok: true, plan, diagnostics }\` or \`{ ok: false, diagnostics }\`; it never throws.
+The plan (\`Plan\`, \`planSchema\`) is \`{ schemaVersion: 1, flowId, name, hash, channels, variables, start,
+nodes, parallels, loops }\`: only the nodes reachable from the start, keyed by id, each with its config
+(defaults applied), \`next\` (exit → node id), its compiled \`expressions\` (keyed by JSON Pointer into the
+config, with type and live-data refs), \`waits\` and \`loop\`. It is plain JSON, its keys are sorted, and
+\`hash\` is the SHA-256 of its canonical JSON without \`hash\` — the same whatever the order of nodes and
+edges, the positions or the edge ids. \`verifyPlanHash(plan)\` lets the worker refuse a plan edited after
+compilation.
+
+## Node types
+
+${nodeSection()}
+
+## Diagnostics
+
+Every diagnostic has a stable \`code\`, a \`severity\` (\`error\` prevents a plan; \`warning\` does not), a
+\`message\` for the designer, and where it belongs: \`nodeId\`, \`edgeId\`, \`path\` (in the node's config, or
+in the document) and, for expressions and templates, \`range\` (character offsets). Diagnostics are
+sorted so that they too do not depend on the order of nodes and edges. Each example below is the real
+message the compiler gives on a small document with that problem.
+
+${diagnosticsSection()}
+`;
+}
+
+if (require.main === module) {
+  const target = path.resolve(__dirname, '../../../docs/flow-language.md');
+  writeFileSync(target, flowLanguageMarkdown());
+  console.log(`wrote ${target}`);
+}

@@ -1,0 +1,133 @@
+import { nluSnapshotSchema } from '@tandem/contracts';
+import { botGreeting, conversationStateSchema, runBotTurn, VirtualAgentInputError, type BotOptionsInput } from '../src';
+import { converse } from './support/conversation';
+
+const orderSlot: BotOptionsInput = {
+  slots: [{ name: 'orderNumber', entity: 'order_number', prompt: 'What is your order number?', reprompt: 'It looks like AB123456. What is yours?', maxReprompts: 1, intents: ['order_status'] }],
+};
+
+describe('runBotTurn', () => {
+  it('answers from the best knowledge article, says which, and resolves when the customer confirms', async () => {
+    const { turns, last } = await converse({}, ['what time do you open on saturday?', 'yes, thanks']);
+    expect(turns[0]!.articleId).toBe('kb-opening-hours');
+    expect(turns[0]!.reply).toMatch(/Saturday 9am/);
+    expect(turns[0]!.outcome).toBe('continue');
+    expect(last.outcome).toBe('resolved');
+    expect(last.state.tried).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'knowledge_article', succeeded: true })]));
+  });
+
+  it('fills a slot, re-prompting when the answer lacks it', async () => {
+    const { turns, last } = await converse(orderSlot, ['where is my parcel?', 'I think it was last week', 'it is AB-554321']);
+    expect(turns.map((t) => t.reply)).toEqual(['What is your order number?', 'It looks like AB123456. What is yours?', expect.any(String)]);
+    expect(last.outcome).toBe('resolved');
+    expect(last.slots).toEqual({ orderNumber: 'AB554321' });
+    expect(last.nlu.intent).toBe('order_status');
+  });
+
+  it('takes a slot given up front without asking', async () => {
+    const { turns, last } = await converse(orderSlot, ['where is my order AB778899?']);
+    expect(turns).toHaveLength(1);
+    expect(last.outcome).toBe('resolved');
+    expect(last.slots.orderNumber).toBe('AB778899');
+  });
+
+  it('gives up after the maximum re-prompts: no_match, or escalate when bot_failure is listed', async () => {
+    const messages = ['where is my parcel?', 'not sure', 'no idea sorry'];
+    const plain = await converse({ ...orderSlot, escalateOn: ['human_request'] }, messages);
+    expect(plain.last.outcome).toBe('no_match');
+    const failing = await converse({ ...orderSlot, escalateOn: ['bot_failure'] }, messages);
+    expect(failing.last.outcome).toBe('escalate');
+    expect(failing.last.escalation?.kind).toBe('bot_failure');
+  });
+
+  it('escalates on a request for a human, with the words as evidence', async () => {
+    const { last } = await converse({}, ['hi', 'can I talk to a real person please']);
+    expect(last.outcome).toBe('escalate');
+    expect(last.escalation).toMatchObject({ kind: 'human_request', evidence: [{ messageIndex: 2, words: expect.arrayContaining([expect.stringMatching(/real person/)]) }] });
+    expect(last.state.status).toBe('escalated');
+  });
+
+  it('escalates on a human request even when the node lists no triggers', async () => {
+    const { last } = await converse({ escalateOn: [] }, ['agent']);
+    expect(last.outcome).toBe('escalate');
+  });
+
+  it('treats "operator" said again as a request for a human', async () => {
+    const { last } = await converse({ escalateOn: [] }, ['OPERATOR', 'operator']);
+    expect(last.escalation?.kind).toBe('human_request');
+  });
+
+  it('fires frustration on a repeated message', async () => {
+    const { last } = await converse({ escalateOn: ['frustration'] }, ['hello?', 'Hello?']);
+    expect(last.outcome).toBe('escalate');
+    expect(last.escalation).toMatchObject({ kind: 'frustration', reason: expect.stringMatching(/repeated/) });
+  });
+
+  it('fires low confidence after N misunderstandings: escalate if listed, else no_match', async () => {
+    const gibberish = ['zxcv qwer', 'plorp snarf', 'blorb'];
+    const escalating = await converse({ lowConfidenceLimit: 2 }, gibberish);
+    expect(escalating.turns).toHaveLength(2);
+    expect(escalating.last.escalation?.kind).toBe('low_confidence');
+    const notListed = await converse({ lowConfidenceLimit: 2, escalateOn: ['human_request'] }, gibberish);
+    expect(notListed.last.outcome).toBe('no_match');
+    expect(notListed.last.nlu.triggers).toContain('low_confidence');
+  });
+
+  it('detects a worsening sentiment trend', async () => {
+    const pizza: BotOptionsInput = {
+      useDefaultIntents: false,
+      intents: [
+        { name: 'order_pizza', phrases: ['I want to order a pizza', 'one large margherita please'] },
+        { name: 'pizza_menu', phrases: ['what toppings do you have', 'show me the menu'] },
+      ],
+      knowledge: { enabled: false },
+      lowConfidenceLimit: 5,
+      escalateOn: ['negative_sentiment'],
+    };
+    const { last } = await converse(pizza, ['hello', 'my broadband keeps dropping out and it is really annoying', 'still broken, this is terrible and I am fed up']);
+    expect(last.escalation?.kind).toBe('negative_sentiment');
+    expect(last.state.sentiment.length).toBe(3);
+  });
+
+  it('reports high-value and repeat contacts, escalating only when the node lists them', async () => {
+    const customer = { id: 'c-1', tier: 'vip', attributes: { recentContacts: 3 } };
+    const reported = await converse({}, ['what are your opening hours'], { customer });
+    expect(reported.last.outcome).toBe('continue');
+    expect(reported.last.nlu.triggers).toEqual(expect.arrayContaining(['high_value', 'repeat_contact']));
+    const escalated = await converse({ escalateOn: ['high_value'] }, ['what are your opening hours'], { customer });
+    expect(escalated.last.escalation?.reason).toMatch(/vip/);
+  });
+
+  it('stops at max turns with no_match', async () => {
+    const { turns, last } = await converse({ maxTurns: 2, lowConfidenceLimit: 5, knowledge: { enabled: false } }, ['hello', 'hello again', 'hi']);
+    expect(turns).toHaveLength(2);
+    expect(last.outcome).toBe('no_match');
+    expect(last.state.stopReason).toMatch(/2 turns/);
+  });
+
+  it('is a pure function of its input: same input, same output, and the state is compact JSON', async () => {
+    const input = { options: orderSlot, state: null, message: 'Where is order AB123456? I paid £20 yesterday!!', now: '2026-03-04T10:00:00Z' };
+    const a = await runBotTurn(input);
+    const b = await runBotTurn(JSON.parse(JSON.stringify(input)));
+    expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(b)));
+    expect(conversationStateSchema.parse(JSON.parse(JSON.stringify(a.state)))).toEqual(a.state);
+    expect(nluSnapshotSchema.parse(a.nlu)).toEqual(a.nlu);
+    expect(JSON.stringify(a.state).length).toBeLessThan(2000);
+  });
+
+  it('answers bad input with a specific error', async () => {
+    const now = '2026-03-04T10:00:00Z';
+    await expect(runBotTurn({ options: { maxTurns: 0 }, message: 'hi', now })).rejects.toThrow(/options\.maxTurns/);
+    await expect(runBotTurn({ options: { escalateOn: ['angry'] as never }, message: 'hi', now })).rejects.toThrow(/options\.escalateOn\.0/);
+    await expect(runBotTurn({ options: {}, message: '   ', now })).rejects.toThrow(/message: is empty/);
+    await expect(runBotTurn({ options: {}, message: 'hi', now: 'yesterday' })).rejects.toThrow(/now: expected an ISO-8601 time/);
+    await expect(runBotTurn({ options: {}, state: { v: 1 } as never, message: 'hi', now })).rejects.toThrow(VirtualAgentInputError);
+    const ended = await runBotTurn({ options: {}, message: 'bye', now });
+    expect(ended.outcome).toBe('resolved');
+    await expect(runBotTurn({ options: {}, state: ended.state, message: 'hi', now })).rejects.toThrow(/already ended \(resolved\)/);
+  });
+
+  it('greets with the configured text', () => {
+    expect(botGreeting({ texts: { greeting: 'Welcome to Acme.' } })).toBe('Welcome to Acme.');
+  });
+});
