@@ -83,8 +83,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
         }),
       apiKey: async (roles, name = `key-${roles.join('-')}`) => (await keys.create({ name, roles, ...(roles.includes('agent') ? { agentId: TEST_AGENT_ID } : {}) }, 'test')).key,
       close: async () => {
-        await started.close();
-        await db.drop();
+        try {
+          await started.close();
+        } finally {
+          await db.drop();
+        }
       },
     };
   } catch (e) {
