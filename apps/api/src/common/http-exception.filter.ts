@@ -1,0 +1,93 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { ApiError, type ErrorBody } from './errors';
+
+/**
+ * Turns every exception into an {@link ErrorBody}. Client mistakes (validation, malformed JSON,
+ * unknown ids, conflicts) keep their 4xx status and a message naming what is wrong; anything else is
+ * a 500 whose details go to the log, never to the client.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const body = this.toBody(exception, req);
+    body.requestId = requestIdOf(req, res);
+    if (res.headersSent) {
+      // e.g. an SSE stream already started: nothing sensible can be sent any more.
+      res.end();
+      return;
+    }
+    if (body.statusCode === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="tandem"');
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, req: Request): ErrorBody {
+    if (exception instanceof ApiError) {
+      const status = exception.getStatus();
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        code: exception.code,
+        message: exception.message,
+        ...(exception.fieldErrors ? { errors: exception.fieldErrors } : {}),
+        ...(exception.details !== undefined ? { details: exception.details } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      let message = exception.message;
+      if (typeof response === 'object' && response !== null && 'message' in response) {
+        const m = response.message;
+        message = Array.isArray(m) ? m.join('; ') : String(m);
+      }
+      if (status === 404 && message.startsWith('Cannot ')) {
+        message = `no route ${req.method} ${req.path}`;
+      }
+      if (status >= 500) this.logger.error({ err: exception }, 'request failed');
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code: codeForStatus(status), message };
+    }
+    this.logger.error({ err: exception }, 'unhandled error');
+    return { statusCode: 500, error: 'Internal Server Error', code: 'internal_error', message: 'internal error; quote the request id to support' };
+  }
+}
+
+function requestIdOf(req: Request, res: Response): string | undefined {
+  const fromReq = (req as Request & { id?: unknown }).id;
+  if (typeof fromReq === 'string') return fromReq;
+  const header = res.getHeader('x-request-id');
+  return typeof header === 'string' ? header : undefined;
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad_request';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 429:
+      return 'too_many_requests';
+    case 503:
+      return 'unavailable';
+    default:
+      return status >= 500 ? 'internal_error' : 'error';
+  }
+}

@@ -1,0 +1,40 @@
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import { z } from 'zod';
+import { type RequestLocation, RequestValidationError } from './errors';
+import { strippedFields } from './unknown-fields';
+
+interface ZodDtoClass {
+  isZodDto: true;
+  schema: z.ZodType;
+}
+
+function isZodDto(metatype: unknown): metatype is ZodDtoClass {
+  return typeof metatype === 'function' && (metatype as Partial<ZodDtoClass>).isZodDto === true;
+}
+
+const LOCATIONS: Record<ArgumentMetadata['type'], RequestLocation | undefined> = {
+  body: 'body',
+  query: 'query',
+  param: 'param',
+  custom: undefined,
+};
+
+/**
+ * Validates every `@Body()`, `@Query()` and `@Param()` typed with a zod DTO (`createZodDto`) against
+ * its schema — the same schema the OpenAPI document is generated from — and replaces the raw value
+ * with the parsed one (defaults applied). Unknown fields are rejected in bodies, at any depth, even
+ * where the schema itself would strip them (see {@link strippedFields}); query strings and path
+ * parameters use strict schemas. A failure is a 400 naming each offending field and where it was.
+ */
+@Injectable()
+export class ZodValidationPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    const location = LOCATIONS[metadata.type];
+    if (!location || !isZodDto(metadata.metatype)) return value;
+    const result = metadata.metatype.schema.safeParse(value);
+    if (!result.success) throw new RequestValidationError(location, result.error);
+    const unknown = location === 'body' ? strippedFields(value, result.data) : [];
+    if (unknown.length) throw new RequestValidationError(location, new z.ZodError(unknown));
+    return result.data;
+  }
+}

@@ -1,0 +1,47 @@
+import { ConfigError } from '@tandem/config';
+import { DEV_JWT_SECRET, loadApiConfig } from './api-config';
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadApiConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems.join('\n');
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadApiConfig', () => {
+  it('defaults to loopback:3000, the dev secret, and the designer origins', () => {
+    const c = loadApiConfig({});
+    expect(c.api).toMatchObject({ port: 3000, host: '127.0.0.1', jwtSecret: DEV_JWT_SECRET, jwtSecretIsDevDefault: true, migrateOnStart: true });
+    expect(c.api.corsOrigins).toEqual(['http://127.0.0.1:5173', 'http://localhost:5173']);
+    expect(c.database.url).toContain(':55432/');
+  });
+
+  it('requires a JWT secret in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toMatch(/TANDEM_JWT_SECRET: required when NODE_ENV=production/);
+    const secret = 'x'.repeat(40);
+    expect(loadApiConfig({ NODE_ENV: 'production', TANDEM_JWT_SECRET: secret }).api).toMatchObject({ jwtSecret: secret, jwtSecretIsDevDefault: false });
+  });
+
+  it('names every bad variable at once, shared and API-specific', () => {
+    const problems = problemsOf({
+      TANDEM_API_PORT: 'eighty',
+      TANDEM_JWT_SECRET: 'short',
+      TANDEM_API_CORS_ORIGINS: 'http://ok:5173,not-an-origin',
+      TANDEM_API_MIGRATE: 'maybe',
+      TANDEM_DATABASE_URL: 'mysql://x',
+    });
+    expect(problems).toMatch(/TANDEM_API_PORT/);
+    expect(problems).toMatch(/TANDEM_JWT_SECRET: must be at least 32 characters/);
+    expect(problems).toMatch(/TANDEM_API_CORS_ORIGINS\.1: expected origins/);
+    expect(problems).toMatch(/TANDEM_API_MIGRATE/);
+    expect(problems).toMatch(/TANDEM_DATABASE_URL: expected a postgres:\/\/ URL/);
+  });
+
+  it('reads the API settings', () => {
+    const c = loadApiConfig({ TANDEM_API_PORT: '8080', TANDEM_API_HOST: '0.0.0.0', TANDEM_API_MIGRATE: '0', TANDEM_API_CORS_ORIGINS: '' });
+    expect(c.api).toMatchObject({ port: 8080, host: '0.0.0.0', migrateOnStart: false, corsOrigins: [] });
+  });
+});

@@ -1,0 +1,100 @@
+import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
+import { z } from 'zod';
+
+/**
+ * Everything the API reads from the environment: the shared {@link TandemConfig} (where Temporal,
+ * Kafka and PostgreSQL are) plus the API's own settings. Validated once at start; a bad value stops
+ * the process with a message naming every offending variable.
+ *
+ * @example
+ * const config = loadApiConfig();          // process.env
+ * app.listen(config.api.port, config.api.host);
+ */
+export interface ApiConfig extends TandemConfig {
+  api: {
+    port: number;
+    host: string;
+    /** HS256 secret for bearer JWTs. */
+    jwtSecret: string;
+    /** True when no secret was configured and the development default is in use. */
+    jwtSecretIsDevDefault: boolean;
+    /** Browser origins allowed to call the API (the designer). */
+    corsOrigins: string[];
+    /** Run pending migrations when the API starts (otherwise run `cli migrate` before starting). */
+    migrateOnStart: boolean;
+    /** How long each dependency of `/health` may take before it counts as down. */
+    healthTimeoutMs: number;
+    /** Largest accepted request body (a 5,000-node flow document is ~2 MB). */
+    bodyLimit: string;
+  };
+  env: 'production' | 'development' | 'test';
+}
+
+/** Used when `TANDEM_JWT_SECRET` is unset outside production; printed as a warning at start. */
+export const DEV_JWT_SECRET = 'tandem-development-secret-do-not-use-in-production';
+
+type Env = Record<string, string | undefined>;
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const apiSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']),
+  TANDEM_API_PORT: z.coerce.number().int().min(0).max(65535),
+  TANDEM_API_HOST: z.string().min(1),
+  TANDEM_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
+  TANDEM_API_CORS_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, 'expected origins like http://127.0.0.1:5173 (scheme://host[:port], no path)'))),
+  TANDEM_API_MIGRATE: flag,
+  TANDEM_API_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000),
+  TANDEM_API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 512kb or 5mb'),
+});
+
+/**
+ * Reads and validates the API's configuration. Throws a {@link ConfigError} that lists every bad
+ * variable at once (shared and API-specific), so one restart fixes them all.
+ */
+export function loadApiConfig(env: Env = process.env): ApiConfig {
+  const problems: string[] = [];
+  let shared: TandemConfig | undefined;
+  try {
+    shared = loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems);
+  }
+  const parsed = apiSchema.safeParse({
+    NODE_ENV: env.NODE_ENV || 'development',
+    TANDEM_API_PORT: env.TANDEM_API_PORT || '3000',
+    TANDEM_API_HOST: env.TANDEM_API_HOST || '127.0.0.1',
+    TANDEM_JWT_SECRET: env.TANDEM_JWT_SECRET || undefined,
+    TANDEM_API_CORS_ORIGINS: env.TANDEM_API_CORS_ORIGINS ?? `http://127.0.0.1:${env.TANDEM_WEB_PORT || 5173},http://localhost:${env.TANDEM_WEB_PORT || 5173}`,
+    TANDEM_API_MIGRATE: env.TANDEM_API_MIGRATE || '1',
+    TANDEM_API_HEALTH_TIMEOUT_MS: env.TANDEM_API_HEALTH_TIMEOUT_MS || '2000',
+    TANDEM_API_BODY_LIMIT: env.TANDEM_API_BODY_LIMIT || '5mb',
+  });
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (parsed.success && parsed.data.NODE_ENV === 'production' && !parsed.data.TANDEM_JWT_SECRET) {
+    problems.push('TANDEM_JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
+  }
+  if (problems.length || !shared || !parsed.success) throw new ConfigError(problems);
+  const c = parsed.data;
+  return {
+    ...shared,
+    env: c.NODE_ENV,
+    api: {
+      port: c.TANDEM_API_PORT,
+      host: c.TANDEM_API_HOST,
+      jwtSecret: c.TANDEM_JWT_SECRET ?? DEV_JWT_SECRET,
+      jwtSecretIsDevDefault: !c.TANDEM_JWT_SECRET,
+      corsOrigins: c.TANDEM_API_CORS_ORIGINS,
+      migrateOnStart: c.TANDEM_API_MIGRATE,
+      healthTimeoutMs: c.TANDEM_API_HEALTH_TIMEOUT_MS,
+      bodyLimit: c.TANDEM_API_BODY_LIMIT,
+    },
+  };
+}
+
+/** Nest injection token for the validated {@link ApiConfig}. */
+export const API_CONFIG = Symbol('API_CONFIG');

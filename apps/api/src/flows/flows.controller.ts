@@ -1,0 +1,146 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, Roles } from '../auth/access.decorators';
+import { Access, type Principal } from '../auth/roles';
+import {
+  DiffQueryDto,
+  ExportQueryDto,
+  FlowDiffDto,
+  FlowDocumentDto,
+  FlowDto,
+  FlowExportDto,
+  FlowExportResponseDto,
+  FlowListDto,
+  FlowParamsDto,
+  FlowVersionDto,
+  FlowVersionParamsDto,
+  FlowVersionSummaryDto,
+  ImportQueryDto,
+  ImportResultDto,
+  ListFlowsQueryDto,
+  PublishFlowDto,
+  RollbackFlowDto,
+  UpdateFlowDto,
+  ValidateFlowDto,
+  ValidationResultDto,
+} from './dto/flows.dto';
+import { type FlowExport, type FlowSummary, FlowsService, type FlowVersionSummary, type FlowVersionView, type FlowView, type ValidationResult } from './flows.service';
+
+@ApiTags('flows')
+@ApiBearerAuth()
+@Controller('v1/flows')
+export class FlowsController {
+  constructor(private readonly flows: FlowsService) {}
+
+  @Post()
+  @Roles(...Access.design)
+  @ApiOperation({ summary: 'Create a flow from a document (its draft). The document may be incomplete: validate tells what is missing.' })
+  @ApiCreatedResponse({ type: FlowDto.Output })
+  create(@Body() body: FlowDocumentDto, @CurrentPrincipal() principal: Principal): Promise<FlowView> {
+    return this.flows.create(body, principal);
+  }
+
+  @Get()
+  @Roles(...Access.readFlows)
+  @ApiOperation({ summary: 'List flows, most recently edited first.' })
+  @ApiOkResponse({ type: FlowListDto.Output })
+  list(@Query() query: ListFlowsQueryDto): Promise<{ items: FlowSummary[]; total: number }> {
+    return this.flows.list(query);
+  }
+
+  @Post('import')
+  @Roles(...Access.design)
+  @ApiOperation({ summary: 'Import an exported flow as a new flow (or, with ?overwrite=true, as the new draft of an existing one). Returns the compiler\'s diagnostics.' })
+  @ApiCreatedResponse({ type: ImportResultDto.Output })
+  async import(@Body() body: FlowExportDto, @Query() query: ImportQueryDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
+    const result = await this.flows.import(body, query.overwrite ?? false, principal);
+    res.status(result.created ? 201 : 200);
+    return result;
+  }
+
+  @Get(':flowId')
+  @Roles(...Access.readFlows)
+  @ApiOperation({ summary: 'A flow with its draft document and revision.' })
+  @ApiOkResponse({ type: FlowDto.Output })
+  get(@Param() params: FlowParamsDto): Promise<FlowView> {
+    return this.flows.get(params.flowId);
+  }
+
+  @Put(':flowId')
+  @Roles(...Access.design)
+  @ApiOperation({ summary: 'Save the draft. `revision` must be the current one (optimistic concurrency): a stale write is a 409.' })
+  @ApiOkResponse({ type: FlowDto.Output })
+  update(@Param() params: FlowParamsDto, @Body() body: UpdateFlowDto, @CurrentPrincipal() principal: Principal): Promise<FlowView> {
+    return this.flows.update(params.flowId, body, principal);
+  }
+
+  @Delete(':flowId')
+  @HttpCode(204)
+  @Roles(...Access.design)
+  @ApiOperation({ summary: 'Delete a flow that was never published. A published flow cannot be deleted (409): contacts may run it.' })
+  @ApiNoContentResponse()
+  async delete(@Param() params: FlowParamsDto): Promise<void> {
+    await this.flows.delete(params.flowId);
+  }
+
+  @Post(':flowId/validate')
+  @HttpCode(200)
+  @Roles(...Access.design)
+  @ApiOperation({ summary: 'Compile the draft (or the document in the body) and return the diagnostics, pinned to nodes, edges and config paths.' })
+  @ApiOkResponse({ type: ValidationResultDto.Output })
+  validate(@Param() params: FlowParamsDto, @Body() body: ValidateFlowDto): Promise<ValidationResult> {
+    return this.flows.validate(params.flowId, body.document);
+  }
+
+  @Post(':flowId/publish')
+  @Roles(...Access.design)
+  @ApiOperation({ summary: 'Publish the draft as a new immutable version (document, plan, hash, author, note). 409 with the diagnostics when it does not compile.' })
+  @ApiCreatedResponse({ type: FlowVersionSummaryDto.Output })
+  publish(@Param() params: FlowParamsDto, @Body() body: PublishFlowDto, @CurrentPrincipal() principal: Principal): Promise<FlowVersionSummary> {
+    return this.flows.publish(params.flowId, body, principal);
+  }
+
+  @Post(':flowId/rollback')
+  @Roles(...Access.design)
+  @ApiOperation({ summary: 'Publish an older version again as the newest. New contacts run it; running contacts keep their version.' })
+  @ApiCreatedResponse({ type: FlowVersionSummaryDto.Output })
+  rollback(@Param() params: FlowParamsDto, @Body() body: RollbackFlowDto, @CurrentPrincipal() principal: Principal): Promise<FlowVersionSummary> {
+    return this.flows.rollback(params.flowId, body, principal);
+  }
+
+  @Get(':flowId/versions')
+  @Roles(...Access.readFlows)
+  @ApiOperation({ summary: 'Published versions, newest first, with how many open contacts run each.' })
+  @ApiOkResponse({ type: [FlowVersionSummaryDto.Output] })
+  versions(@Param() params: FlowParamsDto): Promise<FlowVersionSummary[]> {
+    return this.flows.versions(params.flowId);
+  }
+
+  @Get(':flowId/versions/:version')
+  @Roles(...Access.readFlows)
+  @ApiOperation({ summary: 'One published version: its document and compiled plan.' })
+  @ApiOkResponse({ type: FlowVersionDto.Output })
+  version(@Param() params: FlowVersionParamsDto): Promise<FlowVersionView> {
+    return this.flows.version(params.flowId, params.version);
+  }
+
+  @Get(':flowId/diff')
+  @Roles(...Access.readFlows)
+  @ApiOperation({ summary: 'What changed between two versions (or a version and the draft): flow settings, nodes, config paths, edges.' })
+  @ApiOkResponse({ type: FlowDiffDto.Output })
+  diff(@Param() params: FlowParamsDto, @Query() query: DiffQueryDto) {
+    return this.flows.diff(params.flowId, query.from, query.to);
+  }
+
+  @Get(':flowId/export')
+  @Roles(...Access.readFlows)
+  @ApiOperation({ summary: 'Export the draft (or a published version) as portable JSON, for import elsewhere.' })
+  @ApiOkResponse({ type: FlowExportResponseDto.Output })
+  async export(@Param() params: FlowParamsDto, @Query() query: ExportQueryDto, @Res({ passthrough: true }) res: Response): Promise<FlowExport> {
+    const exported = await this.flows.export(params.flowId, query.version);
+    const suffix = query.version === undefined ? 'draft' : `v${query.version}`;
+    res.setHeader('Content-Disposition', `attachment; filename="${params.flowId}.${suffix}.tandem-flow.json"`);
+    return exported;
+  }
+}

@@ -1,0 +1,205 @@
+import type { Role } from '../src/auth/roles';
+import { minimalFlow } from './support/fixtures';
+import { methodOf, routeContext, type RouteContext, ROUTES, type RouteSpec } from './support/routes';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** A value of a different JSON type than `value`, to provoke a type error at that field. */
+function wrongTypeFor(value: unknown): unknown {
+  if (typeof value === 'string') return 12345;
+  if (typeof value === 'number') return 'not-a-number';
+  if (typeof value === 'boolean') return 'not-a-boolean';
+  if (Array.isArray(value)) return 'not-a-list';
+  return 'not-an-object';
+}
+
+const callerFor = (spec: RouteSpec): Role => (spec.allowed === 'public' ? 'admin' : spec.allowed.includes('admin') ? 'admin' : spec.allowed[0]!);
+
+describe('bad input: malformed JSON, wrong types, unknown fields, unknown ids → 400 / 404 / 415 naming what is wrong', () => {
+  let t: TestApp;
+  let ctx: RouteContext;
+  beforeAll(async () => {
+    t = await startTestApp();
+    ctx = routeContext(t);
+  });
+  afterAll(() => t?.close());
+
+  const send = (spec: RouteSpec, url: string) => t.http[methodOf(spec)](url).set('Authorization', `Bearer ${t.token(callerFor(spec))}`);
+
+  const withBody = ROUTES.filter((r) => ['POST', 'PUT'].some((m) => r.key.startsWith(m)));
+
+  describe.each(withBody.map((r) => [r.key, r] as const))('%s', (_key, spec) => {
+    it('answers malformed JSON with 400 malformed_json', async () => {
+      const { url } = await spec.request(ctx);
+      const res = await send(spec, url).set('Content-Type', 'application/json').send('{"name": "x",');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'malformed_json', message: expect.stringMatching(/^body: malformed JSON/) });
+      expect(res.body.requestId).toEqual(res.headers['x-request-id']);
+    });
+
+    it('answers a non-JSON body with 415', async () => {
+      const { url } = await spec.request(ctx);
+      const res = await send(spec, url).set('Content-Type', 'text/plain').send('hello');
+      expect(res.status).toBe(415);
+      expect(res.body).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
+    });
+
+    it('answers a body of the wrong JSON type with 400 naming the body', async () => {
+      const { url } = await spec.request(ctx);
+      const res = await send(spec, url).send([1, 2, 3]);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/^body: /) });
+    });
+
+    it('rejects an unknown field, naming it', async () => {
+      const { url, body } = await spec.request(ctx);
+      const res = await send(spec, url).send({ ...(body as object), unexpectedField: 1 });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toContainEqual(expect.objectContaining({ location: 'body', path: '', code: 'unrecognized_keys', message: 'unknown field "unexpectedField"' }));
+    });
+
+    it('rejects a wrong type in every field, naming the field', async () => {
+      const { body } = await spec.request(ctx);
+      const fields = Object.entries(body as Record<string, unknown>);
+      for (const [field, value] of fields) {
+        const { url } = await spec.request(ctx);
+        const res = await send(spec, url).send({ ...(body as object), [field]: wrongTypeFor(value) });
+        expect({ field, status: res.status }).toEqual({ field, status: 400 });
+        expect(res.body.code).toBe('validation_failed');
+        expect(res.body.errors.map((e: { path: string }) => e.path.split('.')[0])).toContain(field);
+        expect(res.body.message).toMatch(new RegExp(`^body\\.${field}`));
+      }
+    });
+  });
+
+  describe.each(ROUTES.filter((r) => r.unknownIds && !r.upsert).map((r) => [r.key, r] as const))('%s', (_key, spec) => {
+    it('answers an unknown id with 404 naming it', async () => {
+      const { url, body } = await spec.request(ctx);
+      const params = spec.key.split(' ')[1]!.split('/');
+      const concrete = url.split('?')[0]!.split('/');
+      const unknown = params.map((segment, i) => (segment.startsWith(':') ? spec.unknownIds![segment.slice(1)]! : concrete[i]!)).join('/');
+      let req = send(spec, unknown + (url.includes('?') ? `?${url.split('?')[1]}` : ''));
+      // A body that names the resource (a flow document's id) names the unknown one too.
+      let text = JSON.stringify(body);
+      params.forEach((segment, i) => {
+        if (segment.startsWith(':') && text) text = text.split(JSON.stringify(concrete[i])).join(JSON.stringify(spec.unknownIds![segment.slice(1)]));
+      });
+      if (body !== undefined) req = req.send(JSON.parse(text) as object);
+      const res = await req;
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('not_found');
+      expect(Object.values(spec.unknownIds!).some((id) => res.body.message.includes(id))).toBe(true);
+    });
+
+    it('answers a malformed id with 400 naming the parameter', async () => {
+      const { url, body } = await spec.request(ctx);
+      const params = spec.key.split(' ')[1]!.split('/');
+      const concrete = url.split('?')[0]!.split('/');
+      const param = params.find((s) => s.startsWith(':'))!;
+      const bad = params.map((segment, i) => (segment === param ? '%20bad%20id%20' : concrete[i]!)).join('/');
+      let req = send(spec, bad + (url.includes('?') ? `?${url.split('?')[1]}` : ''));
+      if (body !== undefined) req = req.send(body as object);
+      const res = await req;
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(new RegExp(`^param\\.${param.slice(1)}: `));
+    });
+  });
+
+  it('answers a body over the size limit with 413', async () => {
+    const huge = { ...minimalFlow('huge'), description: 'x'.repeat(5 * 1024 * 1024 + 1) };
+    const res = await t.http.post('/v1/flows').set('Authorization', `Bearer ${t.token('designer')}`).send(huge).expect(413);
+    expect(res.body).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('TANDEM_API_BODY_LIMIT') });
+  });
+
+  describe('query strings', () => {
+    it.each([
+      ['/v1/flows?limit=0', 'query.limit'],
+      ['/v1/flows?limit=ten', 'query.limit'],
+      ['/v1/flows?offset=-1', 'query.offset'],
+      ['/v1/flows?sort=name', 'query: unknown field "sort"'],
+    ])('GET %s → 400 naming %s', async (url, named) => {
+      const res = await t.http.get(url).set('Authorization', `Bearer ${t.token('designer')}`).expect(400);
+      expect(res.body.message.startsWith(named)).toBe(true);
+    });
+
+    it('GET /v1/flows/:id/diff needs a version or "draft" in from', async () => {
+      const id = await ctx.flow({ versions: 1 });
+      for (const [query, named] of [
+        ['', 'query.from'],
+        ['?from=latest', 'query.from'],
+        ['?from=1&to=0', 'query.to'],
+      ] as const) {
+        const res = await t.http.get(`/v1/flows/${id}/diff${query}`).set('Authorization', `Bearer ${t.token('designer')}`).expect(400);
+        expect(res.body.message.startsWith(named)).toBe(true);
+      }
+      await t.http.get(`/v1/flows/${id}/diff?from=7`).set('Authorization', `Bearer ${t.token('designer')}`).expect(404);
+    });
+
+    it('POST /v1/flows/import?overwrite must be true or false', async () => {
+      const res = await t.http
+        .post('/v1/flows/import?overwrite=yes')
+        .set('Authorization', `Bearer ${t.token('designer')}`)
+        .send({ format: 'tandem.flow', formatVersion: 1, document: minimalFlow('x') })
+        .expect(400);
+      expect(res.body.message).toMatch(/^query\.overwrite/);
+    });
+  });
+
+  describe('inside the flow document', () => {
+    it('names the node field that is wrong and unknown fields at any depth', async () => {
+      const doc = minimalFlow('deep') as unknown as { nodes: Record<string, unknown>[] };
+      doc.nodes[1]!.typeVersion = 'one';
+      doc.nodes[0]!.colour = 'blue';
+      const res = await t.http.post('/v1/flows').set('Authorization', `Bearer ${t.token('designer')}`).send(doc).expect(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ location: 'body', path: 'nodes.1.typeVersion', code: 'invalid_type' })]);
+      delete doc.nodes[1]!.typeVersion;
+      const unknown = await t.http.post('/v1/flows').set('Authorization', `Bearer ${t.token('designer')}`).send(doc).expect(400);
+      expect(unknown.body.errors).toEqual([expect.objectContaining({ path: 'nodes.0', code: 'unrecognized_keys', message: 'unknown field "colour"' })]);
+      expect(unknown.body.message).toBe('body.nodes.0: unknown field "colour"');
+    });
+
+    it('refuses a document whose id differs from the flow in the path', async () => {
+      const id = await ctx.flow();
+      const res = await t.http.put(`/v1/flows/${id}`).set('Authorization', `Bearer ${t.token('designer')}`).send({ revision: 1, document: minimalFlow('other') }).expect(400);
+      expect(res.body.message).toMatch(/^body\.document\.id: must equal the flow id in the path/);
+    });
+  });
+
+  describe('illegal state transitions → 409 with a code saying which', () => {
+    const designer = () => ({ Authorization: `Bearer ${t.token('designer')}` });
+
+    it('creating a flow that exists', async () => {
+      const id = await ctx.flow();
+      const res = await t.http.post('/v1/flows').set(designer()).send(minimalFlow(id)).expect(409);
+      expect(res.body).toMatchObject({ code: 'flow_exists', message: `flow "${id}" already exists` });
+    });
+
+    it('saving a draft based on a stale revision', async () => {
+      const id = await ctx.flow();
+      await t.http.put(`/v1/flows/${id}`).set(designer()).send({ revision: 1, document: minimalFlow(id) }).expect(200);
+      await t.http.put(`/v1/flows/${id}`).set(designer()).send({ revision: 1, document: minimalFlow(id) }).expect(409).expect((r) => expect(r.body.code).toBe('stale_revision'));
+    });
+
+    it('publishing an unchanged draft, deleting a published flow, rolling back to the live version', async () => {
+      const id = await ctx.flow({ versions: 1 });
+      await t.http.post(`/v1/flows/${id}/publish`).set(designer()).send({}).expect(409).expect((r) => expect(r.body.code).toBe('no_changes'));
+      await t.http.delete(`/v1/flows/${id}`).set(designer()).expect(409).expect((r) => expect(r.body.code).toBe('flow_published'));
+      await t.http.post(`/v1/flows/${id}/rollback`).set(designer()).send({ version: 1 }).expect(409).expect((r) => expect(r.body.code).toBe('already_latest'));
+    });
+
+    it('revoking an API key twice', async () => {
+      const admin = { Authorization: `Bearer ${t.token('admin')}` };
+      const key = await t.http.post('/v1/api-keys').set(admin).send({ name: 'twice', roles: ['service'] }).expect(201);
+      await t.http.delete(`/v1/api-keys/${key.body.id}`).set(admin).expect(200);
+      await t.http.delete(`/v1/api-keys/${key.body.id}`).set(admin).expect(409).expect((r) => expect(r.body.code).toBe('already_revoked'));
+    });
+
+    it('changing the input schema of a registered activity version', async () => {
+      const service = { Authorization: `Bearer ${t.token('service')}` };
+      const { body } = await ROUTES.find((r) => r.key === 'PUT /v1/catalog/activities/:name')!.request(ctx);
+      await t.http.put('/v1/catalog/activities/orders.lookup').set(service).send(body as object).expect(200);
+      const changed = { ...(body as object), inputSchema: { type: 'object', properties: { id: { type: 'integer' } } } };
+      const res = await t.http.put('/v1/catalog/activities/orders.lookup').set(service).send(changed).expect(409);
+      expect(res.body).toMatchObject({ code: 'activity_contract_changed', message: expect.stringContaining('register the change as version 2') });
+    });
+  });
+});

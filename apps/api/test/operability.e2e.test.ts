@@ -1,0 +1,103 @@
+import { Writable } from 'node:stream';
+import net from 'node:net';
+import { discoverRoutes } from './support/route-inventory';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** A loopback port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('operability: /health, /metrics, OpenAPI, request ids, JSON logs, CORS', () => {
+  let t: TestApp;
+  const lines: Record<string, unknown>[] = [];
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    t = await startTestApp({ TANDEM_LOG_LEVEL: 'info' }, { logDestination: sink });
+  });
+  afterAll(() => t?.close());
+
+  it('/health reports PostgreSQL, Temporal and Kafka up, /health/live answers without checking', async () => {
+    const res = await t.http.get('/health').expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body.status).toBe('ok');
+    for (const dep of ['postgres', 'temporal', 'kafka']) expect(res.body.checks[dep]).toEqual({ status: 'up', latencyMs: expect.any(Number) });
+    await t.http.get('/health/live').expect(200, { status: 'ok' });
+  });
+
+  it('/health answers 503 naming what is down, within its timeout', async () => {
+    const down = await startTestApp({ TANDEM_KAFKA_BROKERS: `127.0.0.1:${await closedPort()}`, TANDEM_TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`, TANDEM_API_HEALTH_TIMEOUT_MS: '500' });
+    try {
+      const started = Date.now();
+      const res = await down.http.get('/health').expect(503);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(res.body).toMatchObject({ status: 'down', checks: { postgres: { status: 'up' }, temporal: { status: 'down' }, kafka: { status: 'down' } } });
+      expect(res.body.checks.kafka.error).toEqual(expect.any(String));
+      expect(res.body.checks.temporal.error).toEqual(expect.any(String));
+      // The API itself still serves: only the dependencies are down.
+      await down.http.get('/v1/auth/me').set('Authorization', `Bearer ${down.token('designer')}`).expect(200);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('/metrics exposes the request duration histogram by route template, method and status, and process metrics', async () => {
+    await t.http.get('/v1/flows/no-such-flow').set('Authorization', `Bearer ${t.token('designer')}`).expect(404);
+    await t.http.get('/v1/nowhere').expect(404);
+    const res = await t.http.get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket\{le="[^"]+",service="tandem-api",method="GET",route="\/v1\/flows\/:flowId",status_code="404"\} 1/);
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{service="tandem-api",method="GET",route="unmatched",status_code="404"\} 1/);
+    expect(res.text).toContain('process_cpu_user_seconds_total');
+    expect(res.text).toContain('nodejs_eventloop_lag_seconds');
+    expect(res.text).not.toContain('no-such-flow');
+  });
+
+  it('echoes a caller\'s x-request-id, makes one otherwise, and logs every request as JSON with it', async () => {
+    const echoed = await t.http.get('/v1/auth/me').set('x-request-id', 'trace-123').set('Authorization', `Bearer ${t.token('designer')}`).expect(200);
+    expect(echoed.headers['x-request-id']).toBe('trace-123');
+    const made = await t.http.get('/v1/flows/nope').set('x-request-id', 'bad id with spaces').set('Authorization', `Bearer ${t.token('designer')}`).expect(404);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.body.requestId).toBe(made.headers['x-request-id']);
+
+    const entry = lines.find((l) => (l.req as { id?: string } | undefined)?.id === 'trace-123');
+    expect(entry).toMatchObject({ level: 30, service: 'tandem-api', msg: 'request completed', req: { method: 'GET', url: '/v1/auth/me' }, res: { statusCode: 200 } });
+    expect(JSON.stringify(entry)).not.toContain(t.token('designer').split('.')[2]);
+    expect((entry!.req as { headers: Record<string, string> }).headers.authorization).toBe('[redacted]');
+    const warn = lines.find((l) => (l.req as { id?: string } | undefined)?.id === made.headers['x-request-id']);
+    expect(warn).toMatchObject({ level: 40, res: { statusCode: 404 } });
+  });
+
+  it('serves /openapi.json describing every route, with the common error body, and Swagger UI at /docs', async () => {
+    const doc = (await t.http.get('/openapi.json').expect(200)).body;
+    expect(doc.openapi).toMatch(/^3\./);
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+      Object.keys(item).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    expect(discoverRoutes(t.app).map((r) => r.key).filter((k) => !documented.includes(k))).toEqual([]);
+    expect(doc.components.schemas.ErrorBody.properties).toHaveProperty('code');
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // The flow document is described from @tandem/flow's zod schema, constraints included.
+    expect(JSON.stringify(doc.components.schemas.FlowDocumentDto)).toContain('^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$');
+    const ui = await t.http.get('/docs').redirects(1);
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger');
+  });
+
+  it('lets the designer\'s origin call the API from the browser, and no other', async () => {
+    const allowed = await t.http.options('/v1/flows').set('Origin', 'http://127.0.0.1:5173').set('Access-Control-Request-Method', 'PUT').set('Access-Control-Request-Headers', 'authorization,content-type');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5173');
+    const other = await t.http.options('/v1/flows').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'PUT');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
