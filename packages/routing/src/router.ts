@@ -596,7 +596,11 @@ export class WorkRouter {
       [item.id, e.now],
     );
     await this.record(tx, queued!, { type: e.type, from: item.status, to: 'queued', agentId: item.agent_id, actor: e.actor, reason: e.reason, now: e.now, details: e.details });
-    tx.notify({ type: 'requeued', workItemId: item.id, agentId: item.agent_id ?? undefined, queue: item.queue_name });
+    tx.notify({ type: 'requeued', workItemId: item.id, queue: item.queue_name });
+    if (item.agent_id) {
+      const offerId = typeof e.details?.offerId === 'string' ? e.details.offerId : undefined;
+      tx.notify({ type: item.status === 'offered' ? 'offer_closed' : 'capacity_freed', agentId: item.agent_id, workItemId: item.id, offerId, queue: item.queue_name });
+    }
     return queued!;
   }
 
