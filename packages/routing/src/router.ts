@@ -39,6 +39,8 @@ import {
 import {
   ADJUST_LOAD,
   CLAIM,
+  CLAIM_THOROUGH,
+  COMPLETE_HELD_ITEM,
   COMPLETE_ITEM,
   DISPATCH_CANDIDATES,
   INSERT_HISTORY,
@@ -175,7 +177,8 @@ export class WorkRouter {
     const opts = parseInput(claimOptionsSchema, options, 'claim options');
     const now = this.now();
     const values = [agentId, now, opts.queues ?? null, opts.channels ?? null];
-    type ClaimRow = WorkItemRow & { history_seq: string; history_event_id: string };
+    // A row comes back even when nothing was claimed: it carries how many candidates were seen.
+    type ClaimRow = WorkItemRow & { history_seq: string; history_event_id: string; candidates: number };
     const toHistory = (r: ClaimRow): HistoryRow => ({
       seq: r.history_seq,
       event_id: r.history_event_id,
@@ -190,19 +193,22 @@ export class WorkRouter {
       details: {},
       at: now,
     });
-    let row: ClaimRow | undefined;
-    if (this.db.sinkIsNoop) {
-      // One statement, autocommit: the CTE already writes the item, the load and the history atomically.
-      [row] = await this.db.run<ClaimRow>(CLAIM, values);
-    } else {
-      row = await this.db.transaction(async (tx) => {
-        const [r] = await tx.query<ClaimRow>(CLAIM, values);
-        if (r) tx.events.push(toEvent(toHistory(r), r));
+    const attempt = async (statement: typeof CLAIM): Promise<ClaimRow | undefined> => {
+      if (this.db.sinkIsNoop) {
+        // One statement, autocommit: the CTE already writes the item, the load and the history atomically.
+        return (await this.db.run<ClaimRow>(statement, values))[0];
+      }
+      return this.db.transaction(async (tx) => {
+        const [r] = await tx.query<ClaimRow>(statement, values);
+        if (r?.id) tx.events.push(toEvent(toHistory(r), r));
         return r;
       });
-    }
-    if (row) {
-      const { history_seq: _s, history_event_id: _e, ...item } = row;
+    };
+    let row = await attempt(CLAIM);
+    // Every candidate was held by a concurrent claimer: look past them.
+    if (row && !row.id && row.candidates > 0) row = await attempt(CLAIM_THOROUGH);
+    if (row?.id) {
+      const { history_seq: _s, history_event_id: _e, candidates: _c, ...item } = row;
       return toWorkItem(item);
     }
     const [agent] = await this.db.run<{ status: AgentStatus }>(`SELECT status FROM routing.agent WHERE id = $1`, [agentId]);
@@ -355,25 +361,60 @@ export class WorkRouter {
     this.checkId(workItemId, 'work item');
     const data = parseInput(completionSchema, completion, 'completion');
     const now = this.now();
-    return this.db.transaction(async (tx) => {
-      const { item } = await this.lockHeldItem(tx, workItemId, agentId, ['assigned', 'wrapping']);
-      const status: WorkItemStatus = data.outcome === 'transferred' ? 'transferred' : data.outcome === 'abandoned' ? 'abandoned' : 'completed';
-      const [done] = await tx.query<WorkItemRow>(COMPLETE_ITEM, [item.id, status, data.outcome, data.reasonTags, data.note ?? null, now]);
-      await tx.query(ADJUST_LOAD, [agentId, -1, item.channel, now]);
-      await this.record(tx, done!, {
-        type: 'completed',
-        from: item.status,
-        to: status,
-        agentId,
-        actor: { kind: 'agent', id: agentId },
-        reason: data.outcome,
-        now,
-        details: { outcome: data.outcome, reasonTags: data.reasonTags, handleSeconds: secondsBetween(item.assigned_at, now) },
-      });
-      await this.enqueueResolution(tx, done!, { outcome: data.outcome, reasonTags: data.reasonTags, agentId, note: data.note, now });
-      tx.notify({ type: 'capacity_freed', agentId, workItemId: item.id, queue: item.queue_name });
-      return toWorkItem(done!);
-    });
+    const status: WorkItemStatus = data.outcome === 'transferred' ? 'transferred' : data.outcome === 'abandoned' ? 'abandoned' : 'completed';
+    const payload: WorkItemResolution = {
+      schemaVersion: 1,
+      workItemId,
+      outcome: data.outcome,
+      reasonTags: data.reasonTags,
+      agentId,
+      ...(data.note ? { note: data.note } : {}),
+      resolvedAt: now.toISOString(),
+    };
+    type CompleteRow = WorkItemRow & {
+      previous_status: WorkItemStatus;
+      history_seq: string;
+      history_event_id: string;
+      history_details: Record<string, unknown>;
+      notified: string;
+    };
+    const values = [agentId, workItemId, status, data.outcome, data.reasonTags, data.note ?? null, now, JSON.stringify(payload)];
+    const row = this.db.sinkIsNoop
+      ? (await this.db.run<CompleteRow>(COMPLETE_HELD_ITEM, values))[0]
+      : await this.db.transaction(async (tx) => {
+          const [r] = await tx.query<CompleteRow>(COMPLETE_HELD_ITEM, values);
+          if (r) {
+            const history: HistoryRow = {
+              seq: r.history_seq,
+              event_id: r.history_event_id,
+              work_item_id: r.id,
+              type: 'completed',
+              from_status: r.previous_status,
+              to_status: status,
+              queue_name: r.queue_name,
+              agent_id: agentId,
+              actor: `agent:${agentId}`,
+              reason: data.outcome,
+              details: r.history_details,
+              at: now,
+            };
+            tx.events.push(toEvent(history, r));
+          }
+          return r;
+        });
+    if (!row) throw await this.whyNotHeld(workItemId, agentId, ['assigned', 'wrapping']);
+    const { previous_status: _p, history_seq: _s, history_event_id: _e, history_details: _d, notified: _n, ...item } = row;
+    return toWorkItem(item);
+  }
+
+  /** The precise reason an agent could not act on an item it was expected to hold. */
+  private async whyNotHeld(workItemId: string, agentId: string, statuses: WorkItemStatus[]): Promise<Error> {
+    const [agent] = await this.db.run(`SELECT 1 FROM routing.agent WHERE id = $1`, [agentId]);
+    if (!agent) return new RoutingNotFoundError('agent', agentId);
+    const [item] = await this.db.run<{ status: WorkItemStatus; agent_id: string | null }>(`SELECT status, agent_id FROM routing.work_item WHERE id = $1`, [workItemId]);
+    if (!item) return new RoutingNotFoundError('work item', workItemId);
+    if (item.agent_id !== agentId || !ACTIVE.has(item.status)) return new RoutingConflictError(`agent ${agentId} does not hold work item ${workItemId}`);
+    return new RoutingConflictError(`work item ${workItemId} is ${item.status}; expected ${statuses.join(' or ')}`);
   }
 
   /**
@@ -711,9 +752,6 @@ function isTerminal(status: WorkItemStatus): boolean {
   return status === 'completed' || status === 'transferred' || status === 'abandoned';
 }
 
-function secondsBetween(from: Date | null, to: Date): number | null {
-  return from ? Math.max(0, (to.getTime() - from.getTime()) / 1000) : null;
-}
 
 const DATE_FIELDS = ['created_at', 'queued_at', 'answered_at', 'assigned_at', 'wrapping_at', 'ended_at', 'updated_at'] as const;
 

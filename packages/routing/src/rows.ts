@@ -40,6 +40,8 @@ export interface AgentRow {
   id: string;
   display_name: string;
   skills: SkillLevels;
+  /** Generated: one `skill:level` token per level the agent has. */
+  skill_tokens: string[];
   capacity: ChannelCapacity;
   load: ChannelCapacity;
   queues: string[];
@@ -61,6 +63,8 @@ export interface WorkItemRow {
   priority: number;
   requested_skills: SkillLevels;
   required_skills: SkillLevels;
+  /** Generated: one `skill:level` token per requirement. */
+  required_tokens: string[];
   handoff: HandoffPackage;
   notes: TransferNote[];
   status: WorkItemStatus;

@@ -115,7 +115,7 @@ describe('claim (pull)', () => {
     const carol = await agent('carol', {}, { chat: 3 });
     const got = await Promise.all(Array.from({ length: 10 }, () => ctx.router.claim(carol)));
     expect(got.filter((w) => w !== null)).toHaveLength(3);
-    expect(new Set(got.filter((w) => w !== null).map((w) => w!.id)).size).toBe(3);
+    expect(new Set(got.filter((w) => w !== null).map((w) => w.id)).size).toBe(3);
   });
 
   it('gives nothing to an agent who is not available, and names an unknown agent', async () => {

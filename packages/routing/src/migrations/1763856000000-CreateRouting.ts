@@ -11,6 +11,19 @@ export class CreateRouting1763856000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE SCHEMA IF NOT EXISTS routing`);
 
+    // Skills as tokens, so "has every required skill at or above the level" is one array containment
+    // (\`required_tokens <@ skill_tokens\`) instead of a function call per row: a requirement
+    // {billing: 2} is the token billing:2, and an agent with billing 3 holds billing:1, billing:2, billing:3.
+    await q.query(`
+      CREATE FUNCTION routing.requirement_tokens(required jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT COALESCE(array_agg(r.key || ':' || r.value ORDER BY r.key), '{}') FROM jsonb_each_text(required) r
+      $$`);
+    await q.query(`
+      CREATE FUNCTION routing.capability_tokens(skills jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT COALESCE(array_agg(s.key || ':' || l ORDER BY s.key, l), '{}')
+        FROM jsonb_each_text(skills) s, generate_series(1, s.value::integer) l
+      $$`);
+
     await q.query(`
       CREATE TABLE routing.queue (
         name text PRIMARY KEY CONSTRAINT queue_name_format CHECK (name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'),
@@ -34,6 +47,7 @@ export class CreateRouting1763856000000 implements MigrationInterface {
         id text PRIMARY KEY,
         display_name text NOT NULL DEFAULT '',
         skills jsonb NOT NULL DEFAULT '{}'::jsonb,
+        skill_tokens text[] GENERATED ALWAYS AS (routing.capability_tokens(skills)) STORED,
         capacity jsonb NOT NULL DEFAULT '{}'::jsonb,
         load jsonb NOT NULL DEFAULT '{}'::jsonb,
         queues text[] NOT NULL DEFAULT '{}',
@@ -56,6 +70,7 @@ export class CreateRouting1763856000000 implements MigrationInterface {
         priority integer NOT NULL DEFAULT 0,
         requested_skills jsonb NOT NULL DEFAULT '{}'::jsonb,
         required_skills jsonb NOT NULL DEFAULT '{}'::jsonb,
+        required_tokens text[] GENERATED ALWAYS AS (routing.requirement_tokens(required_skills)) STORED,
         handoff jsonb NOT NULL,
         notes jsonb NOT NULL DEFAULT '[]'::jsonb,
         status text NOT NULL CONSTRAINT work_item_status
