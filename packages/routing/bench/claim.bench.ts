@@ -121,7 +121,11 @@ async function main(): Promise<void> {
       const runner = dataSource.createQueryRunner();
       await runner.startTransaction();
       try {
-        const plan: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${CLAIM.text}`, ['agent0', new Date(), null, null]);
+        // The generic plan, as the named statement runs after its first executions.
+        await runner.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+        await runner.query(`PREPARE bench_claim(text, timestamptz, text[], text[]) AS ${CLAIM.text}`);
+        const plan: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE bench_claim('agent0', now(), NULL, NULL)`);
+        await runner.query(`DEALLOCATE bench_claim`);
         console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
       } finally {
         await runner.rollbackTransaction();
@@ -135,10 +139,19 @@ async function main(): Promise<void> {
 
     // Claims: each loop takes the next agent in turn.
     let empty = 0;
+    const cpuBefore = process.cpuUsage();
     const claims = await drive(CLAIMS, CONCURRENCY, async (n) => {
       if ((await router.claim(`agent${n % AGENTS}`)) === null) empty++;
     });
     const claim = summary(`claim (${ITEMS} → ${ITEMS - CLAIMS + empty} queued)`, claims.latencies, claims.seconds);
+    const cpu = process.cpuUsage(cpuBefore);
+    if (process.env.BENCH_PLANS === '1') {
+      const runner = dataSource.createQueryRunner();
+      const client = (await runner.connect()) as { query: (q: string) => Promise<{ rows: unknown[] }> };
+      console.log((await client.query(`SELECT name, generic_plans, custom_plans FROM pg_prepared_statements`)).rows);
+      await runner.release();
+    }
+    console.log(`  this process: ${((cpu.user + cpu.system) / 1000 / CLAIMS).toFixed(3)} ms CPU per claim (the rest is PostgreSQL)`);
     if (empty > 0) console.log(`  ${empty} claims found nothing eligible`);
 
     // Claim + complete cycles: agents finish what they claimed (history, outbox row, load).

@@ -21,6 +21,7 @@ export const QueueEntity = new EntitySchema<QueueRow>({
     overflow_queue: { type: 'text', nullable: true },
     max_wait_seconds: { type: 'integer', nullable: true },
     relaxation: { type: 'jsonb', default: () => "'[]'::jsonb" },
+    floor_tokens: { type: 'text', array: true, nullable: true, insert: false, update: false },
     offer_timeout_seconds: { type: 'integer', default: 30 },
     aging_per_minute: { type: 'double precision', default: 0 },
     aging_cap: { type: 'double precision', default: 0 },

@@ -29,6 +29,8 @@ export interface QueueRow {
   overflow_queue: string | null;
   max_wait_seconds: number | null;
   relaxation: RelaxationStep[];
+  /** Generated: the queue's skills as tokens once every relaxation step applies. */
+  floor_tokens: string[];
   offer_timeout_seconds: number;
   aging_per_minute: number;
   aging_cap: number;

@@ -13,18 +13,18 @@ const waited = (now: string) => `EXTRACT(EPOCH FROM (${now} - w.queued_at))::flo
  * Claim: the best queued item the agent may take, assigned atomically, with its history row.
  *
  * Within one queue and one base priority, aging never reorders items (same rate, same cap), so the
- * best item overall is the oldest eligible item of some (queue, base priority) pair. \`heads\` walks the
- * distinct base priorities of the agent's queues through the index (a loose index scan), \`candidates\`
- * takes each pair's oldest eligible item, and the one with the highest aged priority that no other
- * transaction holds is locked (\`FOR UPDATE SKIP LOCKED\`) and assigned. Cost grows with the number of
- * distinct priorities in the agent's queues, not with queue depth.
+ * best item overall is the oldest eligible item of some (queue, base priority) pair. `heads` walks the
+ * distinct base priorities of the agent's queues through the index (a loose index scan), and
+ * `candidates` takes each head's oldest eligible item (an index scan that stops at the first match).
+ * The one with the highest aged priority that no other transaction holds is locked
+ * (`FOR UPDATE SKIP LOCKED`) and assigned. The cost follows the number of heads, not the queue depth.
  *
- * The agent row is locked first: it serializes one agent's claims, and its \`load\` counters (read from
+ * The agent row is locked first: it serializes one agent's claims, and its `load` counters (read from
  * the locked, latest row version) decide which channels still have capacity.
  *
  * Two variants share this shape. The fast one reads the candidates without locking and locks only the
- * winner; when concurrent claimers hold every candidate it returns none (\`candidates > 0\`, no item)
- * and the caller runs the thorough one, which locks each pair's oldest *unlocked* eligible item, so it
+ * winner; when concurrent claimers hold every candidate it returns none (`candidates > 0`, no item)
+ * and the caller runs the thorough one, which locks each head's first *unlocked* eligible item, so it
  * always finds an item if one is free.
  *
  * $1 agent id, $2 now, $3 only these queues (null: all of the agent's), $4 only these channels (null: any).
@@ -49,7 +49,7 @@ heads AS (
   FROM routing.queue q JOIN me ON q.name = ANY (me.queues)
   WHERE cardinality(me.open_channels) > 0
     -- A queue whose own skills the agent lacks, even fully relaxed, has nothing for it.
-    AND (q.skills = '{}'::jsonb OR routing.skills_met(q.skills, q.relaxation, 'infinity'::float8, me.skills))
+    AND q.floor_tokens <@ me.skill_tokens
   UNION ALL
   SELECT h.queue_name,
     (SELECT max(w.priority) FROM routing.work_item w WHERE w.status = 'queued' AND w.queue_name = h.queue_name AND w.priority < h.priority)

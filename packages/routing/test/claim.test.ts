@@ -72,6 +72,15 @@ describe('claim (pull)', () => {
     expect((await ctx.router.claim(generalist))!.id).toBe(item.workItem.id);
   });
 
+  it('relaxes the queue\'s own skills too: an agent lacking them gets items once they are dropped', async () => {
+    const { name, agent } = await setup({ skills: { billing: 2 }, relaxation: [{ afterSeconds: 30, skill: 'billing', level: 0 }] });
+    const item = await ctx.router.createWorkItem(escalation(name));
+    const novice = await agent('novice');
+    expect(await ctx.router.claim(novice)).toBeNull();
+    ctx.clock.advance(30);
+    expect((await ctx.router.claim(novice))!.id).toBe(item.workItem.id);
+  });
+
   it('ages priority while items wait, up to the cap', async () => {
     const { name, agent } = await setup({ aging: { perMinute: 2, cap: 6 } });
     const old = await ctx.router.createWorkItem(escalation(name, { priority: 0 }));

@@ -12,7 +12,7 @@ export class CreateRouting1763856000000 implements MigrationInterface {
     await q.query(`CREATE SCHEMA IF NOT EXISTS routing`);
 
     // Skills as tokens, so "has every required skill at or above the level" is one array containment
-    // (\`required_tokens <@ skill_tokens\`) instead of a function call per row: a requirement
+    // (`required_tokens <@ skill_tokens`) instead of a function call per row: a requirement
     // {billing: 2} is the token billing:2, and an agent with billing 3 holds billing:1, billing:2, billing:3.
     await q.query(`
       CREATE FUNCTION routing.requirement_tokens(required jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -22,6 +22,16 @@ export class CreateRouting1763856000000 implements MigrationInterface {
       CREATE FUNCTION routing.capability_tokens(skills jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT COALESCE(array_agg(s.key || ':' || l ORDER BY s.key, l), '{}')
         FROM jsonb_each_text(skills) s, generate_series(1, s.value::integer) l
+      $$`);
+    // What a requirement comes down to once every relaxation step applies: an agent without even that
+    // can never take an item of the queue.
+    await q.query(`
+      CREATE FUNCTION routing.fully_relaxed(required jsonb, relaxation jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT COALESCE(jsonb_object_agg(x.key, x.level), '{}'::jsonb) FROM (
+          SELECT r.key, LEAST(r.value::integer,
+                   (SELECT min((s ->> 'level')::integer) FROM jsonb_array_elements(relaxation) s WHERE s ->> 'skill' = r.key)) AS level
+          FROM jsonb_each_text(required) r) x
+        WHERE x.level > 0
       $$`);
 
     await q.query(`
@@ -35,6 +45,7 @@ export class CreateRouting1763856000000 implements MigrationInterface {
         overflow_queue text NULL REFERENCES routing.queue (name),
         max_wait_seconds integer NULL CONSTRAINT queue_max_wait_positive CHECK (max_wait_seconds > 0),
         relaxation jsonb NOT NULL DEFAULT '[]'::jsonb,
+        floor_tokens text[] GENERATED ALWAYS AS (routing.requirement_tokens(routing.fully_relaxed(skills, relaxation))) STORED,
         offer_timeout_seconds integer NOT NULL DEFAULT 30 CONSTRAINT queue_offer_timeout_positive CHECK (offer_timeout_seconds > 0),
         aging_per_minute double precision NOT NULL DEFAULT 0 CONSTRAINT queue_aging_rate CHECK (aging_per_minute >= 0),
         aging_cap double precision NOT NULL DEFAULT 0 CONSTRAINT queue_aging_cap CHECK (aging_cap >= 0),
@@ -160,7 +171,7 @@ export class CreateRouting1763856000000 implements MigrationInterface {
     await q.query(`CREATE INDEX resolution_delivery_due ON routing.resolution_delivery (next_attempt_at) WHERE status = 'pending'`);
 
     // Does an agent with these skills meet the item's requirement once it has waited this long? A
-    // relaxation step lowers one required skill to \`level\` (0 drops it) after \`afterSeconds\`.
+    // relaxation step lowers one required skill to `level` (0 drops it) after `afterSeconds`.
     // PL/pgSQL rather than SQL: its plans are cached per session, which matters on the claim path.
     await q.query(`
       CREATE FUNCTION routing.skills_met(required jsonb, relaxation jsonb, waited_seconds double precision, agent_skills jsonb)
