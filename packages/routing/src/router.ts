@@ -239,6 +239,7 @@ export class WorkRouter {
         JSON.stringify(queue.relaxation),
         waitedSeconds,
         item.id,
+        item.required_tokens,
       ]);
       if (!agent) return null;
       return this.createOffer(tx, item, agent.id, queue.offer_timeout_seconds, { kind: 'system' }, 'longest_idle', now);

@@ -130,15 +130,16 @@ LIMIT $3`,
  * The agent to offer an item to: available, serving the queue, with capacity on the channel and the
  * skills (after relaxation); first those not yet offered this item, then the least loaded, then the
  * longest idle. Skips agents another transaction holds.
- * $1 queue, $2 channel, $3 required skills, $4 relaxation, $5 seconds waited, $6 work item id.
+ * $1 queue, $2 channel, $3 required skills, $4 relaxation, $5 seconds waited, $6 work item id,
+ * $7 required skill tokens.
  */
 export const PICK_AGENT_FOR_OFFER: Statement = {
-  name: 'routing_pick_agent_v1',
+  name: 'routing_pick_agent_v2',
   text: `
 SELECT a.* FROM routing.agent a
 WHERE a.status = 'available' AND $1 = ANY (a.queues)
   AND COALESCE((a.capacity ->> $2)::int, 0) > COALESCE((a.load ->> $2)::int, 0)
-  AND (routing.requirement_tokens($3::jsonb) <@ a.skill_tokens OR ($4::jsonb <> '[]'::jsonb AND routing.skills_met($3::jsonb, $4::jsonb, $5::float8, a.skills)))
+  AND ($7::text[] <@ a.skill_tokens OR ($4::jsonb <> '[]'::jsonb AND routing.skills_met($3::jsonb, $4::jsonb, $5::float8, a.skills)))
 ORDER BY EXISTS (SELECT 1 FROM routing.offer o WHERE o.work_item_id = $6 AND o.agent_id = a.id),
   (SELECT COALESCE(sum(v::int), 0) FROM jsonb_each_text(a.load) AS l(k, v)),
   a.last_idle_since NULLS LAST, a.status_changed_at, a.id
