@@ -1,4 +1,4 @@
-import { type PoolClient } from 'pg';
+import { type Pool, type PoolClient } from 'pg';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type RoutingEvent, type RoutingEventSink } from './events';
 
@@ -63,14 +63,15 @@ export class RoutingDb {
 
   /** One statement, autocommit (atomic on its own). */
   async run<R extends object>(statement: Statement | string, values: unknown[] = []): Promise<R[]> {
+    const config = typeof statement === 'string' ? { text: statement, values } : { name: statement.name, text: statement.text, values };
+    // The driver's node-pg pool directly: claims and completions are single statements, and a
+    // TypeORM QueryRunner per statement costs more than the statement's own client-side work.
+    const pool = (this.dataSource.driver as { master?: Pool }).master;
+    if (pool && typeof pool.query === 'function') return (await pool.query<R>(config)).rows;
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as PoolClient;
-      const res =
-        typeof statement === 'string'
-          ? await client.query<R>(statement, values)
-          : await client.query<R>({ name: statement.name, text: statement.text, values });
-      return res.rows;
+      return (await client.query<R>(config)).rows;
     } finally {
       await runner.release();
     }
