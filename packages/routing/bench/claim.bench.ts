@@ -1,0 +1,183 @@
+/**
+ * Claim benchmark: 10,000 queued items, 200 agents across 20 queues with mixed skills and channels.
+ * Prints claim throughput and p50 / p99 claim latency, next to a baseline measured in the same run
+ * (a trivial query through the same pool at the same concurrency). Goals: ≥ 2,000 claims/s and
+ * p99 ≤ 20 ms on the 2-core development machine.
+ *
+ *   npm run bench -w @tandem/routing            # TANDEM_STACK_EXTERNAL=1 when the stack already runs
+ *   BENCH_EXPLAIN=1 npm run bench -w @tandem/routing   # also print the claim's plan
+ */
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import { createTestDatabase } from '@tandem/testkit';
+import { DataSource } from 'typeorm';
+import { RoutingDirectory, WorkRouter, routingEntities, routingMigrations, type CreateWorkItemInput } from '../src';
+import { CLAIM } from '../src/sql';
+
+const QUEUES = 20;
+const AGENTS = 200;
+const ITEMS = 10_000;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 5_000); // the queue stays ≥ 5,000 deep while measured
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 2_000);
+const SKILLS = ['billing', 'tech', 'spanish', 'french', 'retention'];
+const CHANNELS = ['chat', 'voice', 'email'] as const;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function summary(label: string, latencies: number[], seconds: number): { perSecond: number; p50: number; p99: number } {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const perSecond = latencies.length / seconds;
+  const p50 = percentile(sorted, 50);
+  const p99 = percentile(sorted, 99);
+  console.log(`${label.padEnd(44)} ${String(latencies.length).padStart(6)} ops  ${perSecond.toFixed(0).padStart(6)}/s  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  max ${sorted.at(-1)!.toFixed(2)} ms`);
+  return { perSecond, p50, p99 };
+}
+
+/** Runs `op` from `concurrency` loops until `total` ops are done; returns each op's latency and the wall time. */
+async function drive(total: number, concurrency: number, op: (n: number) => Promise<unknown>): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const n = next++;
+        const t = performance.now();
+        await op(n);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - start) / 1000 };
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase('routing_bench');
+  const dataSource = new DataSource({ type: 'postgres', url: db.url, entities: routingEntities, migrations: routingMigrations, poolSize: CONCURRENCY + 4 });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations();
+    const directory = new RoutingDirectory({ dataSource });
+    const router = new WorkRouter({ dataSource });
+
+    // 20 queues: some with relaxation, some with aging.
+    for (let q = 0; q < QUEUES; q++) {
+      await directory.defineQueue({
+        name: `queue${q}`,
+        slaTargetSeconds: 60,
+        skills: { [SKILLS[q % SKILLS.length]!]: 1 },
+        relaxation: q % 3 === 0 ? [{ afterSeconds: 300, skill: SKILLS[(q + 1) % SKILLS.length]!, level: 0 }] : [],
+        aging: q % 2 === 0 ? { perMinute: 1, cap: 20 } : { perMinute: 0, cap: 0 },
+      });
+    }
+    // 200 agents, each serving 3 queues, with 2–4 skills at mixed levels; capacity enough to hold
+    // what they claim while the claim phase runs.
+    for (let a = 0; a < AGENTS; a++) {
+      const skills: Record<string, number> = {};
+      for (let s = 0; s < SKILLS.length; s++) if ((a + s) % 5 !== 0 || s === a % SKILLS.length) skills[SKILLS[s]!] = 1 + ((a + s) % 3);
+      const queues = [0, 7, 13].map((o) => `queue${(a + o) % QUEUES}`);
+      await directory.defineAgent({ id: `agent${a}`, skills, capacity: { chat: 40, voice: 40, email: 40 }, queues });
+      await router.setAgentStatus(`agent${a}`, 'available');
+    }
+    const seedStart = performance.now();
+    const inputs: CreateWorkItemInput[] = Array.from({ length: ITEMS }, (_, n) => {
+      const channel = CHANNELS[n % CHANNELS.length]!;
+      return {
+        workflowId: `contact-bench-${n}`,
+        stepId: 'escalate',
+        visit: 0,
+        queue: `queue${n % QUEUES}`,
+        priority: (n * 7) % 5,
+        requiredSkills: n % 4 === 0 ? { [SKILLS[(n >> 2) % SKILLS.length]!]: 1 + (n % 2) } : {},
+        handoff: {
+          schemaVersion: 1,
+          contactId: `bench-${n}`,
+          channel,
+          customer: { id: `cust-${n}`, tier: 'standard', authenticated: false, authMethod: 'none' },
+          intent: null,
+          entities: [],
+          sentiment: { history: [], current: 0, direction: 'stable' },
+          topics: [],
+          trigger: null,
+          stuckAt: null,
+          tried: [],
+          summary: 'benchmark contact',
+          transcript: [{ at: new Date().toISOString(), from: 'customer', text: 'I need help with my bill.' }],
+          createdAt: new Date().toISOString(),
+        },
+      };
+    });
+    await drive(ITEMS, 8, (n) => router.createWorkItem(inputs[n]!));
+    await dataSource.query('ANALYZE routing.work_item');
+    await dataSource.query('ANALYZE routing.agent');
+    console.log(`seeded ${ITEMS} items, ${AGENTS} agents, ${QUEUES} queues in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; ${CONCURRENCY} concurrent claimers`);
+    console.log(`load average before measuring: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+    if (process.env.BENCH_EXPLAIN === '1') {
+      // The claim's plan for one agent, rolled back so the numbers below start from the same state.
+      const runner = dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        // The generic plan, as the named statement runs after its first executions.
+        await runner.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+        await runner.query(`PREPARE bench_claim(text, timestamptz, text[], text[]) AS ${CLAIM.text}`);
+        const plan: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE bench_claim('agent0', now(), NULL, NULL)`);
+        await runner.query(`DEALLOCATE bench_claim`);
+        console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+    }
+
+    // Baseline: the same pool and concurrency, a query that does nothing.
+    const baseline = await drive(CLAIMS, CONCURRENCY, () => dataSource.query('SELECT 1'));
+    const base = summary('baseline: SELECT 1 through the pool', baseline.latencies, baseline.seconds);
+
+    // Claims: each loop takes the next agent in turn.
+    let empty = 0;
+    const cpuBefore = process.cpuUsage();
+    const claims = await drive(CLAIMS, CONCURRENCY, async (n) => {
+      if ((await router.claim(`agent${n % AGENTS}`)) === null) empty++;
+    });
+    const claim = summary(`claim (${ITEMS} → ${ITEMS - CLAIMS + empty} queued)`, claims.latencies, claims.seconds);
+    const cpu = process.cpuUsage(cpuBefore);
+    if (process.env.BENCH_PLANS === '1') {
+      const runner = dataSource.createQueryRunner();
+      const client = (await runner.connect()) as { query: (q: string) => Promise<{ rows: unknown[] }> };
+      console.log((await client.query(`SELECT name, generic_plans, custom_plans FROM pg_prepared_statements`)).rows);
+      await runner.release();
+    }
+    console.log(`  this process: ${((cpu.user + cpu.system) / 1000 / CLAIMS).toFixed(3)} ms CPU per claim (the rest is PostgreSQL)`);
+    if (empty > 0) console.log(`  ${empty} claims found nothing eligible`);
+
+    // Claim + complete cycles: agents finish what they claimed (history, outbox row, load).
+    const [{ n: held }] = await dataSource.query(`SELECT count(*)::int AS n FROM routing.work_item WHERE status = 'assigned'`);
+    // Interleave agents, as real completions are: one agent's completions serialize on its row.
+    const heldItems: { id: string; agent_id: string }[] = await dataSource.query(
+      `SELECT id, agent_id FROM routing.work_item WHERE status = 'assigned'
+       ORDER BY row_number() OVER (PARTITION BY agent_id ORDER BY assigned_at), agent_id LIMIT $1`,
+      [CYCLES],
+    );
+    const completes = await drive(Math.min(CYCLES, held), CONCURRENCY, (n) =>
+      router.completeWorkItem(heldItems[n]!.id, heldItems[n]!.agent_id, { outcome: 'resolved', reasonTags: ['bench'] }),
+    );
+    summary('complete (with history + resolution outbox)', completes.latencies, completes.seconds);
+
+    console.log(
+      `\nclaims/s ${claim.perSecond.toFixed(0)} (goal ≥ 2000)  p50 ${claim.p50.toFixed(2)} ms  p99 ${claim.p99.toFixed(2)} ms (goal ≤ 20)` +
+        `  — ${(claim.perSecond / base.perSecond * 100).toFixed(0)}% of the SELECT 1 baseline's rate, p99 ${(claim.p99 / base.p99).toFixed(1)}× its p99`,
+    );
+  } finally {
+    await dataSource.destroy();
+    await db.drop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,44 @@
+import { type EntityManager } from 'typeorm';
+import { type HistoryType, type WorkItemStatus } from './model';
+
+/**
+ * A routing state change, for other systems (Kafka through the events package's outbox). One per
+ * history row, with the row's event id, so a consumer can dedupe.
+ */
+export interface RoutingEvent {
+  /** Unique and stable: the history row's event id. */
+  id: string;
+  type: `workitem.${HistoryType}`;
+  /** ISO-8601. */
+  occurredAt: string;
+  workItemId: string;
+  contactId: string;
+  workflowId: string;
+  queue: string;
+  agentId: string | null;
+  fromStatus: WorkItemStatus | null;
+  toStatus: WorkItemStatus;
+  /** Who caused it: `agent:alice`, `supervisor:bob`, `workflow`, `system`. */
+  actor: string;
+  reason: string | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Receives the events of each state change INSIDE the transaction that makes the change, so an outbox
+ * written here commits (or rolls back) with it. Throwing aborts the change.
+ *
+ * @example
+ * const sink: RoutingEventSink = {
+ *   append: (manager, events) => manager.query('INSERT INTO outbox ...', [...]).then(() => undefined),
+ * };
+ * new WorkRouter({ dataSource, eventSink: sink });
+ */
+export interface RoutingEventSink {
+  append(manager: EntityManager, events: RoutingEvent[]): Promise<void>;
+}
+
+/** The default sink: events go nowhere (the history table still has them). */
+export const noopEventSink: RoutingEventSink = {
+  append: async () => undefined,
+};

@@ -1,0 +1,25 @@
+/**
+ * @tandem/routing — human work routing on PostgreSQL. One owner of routing state, shared by the
+ * worker (which creates work items when a flow escalates) and the API (which serves agents).
+ */
+export { routingEntities, QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity } from './entities';
+export { routingMigrations } from './migrations';
+export { WorkRouter, type RoutingServiceOptions, type PendingOffer, type ClaimOptions } from './router';
+export { RoutingDirectory } from './directory';
+export { QueueStatistics, type QueueStatisticsOptions, type QueueStats, type EwtBasis } from './stats';
+export {
+  ResolutionOutbox,
+  temporalSignaler,
+  startLoop,
+  type ResolutionSignaler,
+  type SignalResult,
+  type ResolutionOutboxOptions,
+  type DeliveryReport,
+  type ResolutionDelivery,
+} from './resolutions';
+export { RoutingNotifications, type RoutingNotificationsOptions } from './notifications';
+export { startRoutingMaintenance, type MaintenanceTick } from './maintenance';
+export { ROUTING_NOTIFY_CHANNEL, type RoutingNotification } from './db';
+export { noopEventSink, type RoutingEvent, type RoutingEventSink } from './events';
+export { RoutingError, InvalidRoutingInputError, RoutingNotFoundError, RoutingConflictError, type RoutingErrorCode, type InputIssue } from './errors';
+export * from './model';

@@ -1,0 +1,6 @@
+import { CreateRouting1763856000000 } from './1763856000000-CreateRouting';
+
+/** Routing's schema migrations, oldest first, for `new DataSource({ migrations: [...routingMigrations, ...yours] })`. */
+export const routingMigrations = [CreateRouting1763856000000];
+
+export { CreateRouting1763856000000 };

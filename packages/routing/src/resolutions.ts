@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WORK_ITEM_RESOLVED_SIGNAL, type WorkItemResolution } from '@tandem/contracts';
+import { type DataSource } from 'typeorm';
+import { RoutingDb } from './db';
+import { noopEventSink } from './events';
+import { systemClock, type Clock } from './model';
+
+/** What happened when a resolution was sent. */
+export type SignalResult = 'delivered' | 'workflow_missing';
+
+/**
+ * Sends a resolution to a contact's workflow. `temporalSignaler(client)` is the real one; anything
+ * else (a wrapper that counts, a fault injector in tests) implements the same.
+ */
+export interface ResolutionSignaler {
+  /** Resolves `workflow_missing` when the workflow does not exist or has finished; throws on anything retryable. */
+  signal(workflowId: string, resolution: WorkItemResolution): Promise<SignalResult>;
+}
+
+/** Signals `workItemResolved` through a Temporal client. */
+export function temporalSignaler(client: Client): ResolutionSignaler {
+  return {
+    async signal(workflowId, resolution) {
+      try {
+        await client.workflow.getHandle(workflowId).signal(WORK_ITEM_RESOLVED_SIGNAL, resolution);
+        return 'delivered';
+      } catch (e) {
+        // Temporal reports both "never existed" and "already finished" as not found: nobody will ever wait for this.
+        if (e instanceof WorkflowNotFoundError) return 'workflow_missing';
+        throw e;
+      }
+    },
+  };
+}
+
+export interface ResolutionOutboxOptions {
+  dataSource: DataSource;
+  clock?: Clock;
+  /** How long a deliverer owns a batch before another may take it over (default 30 s). */
+  leaseSeconds?: number;
+  /** First retry delay; doubles per attempt up to `maxBackoffSeconds` (default 1 s). */
+  baseBackoffSeconds?: number;
+  maxBackoffSeconds?: number;
+  /** Identifies this deliverer in leases (default: a random id). */
+  owner?: string;
+}
+
+export interface DeliveryReport {
+  delivered: number;
+  workflowMissing: number;
+  failed: number;
+}
+
+/** The state of one item's resolution signal. */
+export interface ResolutionDelivery {
+  workItemId: string;
+  workflowId: string;
+  payload: WorkItemResolution;
+  status: 'pending' | 'delivered' | 'workflow_missing';
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
+
+interface DeliveryRow {
+  work_item_id: string;
+  workflow_id: string;
+  payload: WorkItemResolution;
+  status: ResolutionDelivery['status'];
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  delivered_at: Date | null;
+}
+
+/**
+ * Delivers `workItemResolved` signals from the outbox that completion writes in its own transaction.
+ * At-least-once: a batch is leased, signalled, then marked delivered; a deliverer that dies between
+ * signal and mark leaves the lease to expire and the signal is sent again, which the workflow ignores
+ * because it dedupes by `workItemId`. A finished or unknown workflow is recorded as
+ * `workflow_missing` and not retried; other failures back off exponentially and retry forever.
+ *
+ * @example
+ * const outbox = new ResolutionOutbox({ dataSource });
+ * const stop = outbox.start(temporalSignaler(client), { intervalMs: 500 });
+ * // …
+ * await stop();
+ */
+export class ResolutionOutbox {
+  private readonly db: RoutingDb;
+  private readonly now: Clock;
+  private readonly leaseSeconds: number;
+  private readonly baseBackoffSeconds: number;
+  private readonly maxBackoffSeconds: number;
+  readonly owner: string;
+
+  constructor(options: ResolutionOutboxOptions) {
+    this.db = new RoutingDb(options.dataSource, noopEventSink, true);
+    this.now = options.clock ?? systemClock;
+    this.leaseSeconds = options.leaseSeconds ?? 30;
+    this.baseBackoffSeconds = options.baseBackoffSeconds ?? 1;
+    this.maxBackoffSeconds = options.maxBackoffSeconds ?? 300;
+    this.owner = options.owner ?? `deliverer-${randomUUID()}`;
+  }
+
+  /** Sends every due resolution once (up to `limit`), and reports what happened. */
+  async deliverPending(signaler: ResolutionSignaler | Client, options: { limit?: number } = {}): Promise<DeliveryReport> {
+    const send = isSignaler(signaler) ? signaler : temporalSignaler(signaler);
+    const now = this.now();
+    const leased = await this.db.run<DeliveryRow>(
+      `UPDATE routing.resolution_delivery d
+       SET lease_owner = $1, lease_until = $2::timestamptz + make_interval(secs => $3), attempts = d.attempts + 1
+       WHERE d.work_item_id IN (
+         SELECT work_item_id FROM routing.resolution_delivery
+         WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+         ORDER BY next_attempt_at LIMIT $4
+         FOR UPDATE SKIP LOCKED)
+       RETURNING d.*`,
+      [this.owner, now, this.leaseSeconds, options.limit ?? 100],
+    );
+    const report: DeliveryReport = { delivered: 0, workflowMissing: 0, failed: 0 };
+    for (const row of leased) {
+      try {
+        const result = await send.signal(row.workflow_id, row.payload);
+        // Fenced by the lease: a deliverer whose lease was taken over does not overwrite the new owner's outcome.
+        await this.db.run(
+          `UPDATE routing.resolution_delivery SET status = $3, delivered_at = CASE WHEN $3 = 'delivered' THEN $4::timestamptz END,
+             lease_owner = NULL, lease_until = NULL, last_error = CASE WHEN $3 = 'workflow_missing' THEN 'workflow not found or already finished' END
+           WHERE work_item_id = $1 AND lease_owner = $2 AND status = 'pending'`,
+          [row.work_item_id, this.owner, result, this.now()],
+        );
+        if (result === 'delivered') report.delivered++;
+        else report.workflowMissing++;
+      } catch (e) {
+        report.failed++;
+        const backoff = Math.min(this.maxBackoffSeconds, this.baseBackoffSeconds * 2 ** Math.max(0, row.attempts - 1));
+        await this.db.run(
+          `UPDATE routing.resolution_delivery SET next_attempt_at = $3::timestamptz + make_interval(secs => $4), last_error = $5,
+             lease_owner = NULL, lease_until = NULL
+           WHERE work_item_id = $1 AND lease_owner = $2 AND status = 'pending'`,
+          [row.work_item_id, this.owner, this.now(), backoff, e instanceof Error ? e.message.slice(0, 2000) : String(e)],
+        );
+      }
+    }
+    return report;
+  }
+
+  /** The delivery state of one item's resolution, or null if it has none (not completed yet). */
+  async deliveryOf(workItemId: string): Promise<ResolutionDelivery | null> {
+    const [row] = await this.db.run<DeliveryRow>(`SELECT * FROM routing.resolution_delivery WHERE work_item_id::text = $1`, [workItemId]);
+    if (!row) return null;
+    return {
+      workItemId: row.work_item_id,
+      workflowId: row.workflow_id,
+      payload: row.payload,
+      status: row.status,
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      lastError: row.last_error,
+      deliveredAt: row.delivered_at,
+    };
+  }
+
+  /**
+   * Runs `deliverPending` in a loop every `intervalMs` (default 1000) until the returned function is
+   * called; errors are reported to `onError` and the loop goes on.
+   */
+  start(signaler: ResolutionSignaler | Client, options: { intervalMs?: number; onError?: (e: unknown) => void } = {}): () => Promise<void> {
+    return startLoop(() => this.deliverPending(signaler), options.intervalMs ?? 1000, options.onError);
+  }
+}
+
+function isSignaler(x: ResolutionSignaler | Client): x is ResolutionSignaler {
+  return typeof (x as ResolutionSignaler).signal === 'function';
+}
+
+/**
+ * Runs `tick` now and then every `intervalMs` (or sooner when `wake` is called), never two at once.
+ * Returns a stop function that resolves once the current tick has finished.
+ */
+export function startLoop(
+  tick: () => Promise<unknown>,
+  intervalMs: number,
+  onError: (e: unknown) => void = (e) => console.error('routing loop:', e),
+): (() => Promise<void>) & { wake: () => void } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeUp: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await tick();
+      } catch (e) {
+        onError(e);
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        wakeUp = resolve;
+        timer = setTimeout(resolve, intervalMs);
+      });
+    }
+  })();
+  const stop = async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    wakeUp?.();
+    await loop;
+  };
+  return Object.assign(stop, {
+    wake: () => {
+      if (timer) clearTimeout(timer);
+      wakeUp?.();
+    },
+  });
+}
