@@ -243,6 +243,7 @@ export const historyTypeSchema = z.enum([
   'transferred',
   'released',
   'abandoned',
+  'reprioritized',
 ]);
 /** The kinds of state change the history records (and the event sink receives as `workitem.<type>`). */
 export type HistoryType = z.infer<typeof historyTypeSchema>;

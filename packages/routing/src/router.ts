@@ -2,7 +2,7 @@ import { type Channel, type WorkItemResolution, channelSchema } from '@tandem/co
 import { type DataSource } from 'typeorm';
 import { z } from 'zod';
 import { RoutingDb, StateMovedError, type Tx } from './db';
-import { RoutingConflictError, RoutingNotFoundError, parseInput } from './errors';
+import { InvalidRoutingInputError, RoutingConflictError, RoutingNotFoundError, parseInput } from './errors';
 import { noopEventSink, type RoutingEventSink } from './events';
 import {
   actorLabel,
@@ -437,6 +437,35 @@ export class WorkRouter {
    * `notifyWorkflow` (default: unless the workflow itself asked) queues a `workItemResolved` signal
    * with outcome `abandoned`.
    */
+  /**
+   * Raises a waiting item's base priority by `by` points (capped at 1000), e.g. when its SLA is breached;
+   * its age in the queue is kept. Items no longer waiting (taken or finished) are left as they are.
+   */
+  async raisePriority(workItemId: string, by: number, options: { actor: Actor; reason: string }): Promise<WorkItem> {
+    this.checkId(workItemId, 'work item');
+    if (!Number.isInteger(by) || by < 1 || by > 1000) throw new InvalidRoutingInputError('priority raise', [{ path: 'by', message: 'an integer from 1 to 1000' }]);
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const { item } = await this.lockItemAndHolder(tx, workItemId);
+      if (item.status !== 'queued' && item.status !== 'offered') return toWorkItem(item);
+      const [raised] = await tx.query<WorkItemRow>(
+        `UPDATE routing.work_item SET priority = LEAST(1000, priority + $2), updated_at = $3 WHERE id = $1 RETURNING *`,
+        [item.id, by, now],
+      );
+      await this.record(tx, raised!, {
+        type: 'reprioritized',
+        from: item.status,
+        to: item.status,
+        agentId: item.agent_id,
+        actor: options.actor,
+        reason: options.reason,
+        now,
+        details: { from: item.priority, to: raised!.priority },
+      });
+      return toWorkItem(raised!);
+    });
+  }
+
   async abandonWorkItem(workItemId: string, options: { actor: Actor; reason: string; notifyWorkflow?: boolean }): Promise<WorkItem> {
     this.checkId(workItemId, 'work item');
     const now = this.now();
