@@ -106,10 +106,16 @@ export class Contact {
   }
 
   async waitForStep(step: string, timeoutMs = 20_000): Promise<ContactStateView> {
-    return waitFor(async () => {
-      const s = await this.state();
-      return s.steps.includes(step) ? s : undefined;
-    }, { timeoutMs, what: `contact ${this.id} to reach ${step}` });
+    let last: ContactStateView | undefined;
+    try {
+      return await waitFor(async () => {
+        last = await this.state();
+        return last.steps.includes(step) ? last : undefined;
+      }, { timeoutMs, what: `contact ${this.id} to reach ${step}` });
+    } catch (e) {
+      const where = last ? ` (path ${last.path.join(' > ')}; outcome ${last.outcome}; transcript ${JSON.stringify(last.transcript.map((t) => `${t.from}: ${t.text}`))})` : '';
+      throw new Error(`${(e as Error).message}${where}`);
+    }
   }
 
   /** The work item routing holds for this contact, once the flow escalated. */
@@ -143,10 +149,9 @@ export class Contact {
   }
 }
 
-/** Queue settings for the example queues (routing needs an SLA and distribution). */
-function exampleQueues() {
-  const skillsOf = (q: { skills?: string[] }) => Object.fromEntries((q.skills ?? []).map((s) => [s, 1]));
-  return exampleResolverData.queues.map((q) => ({ name: q.name, slaTargetSeconds: 120, distribution: 'pull' as const, skills: q.name === 'back-office' ? {} : { [q.skills?.[0] ?? 'support']: 1 }, _all: skillsOf(q) }));
+/** The example flows' queues, by name. */
+function exampleQueueNames(): string[] {
+  return (exampleResolverData.queues ?? []).map((q) => (typeof q === 'string' ? q : q.name));
 }
 
 export async function startHarness(options: { agents?: { id: string; skills: Record<string, number>; queues: string[] }[] } = {}): Promise<Harness> {
@@ -159,12 +164,10 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
   const directory = new RoutingDirectory({ dataSource });
   const stats = new QueueStatistics({ dataSource });
   const resolutions = new ResolutionOutbox({ dataSource, baseBackoffSeconds: 0.05, maxBackoffSeconds: 0.5 });
-  for (const q of exampleQueues()) {
-    await directory.defineQueue({ name: q.name, slaTargetSeconds: q.slaTargetSeconds, distribution: q.distribution, skills: q.skills });
-  }
+  for (const name of exampleQueueNames()) await directory.defineQueue({ name, slaTargetSeconds: 120 });
   const agents = options.agents ?? [
-    { id: 'alice', skills: { support: 5, orders: 5, billing: 5, complaints: 5 }, queues: exampleResolverData.queues.map((q) => q.name) },
-    { id: 'bob', skills: { support: 3, billing: 3 }, queues: ['support', 'billing', 'billing-overflow', 'support-overflow'] },
+    { id: 'alice', skills: { support: 5, orders: 5, billing: 5, complaints: 5 } as Record<string, number>, queues: exampleQueueNames() },
+    { id: 'bob', skills: { support: 3, billing: 3 } as Record<string, number>, queues: ['support', 'billing', 'billing-overflow', 'support-overflow'] },
   ];
   for (const a of agents) {
     await directory.defineAgent({ id: a.id, skills: a.skills, queues: a.queues, capacity: { chat: 3, voice: 1, email: 5 } });
@@ -178,7 +181,7 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
   const events = new RecordingEventSink();
   const tickets: Harness['tickets'] = [];
   const deliveries: Harness['deliveries'] = [];
-  const calendars = new Map(exampleResolverData.calendars?.map((c) => [c.name, c.calendar]) ?? []);
+  const calendars = new Map((exampleResolverData.calendars ?? []).flatMap((c) => (typeof c === 'string' ? [] : [[c.name, c.calendar] as const])));
   const dependencies: ActivityDependencies = {
     workItems: new RoutingWorkItemGateway(router, stats),
     calendars: { get: async (name) => calendars.get(name) },

@@ -11,7 +11,7 @@ import type {
   NluSnapshot,
   TranscriptEntry,
 } from '@tandem/contracts';
-import type { Activation, Calendar, Plan } from '@tandem/flow/runtime';
+import type { Calendar, Plan } from '@tandem/flow/runtime';
 import type { AssistSuggestions } from '../workflows/types';
 
 /** What every activity call says about where it comes from (logs, idempotency keys, events). */
@@ -24,7 +24,7 @@ export interface CallSite {
 }
 
 export interface BotTurnRequest extends CallSite {
-  /** The bot node's config (defaults applied), as in the plan. */
+  /** The bot node's config (defaults applied), its templates already rendered by the workflow. */
   config: Record<string, unknown>;
   /** The virtual agent's conversation state for this node (null on the first turn). */
   conversation: unknown;
@@ -32,8 +32,6 @@ export interface BotTurnRequest extends CallSite {
   message: { text: string; index: number } | null;
   customer: Customer;
   channel: Channel;
-  /** For rendering the node's templates (greeting, answers, slot prompts). */
-  activation: Activation;
   /** Workflow time (ISO): the virtual agent resolves relative dates against it. */
   now: string;
 }

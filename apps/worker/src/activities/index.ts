@@ -8,7 +8,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityRegistry } from '@tandem/activity-kit';
 import { ActivityContractError } from '@tandem/activity-kit';
 import type { HandoffPackage } from '@tandem/contracts';
-import { createEvaluator } from '@tandem/flow/runtime';
 import {
   assist,
   buildHandoffPackage,
@@ -62,19 +61,19 @@ interface FlowBotConfig {
 }
 
 /**
- * Maps a flow's bot node config (packages/flow `botConfigSchema`) onto the virtual agent's options;
- * templates are rendered with the contact's current context.
+ * Maps a flow's bot node config (packages/flow `botConfigSchema`, templates already rendered by the
+ * workflow) onto the virtual agent's options.
  */
-export function botOptionsFor(nodeId: string, label: string | undefined, config: Record<string, unknown>, render: (template: string) => string): BotOptionsInput {
+export function botOptionsFor(nodeId: string, label: string | undefined, config: Record<string, unknown>): BotOptionsInput {
   const c = config as FlowBotConfig;
-  const fallback = c.fallbackMessage !== undefined ? render(c.fallbackMessage) : undefined;
+  const fallback = c.fallbackMessage;
   return {
     nodeId,
     ...(label ? { nodeLabel: label } : {}),
     intents: (c.intents ?? []).map((i) => ({
       name: i.name.replace(/\./g, '_'),
       phrases: i.phrases,
-      ...(i.answer !== undefined && render(i.answer).trim() ? { reply: render(i.answer) } : {}),
+      ...(i.answer?.trim() ? { reply: i.answer } : {}),
     })),
     knowledge: { enabled: c.knowledgeBase?.enabled ?? true, answerThreshold: c.knowledgeBase?.answerThreshold ?? 0.5 },
     ...(c.maxTurns !== undefined ? { maxTurns: c.maxTurns } : {}),
@@ -84,7 +83,7 @@ export function botOptionsFor(nodeId: string, label: string | undefined, config:
     ...(fallback?.trim() ? { texts: { fallback } } : {}),
     slots: (c.slots ?? [])
       .filter((s) => ENTITY_TYPES.has(s.entity as EntityType))
-      .map((s) => ({ name: s.name, entity: s.entity as EntityType, prompt: render(s.prompt) })),
+      .map((s) => ({ name: s.name, entity: s.entity as EntityType, prompt: s.prompt })),
   };
 }
 
@@ -94,9 +93,7 @@ export function createActivities(deps: ActivityDependencies) {
 
   const builtins: BuiltinActivities = {
     async botTurn(request) {
-      const evaluator = createEvaluator();
-      const render = (template: string) => evaluator.renderTemplate(template, request.activation);
-      const options = botOptionsFor(request.nodeId, undefined, request.config, render);
+      const options = botOptionsFor(request.nodeId, undefined, request.config);
       if (!request.message) return emptyBotTurn(request.conversation);
       try {
         const turn = await runBotTurn({

@@ -69,7 +69,8 @@ const activities = proxyActivities<BuiltinActivities>({
 /** Event delivery must never be lost: retry until the sink takes them (Kafka may be down for a while). */
 const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 0 },
+  // No maximumAttempts: unlimited retries.
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
 /** Thrown by the main path at a park point when it is time to continue-as-new. */
@@ -612,12 +613,11 @@ export class Interpreter {
       if (!message) return this.leavingPort(node);
       const result = await activities.botTurn({
         ...this.site(node, visit),
-        config: cfg,
+        config: this.renderedBotConfig(node),
         conversation: ns.conversation,
         message,
         customer: this.state.contact.customer,
         channel: this.state.contact.channel,
-        activation: this.activation(),
         now: workflowNowIso(),
       });
       ns.conversation = result.conversation;
@@ -638,6 +638,22 @@ export class Interpreter {
       path.activity = 'flow';
       return result.outcome;
     }
+  }
+
+  /**
+   * The bot node's config with its templates (fallback, intent answers, slot prompts) rendered against
+   * the contact's current context, so the activity never evaluates expressions.
+   */
+  private renderedBotConfig(node: PlanNode): Record<string, unknown> {
+    const activation = this.evaluator.prepare(this.activation());
+    const render = (t: unknown) => (typeof t === 'string' ? this.evaluator.renderTemplate(t, activation) : t);
+    const cfg = node.config as { intents?: Record<string, unknown>[]; slots?: Record<string, unknown>[]; fallbackMessage?: string };
+    return {
+      ...node.config,
+      ...(cfg.fallbackMessage !== undefined ? { fallbackMessage: render(cfg.fallbackMessage) } : {}),
+      intents: (cfg.intents ?? []).map((i) => ({ ...i, ...(i.answer !== undefined ? { answer: render(i.answer) } : {}) })),
+      slots: (cfg.slots ?? []).map((sl) => ({ ...sl, prompt: render(sl.prompt) })),
+    };
   }
 
   /** The trigger that made the last bot escalate, for the handoff and the escalated event. */

@@ -1,0 +1,75 @@
+/**
+ * The AI-first example flow end to end, on the real Temporal dev server, real PostgreSQL routing and the
+ * real virtual agent: scripted customers and agents, asserting the path, outcome, transcript and the
+ * handoff package the agent got.
+ */
+import { compileExample, startHarness, type Harness } from './harness';
+
+describe('example: AI first, human backup', () => {
+  let h: Harness;
+  const plan = compileExample('ai-first-human-backup');
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.shutdown());
+
+  it('the bot answers from the knowledge base, the customer confirms, rates, and the contact ends resolved by the bot', async () => {
+    const contact = await h.startContact(plan, { firstMessage: 'What are your opening hours?', customer: { id: 'cust-1', name: 'Dana' } });
+    const reached = await contact.waitForStep('support-bot');
+    expect(reached.transcript[0]).toMatchObject({ from: 'customer', text: 'What are your opening hours?' });
+    const answered = reached.transcript.filter((t) => t.from === 'bot');
+    expect(answered[0]?.text).toContain('Hi Dana');
+    expect(answered.some((t) => t.articleId)).toBe(true);
+
+    const thanks = await contact.say('yes, thank you');
+    expect(thanks.handledBy).toBe('bot');
+    expect(thanks.messages.map((m) => m.text).join(' ')).toMatch(/How satisfied are you/);
+    const rating = await contact.say('5');
+    expect(rating.messages.map((m) => m.text).join(' ')).toContain('Thanks Dana, have a great day!');
+
+    const result = await contact.result();
+    expect(result.outcome).toBe('resolved_by_bot');
+    expect(result.ctx.csat).toBe(5);
+    const s = await contact.state();
+    expect(s.path).toEqual(['start', 'understand', 'triage', 'support-bot', 'bot-survey', 'done-bot']);
+    const types = h.events.of(contact.id).map((e) => e.type);
+    expect(types[0]).toBe('contact.started');
+    expect(types.at(-1)).toBe('contact.ended');
+    expect(types).toContain('bot.turn');
+    expect(types).toContain('feedback.csat');
+  });
+
+  it('a request for a human escalates with the full handoff package; the agent replies and resolves; the customer rates', async () => {
+    const contact = await h.startContact(plan, { firstMessage: 'My internet has been down since yesterday', customer: { id: 'cust-2', name: 'Sam', tier: 'standard' } });
+    await contact.waitForStep('support-bot');
+    const reply = await contact.say('I want to speak to a real person please');
+    expect(reply.handledBy).toBe('queue');
+    const item = await contact.workItem();
+    expect(item).toMatchObject({ queue: 'support', status: 'queued' });
+    expect(item.handoff.trigger?.kind).toBe('human_request');
+    expect(item.handoff.trigger?.evidence[0]?.words.join(' ')).toMatch(/real person/);
+    expect(item.handoff.transcript.map((t) => t.text)).toEqual(expect.arrayContaining(['My internet has been down since yesterday', 'I want to speak to a real person please']));
+    expect(item.handoff.customer).toMatchObject({ id: 'cust-2', name: 'Sam' });
+    expect(item.handoff.summary.length).toBeGreaterThan(0);
+
+    const claimed = await h.router.claim('alice');
+    expect(claimed?.id).toBe(item.id);
+    await contact.agentSays(item.id, 'alice', 'Hi Sam, I can see your line is down. Let me reset it now.');
+    const waiting = await contact.say('thanks, it works again');
+    expect(waiting.handledBy).toBe('human');
+    expect(waiting.messages).toEqual([]);
+    await contact.complete(item.id, 'alice', 'resolved', ['connectivity']);
+
+    await contact.waitForStep('agent-survey');
+    await contact.say('4');
+    const result = await contact.result();
+    expect(result.outcome).toBe('resolved_by_human');
+    const s = await contact.state();
+    expect(s.path).toEqual(['start', 'understand', 'triage', 'support-bot', 'note-reason', 'support-agents', 'agent-survey', 'done-agent']);
+    expect(s.ctx).toMatchObject({ escalations: 1, escalationReason: 'human_request', csat: 4 });
+    expect(s.transcript.filter((t) => t.from === 'agent')).toEqual([expect.objectContaining({ agentId: 'alice', text: expect.stringContaining('reset it now') })]);
+    const escalated = h.events.of(contact.id).find((e) => e.type === 'contact.escalated');
+    expect(escalated).toMatchObject({ nodeId: 'support-agents', data: { queue: 'support', trigger: 'human_request', workItemId: item.id } });
+  });
+});
