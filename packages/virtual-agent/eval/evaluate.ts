@@ -1,4 +1,8 @@
-/* Prints the evaluation of the default bot: `npm run eval -w @tandem/virtual-agent [-- --verbose]`. */
+/*
+ * Prints the evaluation of the default bot: `npm run eval -w @tandem/virtual-agent [-- --verbose]`.
+ * `--verbose` lists the development set's errors only: the held-out set's stay hidden so nobody tunes
+ * on them by accident. `--verbose-held-out` lists them too (for a final review, not for tuning).
+ */
 import { evaluate, loadMessages, type EvaluationReport } from './evaluation';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -33,9 +37,10 @@ function print(title: string, report: EvaluationReport, verbose: boolean): void 
 }
 
 async function main(): Promise<void> {
-  const verbose = process.argv.includes('--verbose');
+  const heldOutVerbose = process.argv.includes('--verbose-held-out');
+  const verbose = heldOutVerbose || process.argv.includes('--verbose');
   print('development set (eval/messages.jsonl)', await evaluate(loadMessages('messages.jsonl')), verbose);
-  print('held-out set (eval/held-out.jsonl, never used for tuning)', await evaluate(loadMessages('held-out.jsonl')), verbose);
+  print('held-out set (eval/held-out.jsonl, never used for tuning)', await evaluate(loadMessages('held-out.jsonl')), heldOutVerbose);
 }
 
 main().catch((error: unknown) => {
