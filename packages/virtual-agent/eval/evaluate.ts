@@ -11,6 +11,8 @@ const pad = (s: string | number, n: number) => String(s).padStart(n);
 function print(title: string, report: EvaluationReport, verbose: boolean): void {
   console.log(`\n=== ${title}: ${report.messages} messages ===`);
   console.log(`intent accuracy ${pct(report.accuracy)} (strict, primary label only: ${pct(report.strictAccuracy)})`);
+  const multi = report.multiIntent;
+  console.log(`multi-intent messages (n=${multi.n}): ${pct(multi.requestRecall)} of their requests reported, all of them in ${pct(multi.allFound)}`);
   console.log(`by kind: ${Object.entries(report.accuracyByKind).map(([k, v]) => `${k} ${pct(v.accuracy)} (n=${v.n})`).join(', ')}`);
   console.log('\nintent                precision  recall     F1  support');
   for (const [intent, m] of Object.entries(report.perIntent)) {
