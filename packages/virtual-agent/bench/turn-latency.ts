@@ -6,8 +6,20 @@
  * only) from templates, so the model has a realistic vocabulary size. Turns replay the evaluation
  * messages as short conversations through `runBotTurn`, state carried between turns as the worker does.
  */
-import { availableParallelism, loadavg } from 'node:os';
-import { clearIntentModelCache, DEFAULT_CX_INTENTS, getIntentModel, OUT_OF_SCOPE_INTENT, runBotTurn, type BotOptionsInput, type ConversationState } from '../src';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CIRCUMSTANCES_INTENT,
+  clearIntentModelCache,
+  DEFAULT_CX_INTENTS,
+  getIntentModel,
+  IntentModel,
+  OUT_OF_SCOPE_INTENT,
+  runBotTurn,
+  type BotOptionsInput,
+  type ConversationState,
+} from '../src';
 import { analyzeMessage } from '../src/analyze';
 import { loadMessages } from '../eval/evaluation';
 
@@ -61,19 +73,39 @@ async function timeTraining(spec: Parameters<typeof getIntentModel>[0], runs: nu
   return times.sort((a, b) => a - b);
 }
 
+/** Loading a saved model (the `TANDEM_VA_MODEL_CACHE_DIR` path a restarted worker takes), median of `runs`. */
+async function timeCacheLoad(spec: Parameters<typeof getIntentModel>[0], runs: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'va-bench-models-'));
+  try {
+    await IntentModel.train(spec, { cacheDir: dir });
+    const times: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const model = await IntentModel.train(spec, { cacheDir: dir });
+      if (model.source !== 'cache') throw new Error('the model cache was not used');
+      times.push(model.trainingMs);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const rssStart = process.memoryUsage().rss;
-  const defaultCount = DEFAULT_CX_INTENTS.filter((i) => i.name !== OUT_OF_SCOPE_INTENT).length;
+  const defaultCount = DEFAULT_CX_INTENTS.filter((i) => i.name !== OUT_OF_SCOPE_INTENT && i.name !== CIRCUMSTANCES_INTENT).length;
   const extra = syntheticIntents(50 - defaultCount);
   const options: BotOptionsInput = { intents: extra, maxTurns: 20, lowConfidenceLimit: 10, escalateOn: [] };
   const spec = { useDefaultIntents: true, intents: extra };
   const phrases = [...DEFAULT_CX_INTENTS, ...extra].reduce((n, i) => n + i.phrases.length, 0);
   console.log(`virtual-agent benchmark — ${new Date().toISOString()}, node ${process.version}, ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`model: ${defaultCount + extra.length} intents + out-of-scope, ${phrases} training phrases`);
+  console.log(`model: ${defaultCount + extra.length} intents + the out-of-scope and circumstances classes, ${phrases} training phrases`);
 
   const baseline = await timeTraining({ useDefaultIntents: true, intents: [] }, 3);
   const training = await timeTraining(spec, 3);
   console.log(`training (median of 3): 50 intents ${ms(training[1]!)}  [${training.map(ms).join(', ')}]; default ${defaultCount}-intent set ${ms(baseline[1]!)} (ratio ${(training[1]! / baseline[1]!).toFixed(2)})`);
+  const loadDefault = await timeCacheLoad({ useDefaultIntents: true, intents: [] }, 3);
+  const load = await timeCacheLoad(spec, 3);
+  console.log(`loading a saved model instead (TANDEM_VA_MODEL_CACHE_DIR, median of 3): 50 intents ${ms(load)}; default set ${ms(loadDefault)}`);
   const rssTrained = process.memoryUsage().rss;
 
   const texts = [...loadMessages('messages.jsonl'), ...loadMessages('held-out.jsonl')].map((m) => m.text);

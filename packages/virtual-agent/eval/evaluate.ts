@@ -1,4 +1,8 @@
-/* Prints the evaluation of the default bot: `npm run eval -w @tandem/virtual-agent [-- --verbose]`. */
+/*
+ * Prints the evaluation of the default bot: `npm run eval -w @tandem/virtual-agent [-- --verbose]`.
+ * `--verbose` lists the development set's errors only: the held-out set's stay hidden so nobody tunes
+ * on them by accident. `--verbose-held-out` lists them too (for a final review, not for tuning).
+ */
 import { evaluate, loadMessages, type EvaluationReport } from './evaluation';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -7,6 +11,8 @@ const pad = (s: string | number, n: number) => String(s).padStart(n);
 function print(title: string, report: EvaluationReport, verbose: boolean): void {
   console.log(`\n=== ${title}: ${report.messages} messages ===`);
   console.log(`intent accuracy ${pct(report.accuracy)} (strict, primary label only: ${pct(report.strictAccuracy)})`);
+  const multi = report.multiIntent;
+  console.log(`multi-intent messages (n=${multi.n}): ${pct(multi.requestRecall)} of their requests reported, all of them in ${pct(multi.allFound)}`);
   console.log(`by kind: ${Object.entries(report.accuracyByKind).map(([k, v]) => `${k} ${pct(v.accuracy)} (n=${v.n})`).join(', ')}`);
   console.log('\nintent                precision  recall     F1  support');
   for (const [intent, m] of Object.entries(report.perIntent)) {
@@ -33,9 +39,10 @@ function print(title: string, report: EvaluationReport, verbose: boolean): void 
 }
 
 async function main(): Promise<void> {
-  const verbose = process.argv.includes('--verbose');
+  const heldOutVerbose = process.argv.includes('--verbose-held-out');
+  const verbose = heldOutVerbose || process.argv.includes('--verbose');
   print('development set (eval/messages.jsonl)', await evaluate(loadMessages('messages.jsonl')), verbose);
-  print('held-out set (eval/held-out.jsonl, never used for tuning)', await evaluate(loadMessages('held-out.jsonl')), verbose);
+  print('held-out set (eval/held-out.jsonl, never used for tuning)', await evaluate(loadMessages('held-out.jsonl')), heldOutVerbose);
 }
 
 main().catch((error: unknown) => {

@@ -55,6 +55,11 @@ export interface EvaluationReport {
   perTrigger: Record<string, { recall: number; detected: number; n: number }>;
   /** Vulnerable-customer messages whose `detail` (bereavement, illness, …) was right. */
   vulnerableDetailAccuracy: number;
+  /**
+   * Multi-intent messages: the share of their labelled requests (`intent` and `accept`) that the
+   * analysis reports in `requests`, and the share of messages where it reports all of them.
+   */
+  multiIntent: { requestRecall: number; allFound: number; n: number };
   /** Share of plain FAQ messages on which an escalating trigger fired. */
   falseEscalationRate: number;
   falseEscalations: { text: string; triggers: string[] }[];
@@ -76,6 +81,10 @@ export async function evaluate(messages: LabelledMessage[]): Promise<EvaluationR
   let faq = 0;
   let vulnerable = 0;
   let vulnerableDetailOk = 0;
+  let multiRequests = 0;
+  let multiFound = 0;
+  let multiMessages = 0;
+  let multiAllFound = 0;
   const falseEscalations: EvaluationReport['falseEscalations'] = [];
   const misclassified: EvaluationReport['misclassified'] = [];
   const missedTriggers: EvaluationReport['missedTriggers'] = [];
@@ -91,6 +100,15 @@ export async function evaluate(messages: LabelledMessage[]): Promise<EvaluationR
     byKind[m.kind] ??= { ok: 0, n: 0 };
     byKind[m.kind]!.n += 1;
     if (ok) byKind[m.kind]!.ok += 1;
+
+    if (m.kind === 'multi_intent') {
+      const wanted = [m.intent, ...(m.accept ?? [])].filter((i) => i !== 'none');
+      const found = wanted.filter((i) => analysis.requests.some((r) => r.intent === i)).length;
+      multiMessages += 1;
+      multiRequests += wanted.length;
+      multiFound += found;
+      if (found === wanted.length) multiAllFound += 1;
+    }
 
     const fired = new Set(analysis.triggers.map((t) => t.kind));
     for (const kind of m.triggers) {
@@ -129,6 +147,7 @@ export async function evaluate(messages: LabelledMessage[]): Promise<EvaluationR
     confusion,
     perTrigger: Object.fromEntries(Object.entries(perTriggerCounts).map(([k, v]) => [k, { recall: ratio(v.detected, v.n), ...v }])),
     vulnerableDetailAccuracy: ratio(vulnerableDetailOk, vulnerable),
+    multiIntent: { requestRecall: ratio(multiFound, multiRequests), allFound: ratio(multiAllFound, multiMessages), n: multiMessages },
     falseEscalationRate: ratio(falseEscalations.length, faq),
     falseEscalations,
     misclassified,

@@ -10,8 +10,10 @@ export interface MessageAnalysis {
   intent: string;
   /** Score of the best candidate intent, 0 … 1. */
   confidence: number;
-  /** Other candidate intents, best first: a second intent in a multi-intent message shows up here. */
+  /** Other candidate intents, best first: the other requests of a multi-intent message come first. */
   alternatives: IntentScore[];
+  /** Every request in the message, in the order the customer made them (several for a multi-intent message). */
+  requests: IntentScore[];
   entities: Entity[];
   /** -1 … 1. */
   sentiment: number;
@@ -34,7 +36,7 @@ export interface AnalyzeOptions {
 /** Analyses one message with a trained model: intent, entities, sentiment, topics, triggers. */
 export async function analyzeMessage(model: IntentModel, text: string, options: AnalyzeOptions): Promise<MessageAnalysis> {
   const processed = await model.process(text);
-  const classification = model.classify(processed, options.confidenceThreshold, text);
+  const classification = await model.classifyMessage(text, options.confidenceThreshold, processed);
   const entities = dedupeEntities([
     ...(processed.entities ?? []).map((e) => normalizeEntity(e, options.messageIndex)).filter((e): e is Entity => e !== undefined),
     ...extractDates(text, options.messageIndex, { now: options.now, ...(options.timezone === undefined ? {} : { timezone: options.timezone }) }),
@@ -53,6 +55,7 @@ export async function analyzeMessage(model: IntentModel, text: string, options: 
     intent: classification.intent,
     confidence: classification.confidence,
     alternatives: classification.alternatives,
+    requests: classification.requests,
     entities,
     sentiment: scoreSentiment(text, processed.sentiment),
     topics: [...topics],

@@ -172,7 +172,8 @@ function conversationTriggers(
     triggers.push({ kind: 'human_request', reason: 'said "operator" repeatedly', evidence: evidence(['operator']) });
   }
 
-  if (analysis.intent === NO_INTENT && !answersPrompt) state.lowConfidenceStreak += 1;
+  // Circumstances told without a request ("my husband died last month") were understood: not a miss.
+  if (analysis.intent === NO_INTENT && !answersPrompt && !toldCircumstances(analysis)) state.lowConfidenceStreak += 1;
   else state.lowConfidenceStreak = 0;
   if (state.lowConfidenceStreak >= options.lowConfidenceLimit) {
     triggers.push({
@@ -341,7 +342,13 @@ function decide(state: ConversationState, options: BotOptions, analysis: Message
   if (state.lowConfidenceStreak >= options.lowConfidenceLimit) {
     return stop(state, options, `not understood ${state.lowConfidenceStreak} times in a row`);
   }
-  return stopIfExhausted(state, options, { outcome: 'continue', reply: options.texts.fallback, escalation: null });
+  const reply = toldCircumstances(analysis) ? options.texts.acknowledge : options.texts.fallback;
+  return stopIfExhausted(state, options, { outcome: 'continue', reply, escalation: null });
+}
+
+/** The customer told us about their situation (a vulnerable-customer trigger) without a request we understood. */
+function toldCircumstances(analysis: MessageAnalysis): boolean {
+  return analysis.intent === NO_INTENT && analysis.triggers.some((t) => t.kind === 'vulnerable_customer');
 }
 
 const DEFAULT_REPLIES = new Map(DEFAULT_CX_INTENTS.flatMap((i) => (i.reply ? [[i.name, i.reply] as const] : [])));

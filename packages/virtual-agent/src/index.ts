@@ -21,7 +21,8 @@ export {
   type BotTexts,
 } from './options';
 export { conversationStateSchema, initialConversationState, type ConversationState } from './state';
-export { DEFAULT_CX_INTENTS, NO_INTENT, OUT_OF_SCOPE_INTENT, type IntentDefinition } from './intents/default-intents';
+export { DEFAULT_CX_INTENTS, NO_INTENT, OUT_OF_SCOPE_INTENT, CIRCUMSTANCES_INTENT, type IntentDefinition } from './intents/default-intents';
+export { splitClauses } from './nlu/clauses';
 export {
   getIntentModel,
   clearIntentModelCache,
@@ -29,6 +30,8 @@ export {
   mergeIntents,
   IntentModel,
   MODEL_VERSION,
+  MODEL_CACHE_DIR_ENV,
+  NEURAL_SETTINGS,
   type IntentClassification,
   type IntentScore,
   type IntentModelSpec,

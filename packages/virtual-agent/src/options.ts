@@ -59,6 +59,12 @@ export const botTextsSchema = z.object({
   answerRejected: z.string().min(1).default('Sorry that did not help. Can you tell me a bit more about what you need?'),
   /** When max turns or repeated low confidence end the conversation without escalation. */
   noMatch: z.string().min(1).default('I am sorry I could not help with that.'),
+  /**
+   * When the customer tells the bot about a bereavement, an illness or money trouble without asking
+   * for anything yet, and the node does not escalate on `vulnerable_customer`: an acknowledgement
+   * instead of "I did not get that".
+   */
+  acknowledge: z.string().min(1).default('I am very sorry to hear that. Tell me what you need and I will do my best to help.'),
   /** When all slots of an intent are collected. `{slots}` is replaced by the collected values. */
   slotsComplete: z.string().min(1).default('Thank you, I have everything I need.'),
 });

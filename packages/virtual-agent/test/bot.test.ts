@@ -73,6 +73,17 @@ describe('runBotTurn', () => {
     expect(notListed.last.nlu.triggers).toContain('low_confidence');
   });
 
+  it('acknowledges circumstances told without a request instead of "I did not get that", and does not count them as a miss', async () => {
+    const options: BotOptionsInput = { escalateOn: ['human_request'], knowledge: { enabled: false }, lowConfidenceLimit: 1 };
+    const { turns, last } = await converse(options, ['my brother died in a car accident last month', 'I need to close his account']);
+    expect(turns[0]!.reply).toMatch(/sorry to hear/);
+    expect(turns[0]!.outcome).toBe('continue');
+    expect(turns[0]!.state.lowConfidenceStreak).toBe(0);
+    expect(turns[0]!.nlu.topics).toContain('vulnerable_customer:bereavement');
+    expect(last.outcome).toBe('resolved');
+    expect(last.nlu.intent).toBe('cancel_service');
+  });
+
   it('detects a worsening sentiment trend', async () => {
     const pizza: BotOptionsInput = {
       useDefaultIntents: false,

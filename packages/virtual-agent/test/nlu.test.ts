@@ -1,4 +1,19 @@
-import { clearIntentModelCache, extractDates, getIntentModel, IntentModel, intentModelKey, KnowledgeBase, scoreSentiment, sentimentTrend } from '../src';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CIRCUMSTANCES_INTENT,
+  clearIntentModelCache,
+  extractDates,
+  getIntentModel,
+  IntentModel,
+  intentModelKey,
+  KnowledgeBase,
+  MODEL_CACHE_DIR_ENV,
+  scoreSentiment,
+  sentimentTrend,
+  splitClauses,
+} from '../src';
 import { analyzeMessage } from '../src/analyze';
 
 const now = new Date('2026-03-04T10:00:00Z'); // a Wednesday
@@ -20,6 +35,39 @@ describe('intent model', () => {
     expect(await getIntentModel({ useDefaultIntents: true, intents: [] })).not.toBe(m1);
   });
 
+  it('saves trained models to a model cache directory and loads them in a later process, with identical results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-models-'));
+    const spec = { useDefaultIntents: true, intents: [{ name: 'loyalty_points', phrases: ['how many points do I have', 'points balance', 'reward points'] }] };
+    const texts = ['how many reward points have I got', 'Order AB-123456 never came, I paid £20', 'my father died and I need to close his account', 'who painted the sistine chapel'];
+    const options = { confidenceThreshold: 0.5, messageIndex: 0, now };
+    const file = (key: string) => join(dir, `${key}.nlp.json`);
+    try {
+      const trained = await IntentModel.train(spec, { cacheDir: dir });
+      expect(trained.source).toBe('trained');
+      expect(readdirSync(dir)).toEqual([`${trained.key}.nlp.json`]);
+      const loaded = await IntentModel.train(spec, { cacheDir: dir });
+      expect(loaded.source).toBe('cache');
+      for (const text of texts) expect(await analyzeMessage(loaded, text, options)).toEqual(await analyzeMessage(trained, text, options));
+
+      // A corrupt file (a crash mid-write elsewhere, a full disk) costs a training, never a wrong model.
+      writeFileSync(file(trained.key), '{"settings": {"tag": "nlp"}, "nluManager": ');
+      const retrained = await IntentModel.train(spec, { cacheDir: dir });
+      expect(retrained.source).toBe('trained');
+      expect(retrained.export()).toEqual(trained.export());
+      expect((await IntentModel.train(spec, { cacheDir: dir })).source).toBe('cache');
+
+      // getIntentModel uses the directory named by the environment.
+      process.env[MODEL_CACHE_DIR_ENV] = dir;
+      clearIntentModelCache();
+      const fromEnv = await getIntentModel({ useDefaultIntents: true, intents: [] });
+      expect(readdirSync(dir)).toContain(`${fromEnv.key}.nlp.json`);
+    } finally {
+      delete process.env[MODEL_CACHE_DIR_ENV];
+      clearIntentModelCache();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('learns a bot node’s extra intent and reports alternatives and none', async () => {
     const model = await getIntentModel({
       useDefaultIntents: true,
@@ -31,6 +79,46 @@ describe('intent model', () => {
     expect(offTopic.intent).toBe('none');
     const multi = await analyzeMessage(model, 'I want a refund and also need to change my address', { confidenceThreshold: 0.5, messageIndex: 0, now });
     expect([multi.intent, ...multi.alternatives.map((a) => a.intent)]).toEqual(expect.arrayContaining(['refund', 'address_change']));
+  });
+});
+
+describe('multi-intent messages and circumstances', () => {
+  const analyze = async (text: string) =>
+    analyzeMessage(await getIntentModel({ useDefaultIntents: true, intents: [] }), text, { confidenceThreshold: 0.5, messageIndex: 0, now });
+
+  it('splits a message into clauses at sentence ends and request connectives, not at every "and"', () => {
+    expect(splitClauses('I need to reset my password, and also what time do you open on Sunday?')).toEqual(['I need to reset my password', 'what time do you open on Sunday?']);
+    expect(splitClauses('Good afternoon, my parcel is two days late')).toEqual(['Good afternoon', 'my parcel is two days late']);
+    expect(splitClauses('What are the terms and conditions of the contract?')).toEqual(['What are the terms and conditions of the contract?']);
+    expect(splitClauses('could you also tell me how to pay')).toEqual(['could you also tell me how to pay']);
+    expect(splitClauses('ok.')).toEqual(['ok.']);
+  });
+
+  it('reports every request of a multi-intent message, in the order they were made', async () => {
+    const a = await analyze('I need to reset my password, and also what time do you open on Sunday?');
+    expect(a.requests.map((r) => r.intent)).toEqual(['password_reset', 'opening_hours']);
+    expect(['password_reset', 'opening_hours']).toContain(a.intent);
+    expect(a.alternatives.map((x) => x.intent)).toContain(a.intent === 'password_reset' ? 'opening_hours' : 'password_reset');
+  });
+
+  it('does not let a greeting in front of a request take the intent', async () => {
+    const a = await analyze('Good afternoon, my parcel is two days late');
+    expect(a.intent).toBe('order_status');
+    expect(a.requests.map((r) => r.intent)).toEqual(['order_status']);
+  });
+
+  it('reports circumstances told without a request as none, with the vulnerable-customer trigger; a request with them wins', async () => {
+    const told = await analyze('my brother died in a car accident last month');
+    expect(told.intent).toBe('none');
+    expect(told.requests).toEqual([]);
+    expect(told.triggers).toEqual([expect.objectContaining({ kind: 'vulnerable_customer', detail: 'bereavement' })]);
+    const model = await getIntentModel({ useDefaultIntents: true, intents: [] });
+    expect(model.classify(await model.process('my brother died in a car accident last month'), 0.5, 'my brother died in a car accident last month').top.intent).toBe(
+      CIRCUMSTANCES_INTENT,
+    );
+    const asked = await analyze('my brother died in a car accident last month and I need to close his account');
+    expect(asked.intent).toBe('cancel_service');
+    expect(asked.topics).toEqual(expect.arrayContaining(['vulnerable_customer:bereavement']));
   });
 });
 

@@ -62,6 +62,7 @@ declare module '@nlpjs/nlp' {
     train(): Promise<unknown>;
     process(locale: string, utterance: string, context?: Record<string, unknown>): Promise<NlpResult>;
     export(minified?: boolean): string;
+    import(data: string | Record<string, unknown>): void;
   }
 }
 
