@@ -3,6 +3,7 @@
  * real virtual agent: scripted customers and agents, asserting the path, outcome, transcript and the
  * handoff package the agent got.
  */
+import { waitFor } from '@tandem/testkit';
 import { compileExample, startHarness, type Harness } from './harness';
 
 describe('example: AI first, human backup', () => {
@@ -16,11 +17,17 @@ describe('example: AI first, human backup', () => {
 
   it('the bot answers from the knowledge base, the customer confirms, rates, and the contact ends resolved by the bot', async () => {
     const contact = await h.startContact(plan, { firstMessage: 'What are your opening hours?', customer: { id: 'cust-1', name: 'Dana' } });
-    const reached = await contact.waitForStep('support-bot');
+    await contact.waitForStep('support-bot');
+    // The bot reads the message the contact opened with and answers from the knowledge base.
+    const reached = await waitFor(async () => {
+      const s = await contact.state();
+      return s.transcript.some((t) => t.articleId) ? s : undefined;
+    }, { what: 'the bot to answer the first message' });
     expect(reached.transcript[0]).toMatchObject({ from: 'customer', text: 'What are your opening hours?' });
     const answered = reached.transcript.filter((t) => t.from === 'bot');
     expect(answered[0]?.text).toContain('Hi Dana');
-    expect(answered.some((t) => t.articleId)).toBe(true);
+    expect(answered.find((t) => t.articleId)).toMatchObject({ articleId: 'kb-opening-hours', text: expect.stringMatching(/Monday to Friday/) });
+    expect(h.deliveries.filter((d) => d.contactId === contact.id).map((d) => d.text)).toEqual(answered.map((t) => t.text));
 
     const thanks = await contact.say('yes, thank you');
     expect(thanks.handledBy).toBe('bot');
@@ -41,7 +48,7 @@ describe('example: AI first, human backup', () => {
   });
 
   it('a request for a human escalates with the full handoff package; the agent replies and resolves; the customer rates', async () => {
-    const contact = await h.startContact(plan, { firstMessage: 'My internet has been down since yesterday', customer: { id: 'cust-2', name: 'Sam', tier: 'standard' } });
+    const contact = await h.startContact(plan, { firstMessage: 'Hi, I need help with my account', customer: { id: 'cust-2', name: 'Sam', tier: 'standard' } });
     await contact.waitForStep('support-bot');
     const reply = await contact.say('I want to speak to a real person please');
     expect(reply.handledBy).toBe('queue');
@@ -49,7 +56,9 @@ describe('example: AI first, human backup', () => {
     expect(item).toMatchObject({ queue: 'support', status: 'queued' });
     expect(item.handoff.trigger?.kind).toBe('human_request');
     expect(item.handoff.trigger?.evidence[0]?.words.join(' ')).toMatch(/real person/);
-    expect(item.handoff.transcript.map((t) => t.text)).toEqual(expect.arrayContaining(['My internet has been down since yesterday', 'I want to speak to a real person please']));
+    expect(item.handoff.transcript.map((t) => t.text)).toEqual(expect.arrayContaining(['Hi, I need help with my account', 'I want to speak to a real person please']));
+    expect(item.handoff.intent?.name).toBe('password_reset');
+    expect(item.handoff.tried).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'knowledge_article', detail: expect.stringContaining('kb-password-reset') })]));
     expect(item.handoff.customer).toMatchObject({ id: 'cust-2', name: 'Sam' });
     expect(item.handoff.summary.length).toBeGreaterThan(0);
 

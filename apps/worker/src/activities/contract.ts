@@ -24,7 +24,7 @@ export interface CallSite {
 }
 
 export interface BotTurnRequest extends CallSite {
-  /** The bot node's config (defaults applied), its templates already rendered by the workflow. */
+  /** The bot node's config (defaults applied). Its texts are templates the workflow renders after the turn. */
   config: Record<string, unknown>;
   /** The virtual agent's conversation state for this node (null on the first turn). */
   conversation: unknown;

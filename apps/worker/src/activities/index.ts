@@ -57,12 +57,12 @@ interface FlowBotConfig {
   lowConfidenceLimit?: number;
   escalateOn?: string[];
   fallbackMessage?: string;
-  slots?: { name: string; entity: string; prompt: string; required?: boolean; saveAs?: string }[];
+  slots?: { name: string; entity: string; prompt: string; required?: boolean; saveAs?: string; intents?: string[] }[];
 }
 
 /**
- * Maps a flow's bot node config (packages/flow `botConfigSchema`, templates already rendered by the
- * workflow) onto the virtual agent's options.
+ * Maps a flow's bot node config (packages/flow `botConfigSchema`) onto the virtual agent's options.
+ * Texts stay templates: the workflow renders the reply after the turn.
  */
 export function botOptionsFor(nodeId: string, label: string | undefined, config: Record<string, unknown>): BotOptionsInput {
   const c = config as FlowBotConfig;
@@ -83,7 +83,14 @@ export function botOptionsFor(nodeId: string, label: string | undefined, config:
     ...(fallback?.trim() ? { texts: { fallback } } : {}),
     slots: (c.slots ?? [])
       .filter((s) => ENTITY_TYPES.has(s.entity as EntityType))
-      .map((s) => ({ name: s.name, entity: s.entity as EntityType, prompt: s.prompt })),
+      .map((s) => ({
+        name: s.name,
+        entity: s.entity as EntityType,
+        prompt: s.prompt,
+        // An optional slot is asked once; a required one is asked again (twice) when the answer lacks it.
+        maxReprompts: s.required === false ? 0 : 2,
+        ...(s.intents?.length ? { intents: s.intents.map((i) => i.replace(/\./g, '_')) } : {}),
+      })),
   };
 }
 

@@ -613,7 +613,7 @@ export class Interpreter {
       if (!message) return this.leavingPort(node);
       const result = await activities.botTurn({
         ...this.site(node, visit),
-        config: this.renderedBotConfig(node),
+        config: cfg,
         conversation: ns.conversation,
         message,
         customer: this.state.contact.customer,
@@ -624,7 +624,7 @@ export class Interpreter {
       this.state.nlu = result.nlu;
       this.state.bot = result.bot;
       Object.assign(this.state.ctx, result.variables);
-      for (const reply of result.replies) await this.say('bot', reply.text, node.id, reply.articleId);
+      for (const reply of result.replies) await this.say('bot', this.renderBotReply(node, reply), node.id, reply.articleId);
       this.emit('bot.turn', node.id, {
         intent: result.nlu.intent,
         confidence: result.nlu.confidence,
@@ -641,19 +641,18 @@ export class Interpreter {
   }
 
   /**
-   * The bot node's config with its templates (fallback, intent answers, slot prompts) rendered against
-   * the contact's current context, so the activity never evaluates expressions.
+   * Bot replies that come from the node's own texts (intent answers, slot prompts, fallback) are
+   * templates; they are rendered after the turn so a slot filled in this very turn shows
+   * (`Let me look up order {{ctx.orderNumber}}`). Knowledge-base answers are plain text.
    */
-  private renderedBotConfig(node: PlanNode): Record<string, unknown> {
-    const activation = this.evaluator.prepare(this.activation());
-    const render = (t: unknown) => (typeof t === 'string' ? this.evaluator.renderTemplate(t, activation) : t);
-    const cfg = node.config as { intents?: Record<string, unknown>[]; slots?: Record<string, unknown>[]; fallbackMessage?: string };
-    return {
-      ...node.config,
-      ...(cfg.fallbackMessage !== undefined ? { fallbackMessage: render(cfg.fallbackMessage) } : {}),
-      intents: (cfg.intents ?? []).map((i) => ({ ...i, ...(i.answer !== undefined ? { answer: render(i.answer) } : {}) })),
-      slots: (cfg.slots ?? []).map((sl) => ({ ...sl, prompt: render(sl.prompt) })),
-    };
+  private renderBotReply(node: PlanNode, reply: { text: string; articleId?: string }): string {
+    if (reply.articleId || !reply.text.includes('{{')) return reply.text;
+    try {
+      return this.evaluator.renderTemplate(reply.text, this.activation());
+    } catch (e) {
+      log.warn('a bot reply template failed to render; sending it as written', { nodeId: node.id, error: String(e) });
+      return reply.text;
+    }
   }
 
   /** The trigger that made the last bot escalate, for the handoff and the escalated event. */
@@ -708,6 +707,7 @@ export class Interpreter {
     try {
       switch (cfg.mode) {
         case 'reply': {
+          path.activity = 'bot';
           if (!ns.asked) {
             ns.asked = true;
             ns.deadline = now + (cfg.timeoutSeconds ?? 300) * 1000;
@@ -748,6 +748,7 @@ export class Interpreter {
     } finally {
       // The wait is over (or unwinding); a later visit starts afresh. Kept while continuing-as-new.
       if (!this.continuing) delete this.state.nodeState[node.id];
+      path.activity = 'flow';
     }
   }
 
@@ -778,6 +779,7 @@ export class Interpreter {
     const cfg = node.config as { kind: 'csat' | 'nps' | 'thumbs'; timeoutSeconds: number; saveAs?: string };
     const ns = (resuming ? (this.state.nodeState[node.id] as DeadlineNodeState | undefined) : undefined) ?? { deadline: null };
     this.state.nodeState[node.id] = ns;
+    path.activity = 'bot';
     try {
       if (!ns.asked) {
         ns.asked = true;
@@ -800,6 +802,7 @@ export class Interpreter {
       return 'skipped';
     } finally {
       if (!this.continuing) delete this.state.nodeState[node.id];
+      path.activity = 'flow';
     }
   }
 

@@ -33,6 +33,8 @@ export const botSlotSchema = z.strictObject({
   required: z.boolean().default(true),
   /** Flow variable that receives the value. */
   saveAs: variableName.optional().describe('Flow variable that receives the value.'),
+  /** Ask for it only when the customer's intent is one of these (e.g. the order number for order_status); every intent when absent. */
+  intents: z.array(z.string().min(1)).optional().describe('Ask only for these intents (all when absent).'),
 });
 
 export const botConfigSchema = z
