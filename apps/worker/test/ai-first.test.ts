@@ -82,3 +82,86 @@ describe('example: AI first, human backup', () => {
     expect(escalated).toMatchObject({ nodeId: 'support-agents', data: { queue: 'support', trigger: 'human_request', workItemId: item.id } });
   });
 });
+
+describe('example: AI first — sensitive topics, SLA breaches, abandonment, cancellation', () => {
+  let h: Harness;
+  // SLA and waits in seconds instead of minutes, so the breach path runs in a test.
+  const fast = compileExample('ai-first-human-backup', {
+    'support-agents': (c) => ({ ...c, sla: { targetSeconds: 1 }, breachActions: [{ afterSeconds: 0, action: 'raise_priority', by: 20 }], maxWaitSeconds: 4 }),
+  });
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.shutdown());
+
+  it('a legal threat goes straight to the specialists with the trigger and its evidence', async () => {
+    const contact = await h.startContact(fast, { firstMessage: 'If you do not refund me I will take legal action against you', customer: { id: 'cust-3', name: 'Lee' } });
+    const item = await contact.workItem();
+    expect(item.queue).toBe('complaints');
+    expect(item.priority).toBe(95);
+    expect(item.handoff.trigger).toMatchObject({ kind: 'legal_threat' });
+    expect(item.handoff.trigger?.evidence[0]?.text).toContain('legal action');
+    const s = await contact.state();
+    expect(s.path).toEqual(['start', 'understand', 'triage', 'specialists']);
+    expect(s.handledBy).toBe('queue');
+    // bob lacks the complaints skill: only alice may take it.
+    expect(await h.router.claim('bob')).toBeNull();
+    expect((await h.router.claim('alice'))?.id).toBe(item.id);
+    await contact.complete(item.id, 'alice', 'resolved', ['refund-approved']);
+    await contact.waitForStep('agent-survey');
+    await contact.say('3');
+    expect((await contact.result()).outcome).toBe('resolved_by_human');
+  });
+
+  it('an unanswered escalation raises its priority at the SLA breach, then times out into a callback ticket', async () => {
+    const contact = await h.startContact(fast, { firstMessage: 'Hi, I need help with my account', customer: { id: 'cust-4', name: 'Ana' } });
+    await contact.waitForStep('support-bot');
+    await contact.say('can I talk to an agent');
+    const item = await contact.workItem();
+    const result = await contact.result();
+    expect(result.outcome).toBe('ticketed');
+    const history = await h.router.history(item.id);
+    expect(history.map((e) => e.type)).toEqual(['created', 'reprioritized', 'abandoned']);
+    expect((await h.router.getWorkItem(item.id)).status).toBe('abandoned');
+    const ticket = h.tickets.find((t) => t.key.startsWith(contact.handle.workflowId));
+    expect(ticket).toMatchObject({ kind: 'callback', subject: 'Callback for Ana: password_reset' });
+    const s = await contact.state();
+    expect(s.path.slice(-3)).toEqual(['support-agents', 'callback', 'done-ticket']);
+    expect(s.transcript.at(-1)?.text).toMatch(/All our agents are busy/);
+  });
+
+  it('a customer who leaves while queued abandons the work item and the contact', async () => {
+    const contact = await h.startContact(fast, { firstMessage: 'Hi, I need help with my account', customer: { id: 'cust-5', name: 'Kim' } });
+    await contact.waitForStep('support-bot');
+    await contact.say('I want a human');
+    const item = await contact.workItem();
+    await contact.cancel('customer_left');
+    const result = await contact.result();
+    expect(result.outcome).toBe('abandoned');
+    expect((await contact.state()).path.slice(-2)).toEqual(['support-agents', 'gone']);
+    expect((await h.router.getWorkItem(item.id)).status).toBe('abandoned');
+  });
+
+  it('an operator cancelling a contact in the bot ends it as abandoned; messages to an ended contact are refused', async () => {
+    const contact = await h.startContact(fast, { firstMessage: 'Hi, I need help with my account', customer: { id: 'cust-6' } });
+    await contact.waitForStep('support-bot');
+    await contact.cancel('operator');
+    expect((await contact.result()).outcome).toBe('abandoned');
+    await expect(contact.say('hello?')).rejects.toThrow();
+    const ended = h.events.of(contact.id).find((e) => e.type === 'contact.ended');
+    expect(ended?.data).toMatchObject({ outcome: 'abandoned', reason: 'cancelled' });
+  });
+
+  it('rejects an empty customer message without touching the contact', async () => {
+    const contact = await h.startContact(fast, { firstMessage: 'Hi, I need help with my account', customer: { id: 'cust-7' } });
+    await contact.waitForStep('support-bot');
+    const refused = await contact.say('   ').catch((e: unknown) => e as Error & { cause?: Error });
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as { cause?: Error }).cause?.message).toMatch(/text: the message is empty/);
+    const before = (await contact.state()).transcript.length;
+    await contact.cancel('operator');
+    await contact.result();
+    expect((await contact.state()).transcript.length).toBe(before);
+  });
+});

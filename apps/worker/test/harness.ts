@@ -41,8 +41,18 @@ export function loadExample(name: string): FlowDocument {
   return JSON.parse(fs.readFileSync(path.join(examplesDir, `${name}.json`), 'utf8')) as FlowDocument;
 }
 
-export function compileExample(name: string): Plan {
-  const result = compileFlow(loadExample(name), exampleResolver);
+/** Changes some nodes' config before compiling (tests shorten SLAs and waits to seconds). */
+export type ConfigPatches = Record<string, (config: Record<string, unknown>) => Record<string, unknown>>;
+
+export function compileExample(name: string, patches: ConfigPatches = {}): Plan {
+  const doc = loadExample(name);
+  for (const node of doc.nodes) {
+    const patch = patches[node.id];
+    if (patch) node.config = patch((node.config ?? {}) as Record<string, unknown>);
+  }
+  const unknown = Object.keys(patches).filter((id) => !doc.nodes.some((n) => n.id === id));
+  if (unknown.length) throw new Error(`${name} has no node ${unknown.join(', ')}`);
+  const result = compileFlow(doc, exampleResolver);
   if (!result.ok) throw new Error(`${name} does not compile: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
   return result.plan;
 }
