@@ -9,7 +9,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { ActivityRegistry } from '@tandem/activity-kit';
 import { loadConfig } from '@tandem/config';
 import { contactWorkflowId, type CustomerInput } from '@tandem/contracts';
-import { compileFlow, exampleResolver, exampleResolverData, type FlowDocument, type Plan } from '@tandem/flow';
+import { compileFlow, exampleResolver, exampleResolverData, calendarSchema, type Calendar, type FlowDocument, type Plan } from '@tandem/flow';
 import {
   QueueStatistics,
   ResolutionOutbox,
@@ -26,6 +26,7 @@ import { DataSource } from 'typeorm';
 import type { ContactEventRecord } from '../src/activities/contract';
 import type { ActivityDependencies } from '../src/activities';
 import { RoutingWorkItemGateway } from '../src/adapters/routing';
+import { createDraftEmailReplyActivity } from '../src/custom-activities';
 import { createLogger } from '../src/logger';
 import { ChannelKey, ContactIdKey, FlowIdKey, FlowVersionKey } from '../src/workflows/search-attributes';
 import { contactWorkflowBundle, createContactWorker } from '../src/worker';
@@ -82,6 +83,8 @@ export interface Harness {
   directory: RoutingDirectory;
   resolutions: ResolutionOutbox;
   events: RecordingEventSink;
+  /** Named calendars the worker resolves (tests replace `support-hours` to control opening times). */
+  calendars: Map<string, Calendar>;
   tickets: { key: string; id: string; subject: string; kind: string }[];
   deliveries: { contactId: string; from: string; text: string }[];
   dependencies: ActivityDependencies;
@@ -191,7 +194,8 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
   const events = new RecordingEventSink();
   const tickets: Harness['tickets'] = [];
   const deliveries: Harness['deliveries'] = [];
-  const calendars = new Map((exampleResolverData.calendars ?? []).flatMap((c) => (typeof c === 'string' ? [] : [[c.name, c.calendar] as const])));
+  const calendars = new Map<string, Calendar>();
+  for (const c of exampleResolverData.calendars ?? []) if (typeof c !== 'string' && c.calendar) calendars.set(c.name, calendarSchema.parse(c.calendar));
   const dependencies: ActivityDependencies = {
     workItems: new RoutingWorkItemGateway(router, stats),
     calendars: { get: async (name) => calendars.get(name) },
@@ -207,7 +211,7 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
     plans: { latestPublished: async () => undefined },
     channel: { deliver: async (m) => void deliveries.push({ contactId: m.contactId, from: m.from, text: m.text }) },
     events,
-    customActivities: new ActivityRegistry(),
+    customActivities: new ActivityRegistry([createDraftEmailReplyActivity()]),
     logger: createLogger('warn'),
   };
   const worker = await createContactWorker({
@@ -228,6 +232,7 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
     directory,
     resolutions,
     events,
+    calendars,
     tickets,
     deliveries,
     dependencies,
