@@ -918,6 +918,12 @@ export class Interpreter {
         );
         if (this.state.workItem?.agentId) path.activity = 'human';
       }
+    } catch (e) {
+      // Cancelled (the contact, or a losing parallel branch): take the item out of routing so no agent picks up a dead contact.
+      if (isCancellation(e)) {
+        await CancellationScope.nonCancellable(() => activities.withdrawWorkItem({ workItemId: item.workItemId, reason: 'cancelled' }));
+      }
+      throw e;
     } finally {
       if (!this.continuing) {
         delete this.state.nodeState[node.id];
