@@ -176,6 +176,7 @@ export class Interpreter {
     this.runs = input.carried?.runs ?? 0;
     this.resumeAt = input.carried?.resumeAt;
     this.state = input.carried?.state ?? this.initialState();
+    Object.assign(this.liveCache.calendars, input.calendars ?? {});
   }
 
   private initialState(): ContactState {
@@ -1012,7 +1013,7 @@ export class Interpreter {
     const activation = await this.prepared(node);
     const input: Record<string, unknown> = {};
     for (const [name, source] of Object.entries(cfg.input)) input[name] = this.evaluator.evaluate(source, activation);
-    const { plan, version } = await activities.loadSubflowPlan({ flowId: cfg.flowId });
+    const { plan, version } = this.input.subflows?.[cfg.flowId] ?? (await activities.loadSubflowPlan({ flowId: cfg.flowId }));
     const childInput: ContactFlowInput = {
       schemaVersion: 1,
       plan,
@@ -1025,6 +1026,8 @@ export class Interpreter {
       },
       input,
       ...(this.input.options ? { options: this.input.options } : {}),
+      ...(this.input.calendars ? { calendars: this.input.calendars } : {}),
+      ...(this.input.subflows ? { subflows: this.input.subflows } : {}),
     };
     const result = await executeChild<(i: ContactFlowInput) => Promise<ContactFlowResult>>('contactFlow', {
       workflowId: `${this.workflowId}/sub/${node.id}/${visit}`,

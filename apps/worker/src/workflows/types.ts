@@ -11,7 +11,7 @@ import type {
   NluSnapshot,
   TranscriptEntry,
 } from '@tandem/contracts';
-import type { Plan } from '@tandem/flow/runtime';
+import type { Calendar, Plan } from '@tandem/flow/runtime';
 
 /** The contact as it enters a flow. */
 export interface ContactInput {
@@ -41,6 +41,13 @@ export interface ContactFlowInput {
   contact: ContactInput;
   /** Initial values of flow variables (a subflow's input). */
   input?: Record<string, unknown>;
+  /**
+   * Named calendars the plan (and its subflows) reference, as they were when the contact started. A
+   * calendar not given here is fetched by an activity when first needed.
+   */
+  calendars?: Record<string, Calendar>;
+  /** Published plans of the subflows the plan calls (transitively), pinned when the contact started. */
+  subflows?: Record<string, { plan: Plan; version: number }>;
   options?: ContactFlowOptions;
   /** Set when this run continues an earlier one (continue-as-new). */
   carried?: CarriedState;
