@@ -14,7 +14,7 @@ export interface ContactWorkerOptions {
   /** A prebuilt bundle (tests build one per process); otherwise the workflows are bundled at start. */
   workflowBundle?: { code: string };
   /** Extra Temporal worker options (concurrency, sticky cache…). */
-  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows' | 'shutdownGraceTime'>>;
+  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows' | 'shutdownGraceTime' | 'interceptors'>>;
 }
 
 /** The workflow entry the bundle is built from. */

@@ -88,7 +88,7 @@ export interface Harness {
   tickets: { key: string; id: string; subject: string; kind: string }[];
   deliveries: { contactId: string; from: string; text: string }[];
   dependencies: ActivityDependencies;
-  worker: Worker;
+  worker: Worker | undefined;
   startContact(plan: Plan, contact?: Partial<StartContact>): Promise<Contact>;
   shutdown(): Promise<void>;
 }
@@ -139,6 +139,14 @@ export class Contact {
     }, { timeoutMs, what: `a work item for contact ${this.id}` });
   }
 
+  /** A supervisor hands this contact's item to one agent (transfer → offer → accept), whatever else waits. */
+  async assignTo(workItemId: string, agentId: string): Promise<void> {
+    const offered = await this.h.router.transferWorkItem(workItemId, { toAgentId: agentId, by: { kind: 'supervisor', id: 'test' }, note: 'assigned by the test' });
+    const [pending] = (await this.h.router.pendingOffersFor(agentId)).filter((p) => p.workItem.id === offered.id);
+    if (!pending) throw new Error(`no offer of ${workItemId} to ${agentId}`);
+    await this.h.router.acceptOffer(pending.offer.id, agentId);
+  }
+
   agentSays(workItemId: string, agentId: string, text: string): Promise<void> {
     return this.handle.signal(agentMessageSignal, { schemaVersion: 1, workItemId, agentId, text });
   }
@@ -167,7 +175,13 @@ function exampleQueueNames(): string[] {
   return (exampleResolverData.queues ?? []).map((q) => (typeof q === 'string' ? q : q.name));
 }
 
-export async function startHarness(options: { agents?: { id: string; skills: Record<string, number>; queues: string[] }[] } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  agents?: { id: string; skills: Record<string, number>; queues: string[] }[];
+  /** false: no worker in this process (the durability test runs workers in child processes). */
+  inProcessWorker?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const config = loadConfig();
   const db = await createTestDatabase('worker');
   const dataSource = new DataSource({ type: 'postgres', url: db.url, entities: routingEntities, migrations: routingMigrations, synchronize: false, extra: { max: 10 } });
@@ -214,14 +228,11 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
     customActivities: new ActivityRegistry([createDraftEmailReplyActivity()]),
     logger: createLogger('warn'),
   };
-  const worker = await createContactWorker({
-    connection: nativeConnection,
-    namespace: config.temporal.namespace,
-    taskQueue,
-    dependencies,
-    workflowBundle: await contactWorkflowBundle(),
-  });
-  const running = worker.run();
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : await createContactWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue, dependencies, workflowBundle: await contactWorkflowBundle() });
+  const running = worker?.run();
 
   const harness: Harness = {
     db,
@@ -265,7 +276,7 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
       return new Contact(id, handle, harness);
     },
     async shutdown() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await connection.close();
       await nativeConnection.close();

@@ -61,8 +61,10 @@ import type {
   OutboundMessage,
 } from './types';
 
+// Built-in activities are quick (a bot turn is milliseconds, a first model training about a second), so a
+// short timeout lets a retry on another worker start soon after a worker dies mid-activity.
 const activities = proxyActivities<BuiltinActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
 
