@@ -110,8 +110,17 @@ export class Contact {
     private readonly h: Harness,
   ) {}
 
-  say(text: string): Promise<CustomerMessageReply> {
-    return this.handle.executeUpdate(customerMessageUpdate, { args: [{ schemaVersion: 1, text }] });
+  /** Sends a customer message; retries while the contact hands over to a new run (as the API does). */
+  async say(text: string): Promise<CustomerMessageReply> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.handle.executeUpdate(customerMessageUpdate, { args: [{ schemaVersion: 1, text }] });
+      } catch (e) {
+        const moving = String((e as { cause?: Error }).cause?.message ?? '').startsWith('CONTACT_MOVING');
+        if (!moving || attempt > 50) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   state(): Promise<ContactStateView> {

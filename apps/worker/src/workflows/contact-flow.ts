@@ -12,11 +12,12 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import { workItemResolutionSchema } from '@tandem/contracts';
-import { CancelledContact, ContinueAsNewRequest, Interpreter } from './interpreter';
+import { CONTACT_MOVING, CancelledContact, ContinueAsNewRequest, Interpreter } from './interpreter';
 import { agentMessageSignal, cancelSignal, customerMessageUpdate, stateQuery, workItemResolvedSignal } from './messages';
 import type { ContactFlowInput, ContactFlowResult } from './types';
 
 const MAX_MESSAGE_LENGTH = 10_000;
+
 
 export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowResult> {
   if (input?.schemaVersion !== 1 || !input.plan || !input.contact?.id) {
@@ -32,6 +33,9 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
       if (typeof message.text !== 'string' || !message.text.trim()) throw new Error('text: the message is empty');
       if (message.text.length > MAX_MESSAGE_LENGTH) throw new Error(`text: longer than ${MAX_MESSAGE_LENGTH} characters`);
       if (it.view().outcome !== null) throw new Error('the contact has ended');
+      // Rejected (not recorded) while the run hands over to its continuation; the client retries and
+      // the new run answers it.
+      if (it.isContinuing()) throw new Error(CONTACT_MOVING);
     },
   });
   setHandler(agentMessageSignal, (message) => {

@@ -75,6 +75,9 @@ const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
+/** Error of a customer message sent while the contact continues-as-new: send it again. */
+export const CONTACT_MOVING = 'CONTACT_MOVING: the contact is continuing in a new run; send the message again';
+
 /** Thrown by the main path at a park point when it is time to continue-as-new. */
 export class ContinueAsNewRequest extends Error {
   constructor(readonly resumeAt: string) {
@@ -166,7 +169,6 @@ export class Interpreter {
   private closing = false;
   private continuing = false;
   private ended: { outcome: ContactFlowResult['outcome']; nodeId: string } | null = null;
-  private readonly path: string[] = [];
   private pathCounter = 0;
   private readonly liveCache: LiveDataResponse = { queues: {}, calendars: {} };
   private background: Promise<unknown>[] = [];
@@ -198,6 +200,7 @@ export class Interpreter {
       transcript: [],
       inbox: [],
       visits: {},
+      trail: [],
       nodeState: {},
       handoff: null,
       workItem: null,
@@ -226,6 +229,7 @@ export class Interpreter {
       });
     }
     const main = this.newPath(true);
+    this.started = true;
     try {
       await this.runPath(this.resumeAt ?? this.plan.start, main, this.resumeAt !== undefined);
     } catch (e) {
@@ -262,6 +266,7 @@ export class Interpreter {
       let visit: number;
       if (resumeFirst) {
         visit = this.state.visits[id] ?? 1;
+        path.node = id;
       } else {
         visit = (this.state.visits[id] ?? 0) + 1;
         this.state.visits[id] = visit;
@@ -296,7 +301,7 @@ export class Interpreter {
 
   private enter(path: Path, node: PlanNode, visit: number): void {
     path.node = node.id;
-    this.path.push(node.id);
+    this.state.trail.push(node.id);
     this.emit('step.entered', node.id, { nodeType: node.type, label: node.label, visit });
     if (path.main || this.paths.size <= 1) upsertSearchAttributes([{ key: StepKey, value: node.id }]);
   }
@@ -451,8 +456,12 @@ export class Interpreter {
   }
 
   private quiescent(): boolean {
-    return this.parked >= this.paths.size;
+    // Before the main path exists (a buffered update is delivered as soon as its handler is set, when
+    // the run has not started yet) nothing is parked: the flow is about to act.
+    return this.started && this.parked >= this.paths.size;
   }
+
+  private started = false;
 
   private turnClosed(turn: Turn): boolean {
     return this.ended !== null || this.continuing || (this.quiescent() && (turn.consumed || this.accepting === 0));
@@ -460,13 +469,22 @@ export class Interpreter {
 
   /** At a park point of the main path: continue-as-new when history grew long (and nobody waits on us). */
   private maybeContinueAsNew(path: Path, nodeId: string): void {
-    if (!path.main || this.paths.size > 1 || this.turns.length > 0) return;
+    // Only the main path, alone, with every customer message read (their updates then return with what
+    // was said, and the next run starts from a clean inbox).
+    if (!path.main || this.paths.size > 1 || this.state.inbox.length > 0 || this.turns.some((t) => !t.consumed)) return;
     const info = workflowInfo();
     const limit = this.input.options?.continueAsNewAfterEvents;
     if (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) {
+      this.handledByWhenContinuing = this.handledBy();
       this.continuing = true;
       throw new ContinueAsNewRequest(nodeId);
     }
+  }
+
+  private handledByWhenContinuing: HandledBy = 'flow';
+
+  isContinuing(): boolean {
+    return this.continuing;
   }
 
   carried(resumeAt: string): CarriedState {
@@ -476,12 +494,13 @@ export class Interpreter {
   // ---------------------------------------------------------------- message handlers
 
   async onCustomerMessage(message: CustomerMessageInput): Promise<CustomerMessageReply> {
+    if (this.continuing || this.ended) {
+      // Accepted by the validator a moment before the run decided to hand over (or end): fail the
+      // update without touching the state; the client sends it again to the next run.
+      throw ApplicationFailure.create({ message: this.ended ? 'the contact has ended' : CONTACT_MOVING, type: this.ended ? 'ContactEnded' : 'ContactMoving', nonRetryable: true });
+    }
     const index = this.state.transcript.length;
     this.state.transcript.push({ at: workflowNowIso(), from: 'customer', text: message.text.trim() });
-    if (this.ended || this.continuing) {
-      if (!this.ended) this.state.inbox.push(index);
-      return { handledBy: this.handledBy(), messages: [], steps: this.steps() };
-    }
     const turn: Turn = { index, consumed: false, replies: [] };
     this.turns.push(turn);
     this.state.inbox.push(index);
@@ -528,6 +547,7 @@ export class Interpreter {
 
   handledBy(): HandledBy {
     if (this.ended) return 'ended';
+    if (this.continuing) return this.handledByWhenContinuing;
     const kinds = [...this.paths.values()].map((p) => p.activity);
     for (const k of ['human', 'queue', 'bot'] as const) if (kinds.includes(k)) return k;
     return 'flow';
@@ -554,7 +574,7 @@ export class Interpreter {
       handoff: this.state.handoff,
       workItem: this.state.workItem,
       assist: this.state.assist,
-      path: this.path,
+      path: this.state.trail,
       continuedAsNew: this.runs,
     };
   }
@@ -1123,7 +1143,7 @@ export class Interpreter {
 
   /** The node the main path is at (for cancellation reports). */
   currentNode(): string {
-    return this.steps()[0] ?? this.path[this.path.length - 1] ?? this.plan.start;
+    return this.steps()[0] ?? this.state.trail[this.state.trail.length - 1] ?? this.plan.start;
   }
 
   private site(node: PlanNode, visit: number) {

@@ -119,6 +119,8 @@ export interface ContactState {
   inbox: number[];
   /** Times each node ran. */
   visits: Record<string, number>;
+  /** Nodes the contact went through, in order. */
+  trail: string[];
   /** Per-node state of nodes that wait (bot conversation, escalation progress), so they can resume. */
   nodeState: Record<string, unknown>;
   handoff: HandoffPackage | null;
