@@ -2,7 +2,7 @@ import type { Batch, Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'k
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TandemEvent } from './contracts/events';
 import { EventValidationError, parseEvent } from './contracts/parse';
-import { defaultLogger, errorText, type EventsLogger } from './logger';
+import { DeadlineExceededError, defaultLogger, errorText, settleWithin, withDeadline, type EventsLogger } from './logger';
 
 /** Where a batch came from, for handlers that care. */
 export interface BatchContext {
@@ -43,6 +43,11 @@ export interface RunConsumerOptions {
   consumerConfig?: Partial<ConsumerConfig>;
   /** Partitions processed at once by this instance (default 1). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * A consumer that has neither fetched nor processed anything for this long is replaced by a fresh
+   * one (default 60 s; an idle consumer still fetches every `maxWaitTimeInMs`).
+   */
+  stallTimeoutMs?: number;
   /** Backoff between attempts of a failing batch (default 100 ms doubling to 10 s). */
   backoff?: { initialMs?: number; maxMs?: number };
   logger?: EventsLogger;
@@ -56,6 +61,8 @@ export interface RunningConsumer {
 
 /** Wait before restarting a consumer that kafkajs gave up on. */
 const RESTART_DELAY_MS = 1000;
+/** Longest wait for an offset commit before the batch is left to be redelivered. */
+const COMMIT_TIMEOUT_MS = 10_000;
 
 /**
  * Runs a consumer group with the delivery contract every Tandem consumer needs:
@@ -81,6 +88,12 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   let current: Consumer | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
 
+  /** When the consumer last showed progress (a fetch, a batch, an attempt): the watchdog's clock. */
+  let lastSignOfLife = Date.now();
+  const onProgress = () => {
+    lastSignOfLife = Date.now();
+  };
+
   const processBatch = async (payload: EachBatchPayload) => {
     const { batch } = payload;
     if (batch.messages.length === 0) {
@@ -91,18 +104,25 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
     const context: BatchContext = { groupId: options.groupId, topic: batch.topic, partition: batch.partition };
     let backoff = initialBackoff;
     for (let attempt = 1; ; attempt++) {
+      onProgress();
       if (!payload.isRunning() || payload.isStale()) return; // the partition is being taken away: the next owner redoes it
       try {
         const fresh = await options.dataSource.transaction((manager) => applyBatch(manager, options, context, events, deadLetters));
         const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
         const nextOffset = (BigInt(lastOffset) + 1n).toString();
         payload.resolveOffset(lastOffset);
-        await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset }] }] });
+        // A commit can stay pending forever on a connection to a broker that went away: bound it.
+        await withDeadline(
+          payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset }] }] }),
+          COMMIT_TIMEOUT_MS,
+          'KafkaJS offset commit',
+        );
         for (const dl of deadLetters) logger.warn({ topic: batch.topic, partition: batch.partition, offset: dl.offset, err: dl.error }, 'dead-lettered an invalid message');
         options.onBatchCommitted?.({ ...context, events: fresh, duplicates: events.length - fresh.length, deadLettered: deadLetters.length, nextOffset });
         return;
       } catch (e) {
-        if (isKafkaError(e)) throw e; // the offset commit failed: kafkajs recovers, the batch is redelivered and deduped
+        // The offset commit failed: kafkajs (or the watchdog) recovers, the batch is redelivered and deduped.
+        if (isKafkaError(e) || e instanceof DeadlineExceededError) throw e;
         logger.warn({ err: errorText(e), attempt, retryInMs: backoff, topic: batch.topic, partition: batch.partition }, 'processing a batch failed; retrying');
         await payload.heartbeat().catch(() => undefined);
         await new Promise((r) => setTimeout(r, backoff));
@@ -110,6 +130,41 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
       }
     }
   };
+
+  /**
+   * Replaces the kafkajs consumer with a fresh one. Used when kafkajs gives up after a crash, and by
+   * the watchdog when a consumer stops fetching without reporting anything (kafkajs can leave a fetch
+   * pending forever after a broker restart). A zombie that wakes up later is harmless: whatever it
+   * applies is deduplicated, and it no longer owns partitions to commit.
+   */
+  let restarting = false;
+  const restart = (reason: string, delayMs = RESTART_DELAY_MS) => {
+    if (restarting || stopping) return;
+    restarting = true;
+    logger.warn({ reason }, `restarting the consumer in ${delayMs} ms`);
+    const old = current;
+    current = undefined;
+    restartTimer = setTimeout(() => {
+      void (async () => {
+        if (old) await settleWithin(old.disconnect(), 5_000);
+        restarting = false;
+        if (!stopping) await start();
+      })().catch((e: unknown) => {
+        restarting = false;
+        logger.error({ err: errorText(e) }, 'consumer restart failed');
+        restart('the previous restart failed');
+      });
+    }, delayMs);
+  };
+
+  const stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
+  const watchdog = setInterval(() => {
+    if (current && Date.now() - lastSignOfLife > stallTimeoutMs) {
+      lastSignOfLife = Date.now();
+      restart(`no fetch for ${stallTimeoutMs} ms`, 0);
+    }
+  }, Math.max(Math.floor(stallTimeoutMs / 4), 250));
+  watchdog.unref();
 
   const start = async (): Promise<void> => {
     const consumer = options.kafka.consumer({
@@ -119,18 +174,22 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
       ...options.consumerConfig,
     });
     current = consumer;
+    lastSignOfLife = Date.now();
+    const alive = () => {
+      if (current === consumer) lastSignOfLife = Date.now();
+    };
+    for (const event of [consumer.events.FETCH_START, consumer.events.FETCH, consumer.events.START_BATCH_PROCESS, consumer.events.CONNECT]) consumer.on(event, alive);
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      alive();
+      const { memberAssignment } = event.payload as { memberAssignment: Record<string, number[]> };
+      logger.info({ assignment: memberAssignment }, 'joined the consumer group');
+    });
     consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload as { error: Error; restart: boolean };
-      if (restart || stopping) return;
+      const { error, restart: kafkajsRestarts } = event.payload as { error: Error; restart: boolean };
+      if (stopping || current !== consumer) return;
+      if (kafkajsRestarts) logger.warn({ err: errorText(error) }, 'consumer crashed; kafkajs restarts it');
       // kafkajs gives up on some errors (e.g. no broker reachable for long): start over rather than stop consuming.
-      logger.error({ err: errorText(error) }, `consumer crashed; restarting in ${RESTART_DELAY_MS} ms`);
-      restartTimer = setTimeout(() => {
-        void consumer
-          .disconnect()
-          .catch(() => undefined)
-          .then(() => (stopping ? undefined : start()))
-          .catch((e: unknown) => logger.error({ err: errorText(e) }, 'consumer restart failed'));
-      }, RESTART_DELAY_MS);
+      else restart(`crashed: ${errorText(error)}`);
     });
     try {
       await consumer.connect();
@@ -139,13 +198,14 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: processBatch,
+        eachBatch: async (payload) => {
+          await processBatch(payload);
+          alive();
+        },
       });
     } catch (e) {
-      if (stopping) return;
-      logger.error({ err: errorText(e) }, `consumer could not start; retrying in ${RESTART_DELAY_MS} ms`);
-      await consumer.disconnect().catch(() => undefined);
-      restartTimer = setTimeout(() => void start().catch(() => undefined), RESTART_DELAY_MS);
+      if (stopping || current !== consumer) return;
+      restart(`could not start: ${errorText(e)}`);
     }
   };
 
@@ -153,8 +213,9 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   return {
     async stop() {
       stopping = true;
+      clearInterval(watchdog);
       if (restartTimer) clearTimeout(restartTimer);
-      await current?.disconnect();
+      if (current) await settleWithin(current.disconnect(), 10_000);
     },
   };
 }

@@ -20,3 +20,34 @@ export function defaultLogger(component: string): EventsLogger {
 export function errorText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
+
+/**
+ * Waits for `promise` at most `ms`. kafkajs' disconnect waits for in-flight requests, which on a
+ * connection to a broker that went away may never settle: a client being replaced must not hang on it.
+ */
+export async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
+/** Error of an operation that did not finish within its deadline. */
+export class DeadlineExceededError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} did not finish within ${ms} ms`);
+    this.name = 'DeadlineExceededError';
+  }
+}
+
+/**
+ * Rejects when `promise` has not settled within `ms`. kafkajs can leave a send or a connect pending for
+ * a long time while a broker is away; callers give up, replace the client and retry the same events.
+ */
+export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DeadlineExceededError(what, ms)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

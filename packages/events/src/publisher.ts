@@ -2,7 +2,7 @@ import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import type { TandemEvent } from './contracts/events';
 import { parseEvent } from './contracts/parse';
 import { createEventProducer, defaultTopics, toKafkaMessage, topicOf, type TandemTopics } from './kafka';
-import { defaultLogger, errorText, type EventsLogger } from './logger';
+import { defaultLogger, errorText, settleWithin, withDeadline, type EventsLogger } from './logger';
 
 /** Publishing failed (broker unreachable, timeout): retry with the same events — ids make it safe. */
 export class EventPublishError extends Error {
@@ -18,6 +18,8 @@ export class EventPublishError extends Error {
 export interface EventPublisherOptions {
   kafka: Kafka;
   topics?: TandemTopics;
+  /** Longest wait for the broker's acknowledgement before `publish` fails and the caller retries (default 15 s). */
+  sendTimeoutMs?: number;
   logger?: EventsLogger;
 }
 
@@ -57,8 +59,9 @@ export class EventPublisher {
       entry.messages.push(toKafkaMessage(event));
     }
     try {
-      const producer = await this.connected();
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] });
+      const deadline = this.options.sendTimeoutMs ?? 15_000;
+      const producer = await withDeadline(this.connected(), deadline, 'connecting to Kafka');
+      await withDeadline(producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] }), deadline, 'sending to Kafka');
     } catch (e) {
       await this.reset();
       this.logger.warn({ err: errorText(e), events: events.length }, 'publishing events failed; the caller retries');
@@ -89,6 +92,6 @@ export class EventPublisher {
   private async reset(): Promise<void> {
     const pending = this.producer;
     this.producer = undefined;
-    if (pending) await pending.then((p) => p.disconnect()).catch(() => undefined);
+    if (pending) await settleWithin(pending.then((p) => p.disconnect()), 5_000);
   }
 }

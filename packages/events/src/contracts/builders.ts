@@ -49,10 +49,10 @@ function envelope(type: TandemEventType, subject: string, options: EnvelopeOptio
   return {
     specversion: CLOUDEVENTS_SPEC_VERSION,
     id: options.id ?? newEventId(),
-    source: options.source ?? DEFAULT_EVENT_SOURCE,
     type,
-    time,
+    source: options.source ?? DEFAULT_EVENT_SOURCE,
     subject,
+    time,
     datacontenttype: DATA_CONTENT_TYPE,
   };
 }

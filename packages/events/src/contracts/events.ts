@@ -21,8 +21,15 @@ export type TopicRole = 'contactEvents' | 'feedbackEvents' | 'contactsInbound';
 const id = (what: string) => z.string().min(1, `${what} must not be empty`);
 const nonNegativeMs = (what: string) => z.number().int(`${what} must be whole milliseconds`).min(0, `${what} must not be negative`);
 
+/** The envelope of one type, its attributes in the order the spec lists them (that is the JSON's key order too). */
+function envelopeOf<T extends string, D extends z.ZodType>(type: T, data: D) {
+  const { specversion, id, source, time, subject, datacontenttype, dataschema } = envelopeBaseSchema.shape;
+  return z.object({ specversion, id, type: z.literal(type), source, subject, time, datacontenttype, dataschema, data });
+}
+
 function contactEnvelope<T extends string, D extends z.ZodType>(type: T, data: D) {
-  return envelopeBaseSchema.extend({ ...flowExtensionsSchema.shape, type: z.literal(type), data });
+  const { specversion, id, type: typeSchema, source, subject, time, datacontenttype, dataschema } = envelopeOf(type, data).shape;
+  return z.object({ specversion, id, type: typeSchema, source, subject, time, datacontenttype, dataschema, ...flowExtensionsSchema.shape, data });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -187,10 +194,7 @@ export const contactRequestedDataSchema = z.object({
   firstMessage: z.object({ text: z.string().min(1, 'firstMessage.text must not be empty'), at: z.iso.datetime({ offset: true }).optional() }).optional(),
 });
 /** `subject` is the external contact id (Tandem's contact id does not exist yet). */
-export const contactRequestedSchema = envelopeBaseSchema.extend({
-  type: z.literal('tandem.contact.requested.v1'),
-  data: contactRequestedDataSchema,
-});
+export const contactRequestedSchema = envelopeOf('tandem.contact.requested.v1', contactRequestedDataSchema);
 
 // ---------------------------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@ import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { CLOUDEVENTS_CONTENT_TYPE } from '../contracts/envelope';
 import { createEventProducer } from '../kafka';
-import { defaultLogger, errorText, type EventsLogger } from '../logger';
+import { defaultLogger, errorText, settleWithin, withDeadline, type EventsLogger } from '../logger';
 import { OUTBOX_NOTIFY_CHANNEL } from './writer';
 
 /**
@@ -22,6 +22,11 @@ export interface OutboxRelayOptions {
   standbyRetryMs?: number;
   /** Backoff while the broker or the database fails: first wait, doubled up to the cap (default 200 ms → 10 s). */
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * Longest wait for the broker to acknowledge a batch (or for the producer to connect) before the relay
+   * gives up on it, replaces the producer and sends the same rows again (default 15 s).
+   */
+  sendTimeoutMs?: number;
   /** How long published rows are kept (for recounts and audits) before {@link OutboxRelay.cleanup} deletes them (default 7 days). */
   retentionMs?: number;
   logger?: EventsLogger;
@@ -72,6 +77,7 @@ export class OutboxRelay {
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
   private readonly retentionMs: number;
+  private readonly sendTimeoutMs: number;
   private readonly logger: EventsLogger;
 
   private loop?: Promise<void>;
@@ -89,6 +95,7 @@ export class OutboxRelay {
     this.backoffInitialMs = options.backoff?.initialMs ?? 200;
     this.backoffMaxMs = options.backoff?.maxMs ?? 10_000;
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 15_000;
     this.logger = options.logger ?? defaultLogger('outbox-relay');
   }
 
@@ -180,8 +187,9 @@ export class OutboxRelay {
       if (!entry) byTopic.set(row.topic, (entry = { topic: row.topic, messages: [] }));
       entry.messages.push({ key: row.message_key, value: row.payload, headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } });
     }
+    this.logger.debug({ rows: rows.length, from: rows[0]!.position }, 'outbox relay: sending');
     const producer = await this.connectedProducer();
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] });
+    await withDeadline(producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] }), this.sendTimeoutMs, 'sending to Kafka');
 
     await leader.runner.query(`UPDATE "events"."outbox" SET "published_at" = now() WHERE "position" = ANY($1::bigint[])`, [
       rows.map((r) => r.position),
@@ -194,7 +202,13 @@ export class OutboxRelay {
   private async connectedProducer(): Promise<Producer> {
     if (!this.producer) {
       const producer = createEventProducer(this.options.kafka);
-      await producer.connect();
+      this.logger.debug({}, 'outbox relay: connecting the producer');
+      try {
+        await withDeadline(producer.connect(), this.sendTimeoutMs, 'connecting to Kafka');
+      } catch (e) {
+        void settleWithin(producer.disconnect(), 5_000);
+        throw e;
+      }
       this.producer = producer;
     }
     return this.producer;
@@ -207,7 +221,7 @@ export class OutboxRelay {
   private async resetProducer(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
-    if (producer) await producer.disconnect().catch(() => undefined);
+    if (producer) await settleWithin(producer.disconnect(), 5_000);
   }
 
   private async acquireLeadership(): Promise<boolean> {

@@ -1,7 +1,7 @@
-import type { Kafka } from 'kafkajs';
+import type { ConsumerConfig, Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TandemEvent } from '../contracts/events';
-import { runConsumer, type CommittedBatch, type RunningConsumer } from '../consumer';
+import { runConsumer, type CommittedBatch, type RunConsumerOptions, type RunningConsumer } from '../consumer';
 import { defaultTopics, type TandemTopics } from '../kafka';
 import type { EventsLogger } from '../logger';
 import { projectionDeltas, type CounterDelta } from './metrics';
@@ -55,6 +55,10 @@ export interface ProjectionConsumerOptions {
   /** Default {@link PROJECTIONS_GROUP_ID}. */
   groupId?: string;
   partitionsConsumedConcurrently?: number;
+  /** Extra kafkajs consumer settings (session timeout, …). */
+  consumerConfig?: Partial<ConsumerConfig>;
+  /** See {@link RunConsumerOptions.stallTimeoutMs}. */
+  stallTimeoutMs?: number;
   onBatchCommitted?(batch: CommittedBatch): void;
   logger?: EventsLogger;
 }
@@ -72,6 +76,8 @@ export function runProjectionConsumer(options: ProjectionConsumerOptions): Promi
     topics: [topics.contactEvents, topics.feedbackEvents],
     handle: (events, manager) => applyProjection(events, manager),
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+    consumerConfig: options.consumerConfig,
+    stallTimeoutMs: options.stallTimeoutMs,
     onBatchCommitted: options.onBatchCommitted,
     logger: options.logger,
   });

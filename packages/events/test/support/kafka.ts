@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { TandemTopics } from '../../src';
 
 export function testKafka(brokers: string[] = loadConfig().kafka.brokers, clientId = 'tandem-events-test'): Kafka {
-  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 3_000 } });
+  return new Kafka({ clientId, brokers, logLevel: process.env.KAFKAJS_LOG === '1' ? logLevel.WARN : logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 3_000 } });
 }
 
 /** Topic names no other suite or run uses, on the shared broker. */
