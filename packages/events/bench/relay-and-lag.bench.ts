@@ -112,7 +112,7 @@ async function main() {
       topics,
       groupId: uniqueName('bench-projections'),
       logger: silent,
-      onBatchCommitted: (b) => {
+      onBatchProcessed: (b) => {
         projected += b.events.length;
         const now = Date.now();
         for (const e of b.events) {

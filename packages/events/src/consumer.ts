@@ -11,15 +11,15 @@ export interface BatchContext {
   partition: number;
 }
 
-/** What a batch did, reported after its database transaction and its offset commit. */
-export interface CommittedBatch extends BatchContext {
+/** What a batch did, reported once its database transaction has committed (its offsets are committed next). */
+export interface ProcessedBatch extends BatchContext {
   /** The events the handler processed (duplicates already removed). */
   events: TandemEvent[];
   /** Events skipped because this group had processed them before (redeliveries, republished retries). */
   duplicates: number;
   /** Messages that were not valid Tandem events, kept in `events.dead_letters`. */
   deadLettered: number;
-  /** The offset committed (the next one to read). */
+  /** The offset to commit after this batch (the next one to read). */
   nextOffset: string;
 }
 
@@ -37,8 +37,11 @@ export interface RunConsumerOptions {
   handle(events: TandemEvent[], manager: EntityManager, context: BatchContext): Promise<void>;
   /** Read topics from the beginning when the group has no committed offset (default true). */
   fromBeginning?: boolean;
-  /** Called after each batch's offsets are committed (metrics, lag measurement, tests). */
-  onBatchCommitted?(batch: CommittedBatch): void;
+  /**
+   * Called when a batch's effects have committed in PostgreSQL, before its offsets are committed
+   * (metrics, lag measurement, tests). Each event appears as new in exactly one call per group.
+   */
+  onBatchProcessed?: (batch: ProcessedBatch) => void;
   /** Extra kafkajs consumer settings (session timeout, `maxWaitTimeInMs`, …). */
   consumerConfig?: Partial<ConsumerConfig>;
   /** Partitions processed at once by this instance (default 1). */
@@ -110,6 +113,12 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
         const fresh = await options.dataSource.transaction((manager) => applyBatch(manager, options, context, events, deadLetters));
         const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
         const nextOffset = (BigInt(lastOffset) + 1n).toString();
+        for (const dl of deadLetters) logger.warn({ topic: batch.topic, partition: batch.partition, offset: dl.offset, err: dl.error }, 'dead-lettered an invalid message');
+        try {
+          options.onBatchProcessed?.({ ...context, events: fresh, duplicates: events.length - fresh.length, deadLettered: deadLetters.length, nextOffset });
+        } catch (e) {
+          logger.error({ err: errorText(e) }, 'onBatchProcessed threw; ignored');
+        }
         payload.resolveOffset(lastOffset);
         // A commit can stay pending forever on a connection to a broker that went away: bound it.
         await withDeadline(
@@ -117,8 +126,6 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
           COMMIT_TIMEOUT_MS,
           'KafkaJS offset commit',
         );
-        for (const dl of deadLetters) logger.warn({ topic: batch.topic, partition: batch.partition, offset: dl.offset, err: dl.error }, 'dead-lettered an invalid message');
-        options.onBatchCommitted?.({ ...context, events: fresh, duplicates: events.length - fresh.length, deadLettered: deadLetters.length, nextOffset });
         return;
       } catch (e) {
         // The offset commit failed: kafkajs (or the watchdog) recovers, the batch is redelivered and deduped.
@@ -250,13 +257,13 @@ async function applyBatch(
 ): Promise<TandemEvent[]> {
   let fresh: TandemEvent[] = [];
   if (events.length) {
-    const inserted = (await manager.query(
+    const inserted = await manager.query<{ event_id: string }[]>(
       `INSERT INTO "events"."processed_events" ("consumer_group", "event_id")
        SELECT $1, id FROM unnest($2::text[]) AS id
        ON CONFLICT DO NOTHING
        RETURNING "event_id"`,
       [options.groupId, [...new Set(events.map((e) => e.id))]],
-    )) as { event_id: string }[];
+    );
     const isNew = new Set(inserted.map((r) => r.event_id));
     // Keep the first occurrence of an id that is new; a repeat within the batch is a duplicate too.
     fresh = events.filter((e) => isNew.delete(e.id));
@@ -292,8 +299,8 @@ function isKafkaError(e: unknown): boolean {
  * @returns how many records it deleted.
  */
 export async function pruneProcessedEvents(dataSource: DataSource, olderThanMs: number): Promise<number> {
-  const [, deleted] = (await dataSource.query(`DELETE FROM "events"."processed_events" WHERE "processed_at" < $1`, [
+  const [, deleted] = await dataSource.query<[unknown, number]>(`DELETE FROM "events"."processed_events" WHERE "processed_at" < $1`, [
     new Date(Date.now() - olderThanMs),
-  ])) as [unknown, number];
+  ]);
   return deleted;
 }

@@ -1,7 +1,7 @@
 import type { Channel, Customer } from '@tandem/contracts';
 import type { Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { runConsumer, type CommittedBatch, type RunningConsumer } from './consumer';
+import { runConsumer, type ProcessedBatch, type RunningConsumer } from './consumer';
 import type { ContactRequestedEvent, TandemEvent } from './contracts/events';
 import { inboundContactId } from './contracts/ids';
 import { defaultTopics, type TandemTopics } from './kafka';
@@ -41,7 +41,7 @@ export interface InboundContactsConsumerOptions {
   topics?: TandemTopics;
   /** Default {@link INBOUND_GROUP_ID}. */
   groupId?: string;
-  onBatchCommitted?(batch: CommittedBatch): void;
+  onBatchProcessed?: (batch: ProcessedBatch) => void;
   logger?: EventsLogger;
 }
 
@@ -78,8 +78,8 @@ export function runInboundContactsConsumer(options: InboundContactsConsumerOptio
     dataSource: options.dataSource,
     groupId: options.groupId ?? INBOUND_GROUP_ID,
     topics: [topics.contactsInbound],
-    handle: (events, manager) => startInboundContacts(events, manager, options.startContact, logger),
-    onBatchCommitted: options.onBatchCommitted,
+    handle: (events, manager) => startInboundContacts(events, manager, (request) => options.startContact(request), logger),
+    onBatchProcessed: options.onBatchProcessed,
     logger,
   });
 }
@@ -91,11 +91,11 @@ async function startInboundContacts(events: TandemEvent[], manager: EntityManage
       continue;
     }
     const request = startContactRequestOf(event);
-    const claimed = (await manager.query(
+    const claimed = await manager.query<unknown[]>(
       `INSERT INTO "events"."inbound_contacts" ("external_system", "external_contact_id", "contact_id", "flow_id", "event_id")
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING "contact_id"`,
       [request.externalSystem, request.externalContactId, request.contactId, request.flowId, request.requestEventId],
-    )) as unknown[];
+    );
     if (claimed.length === 0) {
       logger.info({ eventId: event.id, contactId: request.contactId, externalContactId: request.externalContactId }, 'contact already started for this external contact');
       continue;

@@ -15,7 +15,7 @@ import {
   inboundContactId,
   inboundEvents,
   runInboundContactsConsumer,
-  type CommittedBatch,
+  type ProcessedBatch,
   type RunningConsumer,
   type StartContact,
   type StartContactRequest,
@@ -41,7 +41,7 @@ describe('inbound contacts over Kafka', () => {
   let workerRun: Promise<void>;
   let consumer: RunningConsumer;
   const calls: StartContactRequest[] = [];
-  const batches: CommittedBatch[] = [];
+  const batches: ProcessedBatch[] = [];
 
   /** What the API will inject: start the contact's workflow; an existing one is not an error. */
   const startContact: StartContact = async (request) => {
@@ -78,7 +78,7 @@ describe('inbound contacts over Kafka', () => {
       workflowsPath: require.resolve('./fixtures/workflows/inbound-contact'),
     });
     workerRun = worker.run();
-    consumer = await runInboundContactsConsumer({ kafka, dataSource: env.dataSource, topics, startContact, groupId: uniqueName('inbound'), onBatchCommitted: (b) => batches.push(b) });
+    consumer = await runInboundContactsConsumer({ kafka, dataSource: env.dataSource, topics, startContact, groupId: uniqueName('inbound'), onBatchProcessed: (b) => batches.push(b) });
   }, 120_000);
 
   afterAll(async () => {

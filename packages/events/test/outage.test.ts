@@ -14,9 +14,8 @@ import {
   OutboxRelay,
   OutboxWriter,
   runProjectionConsumer,
-  type CommittedBatch,
+  type ProcessedBatch,
   type RunningConsumer,
-  type TandemEvent,
 } from '../src';
 import { migratedDatabase } from './support/db';
 import { testKafka, uniqueTopics } from './support/kafka';
@@ -46,7 +45,7 @@ describe('a Kafka outage while contacts are running', () => {
   let consumer: RunningConsumer;
   let publisher: EventPublisher;
   const topics = uniqueTopics('outage');
-  const batches: CommittedBatch[] = [];
+  const batches: ProcessedBatch[] = [];
   let publishFailures = 0;
   let finished = false;
 
@@ -62,7 +61,7 @@ describe('a Kafka outage while contacts are running', () => {
     await admin.disconnect();
     relay = new OutboxRelay({ dataSource: env.dataSource, kafka, backoff: { initialMs: 200, maxMs: 2_000 }, pollIntervalMs: 500, sendTimeoutMs: 5_000 });
     await relay.start();
-    consumer = await runProjectionConsumer({ kafka, dataSource: env.dataSource, topics, groupId: uniqueName('projections'), stallTimeoutMs: 10_000, onBatchCommitted: (b) => batches.push(b) });
+    consumer = await runProjectionConsumer({ kafka, dataSource: env.dataSource, topics, groupId: uniqueName('projections'), stallTimeoutMs: 10_000, onBatchProcessed: (b) => batches.push(b) });
     publisher = new EventPublisher({ kafka, topics, sendTimeoutMs: 5_000 });
   }, 180_000);
 
@@ -89,7 +88,7 @@ describe('a Kafka outage while contacts are running', () => {
       ]);
       for (let delay = 100; !finished; delay = Math.min(delay * 2, 2_000)) {
         try {
-          await publisher.publish(contact.worker as TandemEvent[]);
+          await publisher.publish(contact.worker);
           return;
         } catch {
           publishFailures++;

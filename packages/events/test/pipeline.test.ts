@@ -13,7 +13,7 @@ import {
   OutboxRelay,
   OutboxWriter,
   runProjectionConsumer,
-  type CommittedBatch,
+  type ProcessedBatch,
   type RunningConsumer,
   type TandemTopics,
 } from '../src';
@@ -33,7 +33,7 @@ describe('outbox → relay → Kafka → projections', () => {
   let relay: OutboxRelay;
   let consumer: RunningConsumer;
   const writer = () => new OutboxWriter({ topics });
-  const batches: CommittedBatch[] = [];
+  const batches: ProcessedBatch[] = [];
   const processed = () => batches.reduce((n, b) => n + b.events.length, 0);
   const duplicates = () => batches.reduce((n, b) => n + b.duplicates, 0);
   const deadLettered = () => batches.reduce((n, b) => n + b.deadLettered, 0);
@@ -50,7 +50,7 @@ describe('outbox → relay → Kafka → projections', () => {
     await admin.disconnect();
     relay = new OutboxRelay({ dataSource: env.dataSource, kafka, pollIntervalMs: 500 });
     await relay.start();
-    consumer = await runProjectionConsumer({ kafka, dataSource: env.dataSource, topics, groupId: uniqueName('projections'), onBatchCommitted: (b) => batches.push(b) });
+    consumer = await runProjectionConsumer({ kafka, dataSource: env.dataSource, topics, groupId: uniqueName('projections'), onBatchProcessed: (b) => batches.push(b) });
   });
 
   afterAll(async () => {

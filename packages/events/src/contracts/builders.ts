@@ -4,7 +4,7 @@ import {
   botTurnDataSchema,
   contactEndedDataSchema,
   contactEscalatedDataSchema,
-  contactRequestedDataSchema,
+  type contactRequestedDataSchema,
   contactStartedDataSchema,
   csatDataSchema,
   escalationTaggedDataSchema,

@@ -128,13 +128,13 @@ export class OutboxRelay {
     let total = 0;
     for (;;) {
       // TypeORM answers a DELETE with [rows, affected count].
-      const [, deleted] = (await this.options.dataSource.query(
+      const [, deleted] = await this.options.dataSource.query<[unknown, number]>(
         `DELETE FROM "events"."outbox" WHERE "position" IN (
            SELECT "position" FROM "events"."outbox"
             WHERE "published_at" IS NOT NULL AND "published_at" < $1
             ORDER BY "position" LIMIT 10000)`,
         [cutoff],
-      )) as [unknown, number];
+      );
       total += deleted;
       if (deleted < 10000) return total;
     }

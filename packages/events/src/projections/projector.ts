@@ -1,7 +1,7 @@
 import type { ConsumerConfig, Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TandemEvent } from '../contracts/events';
-import { runConsumer, type CommittedBatch, type RunConsumerOptions, type RunningConsumer } from '../consumer';
+import { runConsumer, type ProcessedBatch, type RunningConsumer } from '../consumer';
 import { defaultTopics, type TandemTopics } from '../kafka';
 import type { EventsLogger } from '../logger';
 import { projectionDeltas, type CounterDelta } from './metrics';
@@ -57,9 +57,9 @@ export interface ProjectionConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Extra kafkajs consumer settings (session timeout, …). */
   consumerConfig?: Partial<ConsumerConfig>;
-  /** See {@link RunConsumerOptions.stallTimeoutMs}. */
+  /** See `RunConsumerOptions.stallTimeoutMs`. */
   stallTimeoutMs?: number;
-  onBatchCommitted?(batch: CommittedBatch): void;
+  onBatchProcessed?: (batch: ProcessedBatch) => void;
   logger?: EventsLogger;
 }
 
@@ -78,7 +78,7 @@ export function runProjectionConsumer(options: ProjectionConsumerOptions): Promi
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     consumerConfig: options.consumerConfig,
     stallTimeoutMs: options.stallTimeoutMs,
-    onBatchCommitted: options.onBatchCommitted,
+    onBatchProcessed: options.onBatchProcessed,
     logger: options.logger,
   });
 }

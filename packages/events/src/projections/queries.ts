@@ -105,11 +105,11 @@ export class ProjectionQueries {
 
   /** The versions of a flow that have counted events, newest first. */
   async versions(flowId: string): Promise<{ flowVersion: number; contactsStarted: number; lastEventAt: string | null }[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ flow_version: number; metric: string; value: string }[]>(
       `SELECT "flow_version", "metric", "value" FROM "events"."projection_counters"
         WHERE "flow_id" = $1 AND "node_id" = '' AND "metric" IN ($2, $3)`,
       [flowId, METRIC.contactsStarted, METRIC.lastEventAt],
-    )) as { flow_version: number; metric: string; value: string }[];
+    );
     const byVersion = new Map<number, { flowVersion: number; contactsStarted: number; lastEventAt: string | null }>();
     for (const r of rows) {
       const entry = byVersion.get(r.flow_version) ?? { flowVersion: r.flow_version, contactsStarted: 0, lastEventAt: null };
@@ -151,11 +151,11 @@ export class ProjectionQueries {
 
   /** Metrics of every node of a version that saw any event, by node id. */
   async nodeMetrics(flowId: string, flowVersion: number): Promise<NodeMetrics[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<CounterRow[]>(
       `SELECT "node_id", "metric", "dimension", "dimension2", "value" FROM "events"."projection_counters"
         WHERE "flow_id" = $1 AND "flow_version" = $2 AND "node_id" <> ''`,
       [flowId, flowVersion],
-    )) as CounterRow[];
+    );
     const byNode = new Map<string, CounterRow[]>();
     for (const r of rows) {
       const list = byNode.get(r.node_id) ?? [];
@@ -172,11 +172,11 @@ export class ProjectionQueries {
   }
 
   private async counters(flowId: string, flowVersion: number, nodeId: string): Promise<CounterRow[]> {
-    return (await this.dataSource.query(
+    return await this.dataSource.query<CounterRow[]>(
       `SELECT "node_id", "metric", "dimension", "dimension2", "value" FROM "events"."projection_counters"
         WHERE "flow_id" = $1 AND "flow_version" = $2 AND "node_id" = $3`,
       [flowId, flowVersion, nodeId],
-    )) as CounterRow[];
+    );
   }
 }
 
@@ -246,7 +246,7 @@ function nodeMetricsOf(nodeId: string, rows: CounterRow[]): NodeMetrics {
 
 function durationOf(c: Counters, metric: string): DurationStats {
   const buckets = c.by(metric);
-  const histogram = [...DURATION_BUCKETS_MS.map((le) => ({ key: String(le), leMs: le as number | null })), { key: OVERFLOW_BUCKET, leMs: null }]
+  const histogram = [...DURATION_BUCKETS_MS.map((le) => ({ key: String(le), leMs: le })), { key: OVERFLOW_BUCKET, leMs: null }]
     .map(({ key, leMs }) => ({ leMs, count: buckets[key] ?? 0 }))
     .filter((b) => b.count > 0);
   const count = sum(buckets);

@@ -48,13 +48,13 @@ const emptyNode = (): Node => ({
 
 export async function recountFromDatabase(dataSource: DataSource, source: string, flowId: string, flowVersion: number): Promise<Snapshot> {
   const q = async <T>(select: string): Promise<T[]> =>
-    (await dataSource.query(
+    await dataSource.query<T[]>(
       `WITH raw AS (${source}),
             e AS (SELECT DISTINCT ON (payload::jsonb->>'id') payload::jsonb AS e FROM raw ORDER BY payload::jsonb->>'id'),
             f AS (SELECT e FROM e WHERE e->>'flowid' = $1 AND (e->>'flowversion')::int = $2)
        ${select}`,
       [flowId, flowVersion],
-    )) as T[];
+    );
   const kv = <K extends string>(rows: { k: K; n: string }[]) => Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
 
   const snapshot: Snapshot = {
