@@ -16,7 +16,6 @@ import { createTestDatabase, uniqueName } from '@tandem/testkit';
 import os from 'node:os';
 import { DataSource } from 'typeorm';
 import {
-  contactEvents,
   createEventProducer,
   ensureTopics,
   EventPublisher,
@@ -30,7 +29,7 @@ import {
   type TandemEvent,
 } from '../src';
 import { deleteTopics, testKafka, uniqueTopics } from '../test/support/kafka';
-import { generateTraffic, prng, generateContact } from '../test/support/traffic';
+import { generateContact, generateTraffic, prng } from '../test/support/traffic';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const RATE = Number(process.env.BENCH_RATE ?? 3_000);
@@ -126,7 +125,8 @@ async function main() {
     console.log(`projection catch-up on the ${fmt(backlog.length)}-event backlog: ${fmt(backlog.length / ((performance.now() - t0) / 1000))} events/s`);
 
     const publisher = new EventPublisher({ kafka, topics, logger: silent });
-    const traffic = generateTraffic('bench-lag', 1, Math.ceil((RATE * SECONDS) / 20), 9);
+    // About 12 events per generated contact: enough contacts to keep the offered rate for the whole run.
+    const traffic = generateTraffic('bench-lag', 1, Math.ceil((RATE * SECONDS) / 11), 9);
     let offered = 0;
     let next = 0;
     const start = Date.now();
@@ -163,7 +163,6 @@ async function main() {
     await consumer.stop();
     await relay.stop();
     await publisher.disconnect();
-    void contactEvents;
   } finally {
     await deleteTopics(kafka, topics);
     await dataSource.destroy();

@@ -1,8 +1,17 @@
-import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { TandemEvent } from './contracts/events';
 import { parseEvent } from './contracts/parse';
 import { createEventProducer, defaultTopics, toKafkaMessage, topicOf, type TandemTopics } from './kafka';
 import { defaultLogger, errorText, settleWithin, withDeadline, type EventsLogger } from './logger';
+
+/** Most messages sent in one request when concurrent calls are combined. */
+const MAX_MESSAGES_PER_REQUEST = 5000;
+
+interface Pending {
+  messages: { topic: string; message: Message }[];
+  resolve(): void;
+  reject(error: Error): void;
+}
 
 /** Publishing failed (broker unreachable, timeout): retry with the same events — ids make it safe. */
 export class EventPublishError extends Error {
@@ -37,6 +46,8 @@ export class EventPublisher {
   private readonly topics: TandemTopics;
   private readonly logger: EventsLogger;
   private producer?: Promise<Producer>;
+  private readonly queue: Pending[] = [];
+  private flushing = false;
 
   constructor(private readonly options: EventPublisherOptions) {
     this.topics = options.topics ?? defaultTopics;
@@ -44,28 +55,58 @@ export class EventPublisher {
   }
 
   /**
-   * Validates and publishes the events, in order per contact.
+   * Validates and publishes the events, in order per contact; concurrent calls share requests.
    * @throws {EventValidationError} when an event does not match its schema (nothing is sent).
    * @throws {EventPublishError} when the broker did not acknowledge them; retry.
    */
   async publish(events: readonly TandemEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const byTopic = new Map<string, TopicMessages>();
-    for (const candidate of events) {
+    const messages = events.map((candidate) => {
       const event = parseEvent(candidate);
-      const topic = topicOf(event, this.topics);
-      let entry = byTopic.get(topic);
-      if (!entry) byTopic.set(topic, (entry = { topic, messages: [] }));
-      entry.messages.push(toKafkaMessage(event));
-    }
+      return { topic: topicOf(event, this.topics), message: toKafkaMessage(event) };
+    });
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ messages, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  /**
+   * Sends what concurrent callers queued, one request at a time: calls that arrive while a request is in
+   * flight go out together in the next one (many activities publishing at once cost one round trip, not
+   * one each), in call order, so each contact's events keep their order.
+   */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
     try {
-      const deadline = this.options.sendTimeoutMs ?? 15_000;
-      const producer = await withDeadline(this.connected(), deadline, 'connecting to Kafka');
-      await withDeadline(producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] }), deadline, 'sending to Kafka');
-    } catch (e) {
-      await this.reset();
-      this.logger.warn({ err: errorText(e), events: events.length }, 'publishing events failed; the caller retries');
-      throw new EventPublishError(`could not publish ${events.length} event(s): ${errorText(e)}`, e);
+      while (this.queue.length > 0) {
+        const group: Pending[] = [];
+        let size = 0;
+        while (this.queue.length > 0 && (group.length === 0 || size + this.queue[0]!.messages.length <= MAX_MESSAGES_PER_REQUEST)) {
+          const next = this.queue.shift()!;
+          group.push(next);
+          size += next.messages.length;
+        }
+        const byTopic = new Map<string, TopicMessages>();
+        for (const { topic, message } of group.flatMap((p) => p.messages)) {
+          let entry = byTopic.get(topic);
+          if (!entry) byTopic.set(topic, (entry = { topic, messages: [] }));
+          entry.messages.push(message);
+        }
+        try {
+          const deadline = this.options.sendTimeoutMs ?? 15_000;
+          const producer = await withDeadline(this.connected(), deadline, 'connecting to Kafka');
+          await withDeadline(producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] }), deadline, 'sending to Kafka');
+          for (const p of group) p.resolve();
+        } catch (e) {
+          await this.reset();
+          this.logger.warn({ err: errorText(e), events: size }, 'publishing events failed; the callers retry');
+          for (const p of group) p.reject(new EventPublishError(`could not publish ${p.messages.length} event(s): ${errorText(e)}`, e));
+        }
+      }
+    } finally {
+      this.flushing = false;
     }
   }
 

@@ -151,9 +151,9 @@ export class OutboxRelay {
           }
           this.logger.info({}, 'outbox relay is active');
         }
-        const published = await this.publishBatch();
+        await this.drain();
         backoff = this.backoffInitialMs;
-        if (published < this.batchSize) await this.sleep(this.pollIntervalMs, true);
+        await this.sleep(this.pollIntervalMs, true);
       } catch (e) {
         this.counters.failures++;
         this.counters.lastError = errorText(e);
@@ -168,18 +168,44 @@ export class OutboxRelay {
     await this.releaseLeadership();
   }
 
-  /** Reads one batch of unpublished rows, publishes it and marks it. Returns the number of rows. */
-  private async publishBatch(): Promise<number> {
+  /**
+   * Publishes unpublished rows until a batch comes back short. The database and the broker work in
+   * parallel: while one batch is in flight to Kafka the next one is read. Sends stay strictly
+   * sequential, so order holds. Each drain starts from the lowest unpublished position, which also
+   * picks up rows of transactions that committed after rows with higher positions.
+   */
+  private async drain(): Promise<void> {
     const leader = this.leader!;
     if (leader.broken) throw leader.broken;
     this.notified = false;
-    const rows = (await leader.runner.query(
-      `SELECT "position", "topic", "message_key", "payload" FROM "events"."outbox"
-        WHERE "published_at" IS NULL ORDER BY "position" LIMIT $1`,
-      [this.batchSize],
-    )) as PendingRow[];
-    if (rows.length === 0) return 0;
+    let rows = await this.readBatch(leader.runner, '0');
+    while (rows.length > 0 && !this.stopping) {
+      const sending = this.send(rows);
+      const next = rows.length === this.batchSize ? this.readBatch(leader.runner, rows[rows.length - 1]!.position) : Promise.resolve([]);
+      try {
+        await sending;
+      } catch (e) {
+        await next.catch(() => undefined);
+        throw e;
+      }
+      await leader.runner.query(`UPDATE "events"."outbox" SET "published_at" = now() WHERE "position" = ANY($1::bigint[])`, [
+        rows.map((r) => r.position),
+      ]);
+      this.counters.published += rows.length;
+      this.counters.batches++;
+      rows = await next;
+    }
+  }
 
+  private async readBatch(runner: QueryRunner, afterPosition: string): Promise<PendingRow[]> {
+    return (await runner.query(
+      `SELECT "position", "topic", "message_key", "payload" FROM "events"."outbox"
+        WHERE "published_at" IS NULL AND "position" > $1 ORDER BY "position" LIMIT $2`,
+      [afterPosition, this.batchSize],
+    )) as PendingRow[];
+  }
+
+  private async send(rows: PendingRow[]): Promise<void> {
     // Group by topic, keeping position order within each topic (and so within each contact).
     const byTopic = new Map<string, TopicMessages>();
     for (const row of rows) {
@@ -190,13 +216,6 @@ export class OutboxRelay {
     this.logger.debug({ rows: rows.length, from: rows[0]!.position }, 'outbox relay: sending');
     const producer = await this.connectedProducer();
     await withDeadline(producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] }), this.sendTimeoutMs, 'sending to Kafka');
-
-    await leader.runner.query(`UPDATE "events"."outbox" SET "published_at" = now() WHERE "position" = ANY($1::bigint[])`, [
-      rows.map((r) => r.position),
-    ]);
-    this.counters.published += rows.length;
-    this.counters.batches++;
-    return rows.length;
   }
 
   private async connectedProducer(): Promise<Producer> {
