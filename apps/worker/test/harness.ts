@@ -25,6 +25,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import type { ContactEventRecord } from '../src/activities/contract';
 import type { ActivityDependencies } from '../src/activities';
+import { toTandemEvent } from '../src/adapters/events';
 import { RoutingWorkItemGateway } from '../src/adapters/routing';
 import { createDraftEmailReplyActivity } from '../src/custom-activities';
 import { createLogger } from '../src/logger';
@@ -58,12 +59,22 @@ export function compileExample(name: string, patches: ConfigPatches = {}): Plan 
   return result.plan;
 }
 
-/** An in-memory sink standing in for Kafka (published by packages/events in production). */
+/**
+ * Records contact events in memory for assertions; every event is first built into its published
+ * CloudEvent (packages/events), so a record that breaks the contract fails the test that emitted it.
+ * (The Kafka path itself is tested in events-kafka.test.ts.)
+ */
 export class RecordingEventSink {
   readonly events: ContactEventRecord[] = [];
+  readonly invalid: { record: ContactEventRecord; error: string }[] = [];
   private readonly seen = new Set<string>();
   async publish(events: ContactEventRecord[]): Promise<void> {
     for (const e of events) {
+      try {
+        toTandemEvent(e);
+      } catch (error) {
+        this.invalid.push({ record: e, error: (error as Error).message });
+      }
       if (this.seen.has(e.id)) continue; // a retried activity republishes the same ids
       this.seen.add(e.id);
       this.events.push(e);
@@ -287,6 +298,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async shutdown() {
       worker?.shutdown();
       await running;
+      // Every event any test of this file emitted matched its published contract.
+      if (events.invalid.length) throw new Error(`events broke their contract: ${JSON.stringify(events.invalid.slice(0, 3))}`);
       await connection.close();
       await nativeConnection.close();
       await dataSource.destroy();

@@ -109,6 +109,9 @@ interface Path {
   stopRequested: boolean;
   node?: string;
   activity: HandledBy;
+  /** The current node's visit and entry time (ms), for step.exited. */
+  visit: number;
+  enteredAt: number;
 }
 
 interface BotNodeState {
@@ -179,7 +182,11 @@ export class Interpreter {
     this.evaluator = createEvaluator({ variables: input.plan.variables });
     this.runs = input.carried?.runs ?? 0;
     this.resumeAt = input.carried?.resumeAt;
-    this.state = input.carried?.state ?? this.initialState();
+    // A carried state from an older run may lack fields added since: fill them in.
+    const carried = input.carried?.state as Partial<ContactState> | undefined;
+    this.state = carried
+      ? ({ ...carried, trail: carried.trail ?? [], escalations: carried.escalations ?? 0, lastHandler: carried.lastHandler ?? null } as ContactState)
+      : this.initialState();
     Object.assign(this.liveCache.calendars, input.calendars ?? {});
   }
 
@@ -201,6 +208,8 @@ export class Interpreter {
       inbox: [],
       visits: {},
       trail: [],
+      escalations: 0,
+      lastHandler: null,
       nodeState: {},
       handoff: null,
       workItem: null,
@@ -221,11 +230,14 @@ export class Interpreter {
   /** Runs the flow to its end (or throws ContinueAsNewRequest / a cancellation). */
   async run(): Promise<ContactFlowResult> {
     if (!this.input.carried) {
-      this.emit('contact.started', undefined, {
+      const origin = this.input.origin ?? { kind: 'api' as const };
+      const customer = this.state.contact.customer;
+      this.emit('contact.started', this.plan.start, {
         channel: this.state.contact.channel,
-        customerId: this.state.contact.customer.id,
-        tier: this.state.contact.customer.tier,
-        planHash: this.plan.hash,
+        customer: { id: customer.id, tier: customer.tier, authenticated: customer.authenticated },
+        origin: origin.kind,
+        ...(origin.external ? { external: origin.external } : {}),
+        ...(origin.parentContactId ? { parentContactId: origin.parentContactId } : {}),
       });
     }
     const main = this.newPath(true);
@@ -251,7 +263,7 @@ export class Interpreter {
   }
 
   private newPath(main: boolean, stopAt?: string): Path {
-    const path: Path = { id: `p${this.pathCounter++}`, main, stopAt, stopRequested: false, activity: 'flow' };
+    const path: Path = { id: `p${this.pathCounter++}`, main, stopAt, stopRequested: false, activity: 'flow', visit: 0, enteredAt: 0 };
     this.paths.set(path.id, path);
     return path;
   }
@@ -267,6 +279,8 @@ export class Interpreter {
       if (resumeFirst) {
         visit = this.state.visits[id] ?? 1;
         path.node = id;
+        path.visit = visit;
+        path.enteredAt = workflowNow().getTime();
       } else {
         visit = (this.state.visits[id] ?? 0) + 1;
         this.state.visits[id] = visit;
@@ -291,7 +305,7 @@ export class Interpreter {
         port = await this.runNode(node, path, visit, resumingNode);
       }
       const next = node.next[port];
-      this.emit('step.exited', node.id, { port, nodeType: node.type });
+      this.exited(path, node, port);
       if (next === undefined) {
         throw ApplicationFailure.nonRetryable(`the node "${node.id}" left through "${port}", which leads nowhere`, 'PlanError');
       }
@@ -299,10 +313,16 @@ export class Interpreter {
     }
   }
 
+  private exited(path: Path, node: PlanNode, port: string): void {
+    this.emit('step.exited', node.id, { nodeType: node.type, visit: path.visit || 1, port, durationMs: Math.max(0, workflowNow().getTime() - path.enteredAt) });
+  }
+
   private enter(path: Path, node: PlanNode, visit: number): void {
     path.node = node.id;
+    path.visit = visit;
+    path.enteredAt = workflowNow().getTime();
     this.state.trail.push(node.id);
-    this.emit('step.entered', node.id, { nodeType: node.type, label: node.label, visit });
+    this.emit('step.entered', node.id, { nodeType: node.type, visit });
     if (path.main || this.paths.size <= 1) upsertSearchAttributes([{ key: StepKey, value: node.id }]);
   }
 
@@ -581,17 +601,29 @@ export class Interpreter {
 
   // ---------------------------------------------------------------- events
 
-  private emit(type: ContactEventRecord['type'], nodeId: string | undefined, data: Record<string, unknown>): void {
+  private emit(type: ContactEventRecord['type'], nodeId: string, data: Record<string, unknown>): void {
+    const sequence = this.state.eventSeq++;
     this.events.push({
-      id: `${this.workflowId}/${this.state.eventSeq++}`,
+      id: `${this.workflowId}/${sequence}`,
+      workflowId: this.workflowId,
+      sequence,
       type,
       time: workflowNowIso(),
       contactId: this.state.contact.id,
       flowId: this.plan.flowId,
       flowVersion: this.input.flowVersion,
-      ...(nodeId ? { nodeId } : {}),
+      nodeId,
       data,
     });
+  }
+
+  private resolvedBy(outcome: ContactFlowResult['outcome']): { kind: 'bot' | 'agent' | 'none'; agentId?: string } {
+    if (outcome === 'resolved_by_bot') return { kind: 'bot' };
+    if (outcome === 'resolved_by_human') {
+      const agentId = this.state.lastHandler?.kind === 'agent' ? this.state.lastHandler.agentId : undefined;
+      return { kind: 'agent', ...(agentId ? { agentId } : {}) };
+    }
+    return { kind: 'none' };
   }
 
   /** Background: sends buffered events in batches, when enough are pending or the contact went quiet. */
@@ -648,13 +680,13 @@ export class Interpreter {
       this.state.bot = result.bot;
       Object.assign(this.state.ctx, result.variables);
       for (const reply of result.replies) await this.say('bot', this.renderBotReply(node, reply), node.id, reply.articleId);
+      const articleId = result.replies.find((r) => r.articleId)?.articleId;
+      this.state.lastHandler = { nodeId: node.id, kind: 'bot' };
       this.emit('bot.turn', node.id, {
-        intent: result.nlu.intent,
-        confidence: result.nlu.confidence,
-        sentiment: result.nlu.sentiment,
-        triggers: result.nlu.triggers,
-        outcome: result.outcome,
-        articleId: result.replies.find((r) => r.articleId)?.articleId ?? null,
+        ...result.nlu,
+        turn: typeof result.bot.turns === 'number' && result.bot.turns > 0 ? result.bot.turns : 1,
+        answered: Boolean(articleId) || (result.nlu.intent !== 'none' && result.replies.length > 0),
+        ...(articleId ? { articleId } : {}),
       });
       if (result.outcome === 'continue') continue;
       if (result.outcome === 'escalate') this.lastTrigger = result.escalation;
@@ -817,7 +849,16 @@ export class Interpreter {
         const score = parseSurveyScore(cfg.kind, message.text);
         if (score !== null) {
           if (cfg.saveAs) this.state.ctx[cfg.saveAs] = score;
-          this.emit('feedback.csat', node.id, { kind: cfg.kind, score, workItemId: this.lastWorkItemId });
+          if (cfg.kind === 'csat') {
+            // Attributed to the node that handled the contact (the bot, or the escalation a human resolved).
+            const handler = this.state.lastHandler;
+            this.emit('feedback.csat', handler?.nodeId ?? node.id, {
+              score,
+              collectedBy: 'survey_node',
+              surveyNodeId: node.id,
+              resolvedBy: handler ? { kind: handler.kind, ...(handler.agentId ? { agentId: handler.agentId } : {}) } : { kind: 'none' },
+            });
+          }
           return 'answered';
         }
         if (attempt === 0) await this.say('bot', cfg.kind === 'nps' ? 'Please answer with a number from 0 to 10.' : cfg.kind === 'thumbs' ? 'Please answer yes or no.' : 'Please answer with a number from 1 to 5.', node.id);
@@ -829,7 +870,6 @@ export class Interpreter {
     }
   }
 
-  private lastWorkItemId: string | null = null;
 
   private async runEscalate(node: PlanNode, path: Path, visit: number, resuming: boolean): Promise<string> {
     const cfg = node.config as {
@@ -874,13 +914,15 @@ export class Interpreter {
       ns = { workItemId, queue: cfg.queue, createdAt: workflowNow().getTime(), actionsDone: 0, callbackOffered: false, visit };
       this.state.nodeState[node.id] = ns;
       this.state.workItem = { id: workItemId, nodeId: node.id, queue: cfg.queue, visit };
-      this.lastWorkItemId = workItemId;
+      this.state.escalations++;
+      const fired = handoff.trigger ?? trigger;
       this.emit('contact.escalated', node.id, {
-        workItemId,
         queue: cfg.queue,
-        priority,
-        trigger: handoff.trigger?.kind ?? trigger?.kind ?? null,
-        triggerReason: handoff.trigger?.reason ?? trigger?.reason ?? null,
+        trigger: fired ? { kind: fired.kind, reason: fired.reason, ...(fired.detail ? { detail: fired.detail } : {}) } : null,
+        // Where the escalation came from: the node the bot got stuck in, else the escalate node itself.
+        causeNodeId: handoff.stuckAt?.nodeId ?? (this.state.lastHandler?.kind === 'bot' ? this.state.lastHandler.nodeId : node.id),
+        workItemId,
+        priority: Math.round(priority),
       });
       upsertSearchAttributes([{ key: QueueKey, value: cfg.queue }]);
     }
@@ -893,6 +935,7 @@ export class Interpreter {
         if (resolution) {
           this.pendingResolutions.delete(item.workItemId);
           this.state.resolvedWorkItems.push(item.workItemId);
+          this.state.lastHandler = { nodeId: node.id, kind: 'agent', ...(resolution.agentId ? { agentId: resolution.agentId } : {}) };
           return resolution.outcome === 'transferred' ? 'transferred' : resolution.outcome === 'abandoned' ? 'abandoned' : 'resolved';
         }
         if (this.cancelRequested?.reason === 'customer_left') {
@@ -1063,7 +1106,8 @@ export class Interpreter {
     if (!spec) throw ApplicationFailure.nonRetryable(`the plan has no parallel spec for "${node.id}"`, 'PlanError');
     const join = this.plan.nodes[spec.join];
     if (!join) throw ApplicationFailure.nonRetryable(`the join "${spec.join}" is missing`, 'PlanError');
-    this.emit('step.exited', node.id, { port: spec.branches.map((b) => b.port).join(','), nodeType: 'parallel' });
+    // A fork leaves by every branch at once.
+    for (const b of spec.branches) this.exited(path, node, b.port);
     const arrived: string[] = [];
     const scope = new CancellationScope();
     const branches = spec.branches.map((branch) => {
@@ -1103,7 +1147,8 @@ export class Interpreter {
     const visit = (this.state.visits[join.id] ?? 0) + 1;
     this.state.visits[join.id] = visit;
     this.enter(path, join, visit);
-    this.emit('step.exited', join.id, { port: 'next', nodeType: 'join', arrived });
+    log.debug('join', { joinId: join.id, arrived });
+    this.exited(path, join, 'next');
     const next = join.next.next;
     if (!next) throw ApplicationFailure.nonRetryable(`the join "${join.id}" leads nowhere`, 'PlanError');
     return next;
@@ -1123,11 +1168,11 @@ export class Interpreter {
     upsertSearchAttributes([{ key: OutcomeKey, value: outcome }]);
     this.emit('contact.ended', nodeId, {
       outcome,
-      resolvedBy: outcome === 'resolved_by_bot' ? 'bot' : outcome === 'resolved_by_human' ? 'human' : null,
-      reason: reason ?? null,
-      turns: this.state.transcript.filter((t) => t.from === 'customer').length,
-      tickets: this.tickets,
+      resolvedBy: this.resolvedBy(outcome),
+      escalations: this.state.escalations,
+      durationMs: Math.max(0, workflowNow().getTime() - Date.parse(this.state.startedAt)),
     });
+    if (reason) log.info('contact ended', { outcome, nodeId, reason });
   }
 
   /** After a cancellation: withdraw the open work item, end as abandoned. */

@@ -49,6 +49,8 @@ export interface ContactFlowInput {
   /** Published plans of the subflows the plan calls (transitively), pinned when the contact started. */
   subflows?: Record<string, { plan: Plan; version: number }>;
   options?: ContactFlowOptions;
+  /** How the contact reached Tandem (reported in contact.started). */
+  origin?: { kind: 'api' | 'inbound' | 'subflow'; external?: { system: string; contactId: string }; parentContactId?: string };
   /** Set when this run continues an earlier one (continue-as-new). */
   carried?: CarriedState;
 }
@@ -121,6 +123,10 @@ export interface ContactState {
   visits: Record<string, number>;
   /** Nodes the contact went through, in order. */
   trail: string[];
+  /** Escalations to a human queue so far (0 = contained by the bot). */
+  escalations: number;
+  /** Who handled the contact last: the node (a bot or an escalation) and, for a human, the agent. */
+  lastHandler: { nodeId: string; kind: 'bot' | 'agent'; agentId?: string } | null;
   /** Per-node state of nodes that wait (bot conversation, escalation progress), so they can resume. */
   nodeState: Record<string, unknown>;
   handoff: HandoffPackage | null;
