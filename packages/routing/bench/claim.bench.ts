@@ -90,7 +90,7 @@ async function main(): Promise<void> {
         stepId: 'escalate',
         visit: 0,
         queue: `queue${n % QUEUES}`,
-        priority: (n * 7) % 5,
+        priority: Math.floor(n / QUEUES) % 5, // five base priorities mixed within every queue
         requiredSkills: n % 4 === 0 ? { [SKILLS[(n >> 2) % SKILLS.length]!]: 1 + (n % 2) } : {},
         handoff: {
           schemaVersion: 1,
@@ -124,6 +124,7 @@ async function main(): Promise<void> {
         // The generic plan, as the named statement runs after its first executions.
         await runner.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
         await runner.query(`PREPARE bench_claim(text, timestamptz, text[], text[]) AS ${CLAIM.text}`);
+        for (let i = 1; i <= 5; i++) await runner.query(`EXECUTE bench_claim('agent${i}', now(), NULL, NULL)`); // warm caches
         const plan: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE bench_claim('agent0', now(), NULL, NULL)`);
         await runner.query(`DEALLOCATE bench_claim`);
         console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));

@@ -14,8 +14,9 @@ const waited = (now: string) => `EXTRACT(EPOCH FROM (${now} - w.queued_at))::flo
  *
  * Within one queue and one base priority, aging never reorders items (same rate, same cap), so the
  * best item overall is the oldest eligible item of some (queue, base priority) pair. `heads` walks the
- * distinct base priorities of the agent's queues through the index (a loose index scan), and
- * `candidates` takes each head's oldest eligible item (an index scan that stops at the first match).
+ * distinct base priorities of the agent's aging queues through the index (a loose index scan); a queue
+ * without aging needs one head (`flat`), as its index order is the order. `candidates` takes each
+ * head's first eligible item (an index scan that stops at the first match).
  * The one with the highest aged priority that no other transaction holds is locked
  * (`FOR UPDATE SKIP LOCKED`) and assigned. The cost follows the number of heads, not the queue depth.
  *
@@ -44,16 +45,24 @@ me AS (
   FOR UPDATE
 ),
 heads AS (
+  -- Aging queues: one head per distinct base priority (a loose index scan).
   SELECT q.name AS queue_name,
     (SELECT max(w.priority) FROM routing.work_item w WHERE w.status = 'queued' AND w.queue_name = q.name) AS priority
   FROM routing.queue q JOIN me ON q.name = ANY (me.queues)
-  WHERE cardinality(me.open_channels) > 0
+  WHERE q.aging_per_minute > 0 AND q.aging_cap > 0 AND cardinality(me.open_channels) > 0
     -- A queue whose own skills the agent lacks, even fully relaxed, has nothing for it.
     AND q.floor_tokens <@ me.skill_tokens
   UNION ALL
   SELECT h.queue_name,
     (SELECT max(w.priority) FROM routing.work_item w WHERE w.status = 'queued' AND w.queue_name = h.queue_name AND w.priority < h.priority)
   FROM heads h WHERE h.priority IS NOT NULL
+),
+flat AS (
+  -- Queues without aging: their index order (priority, then age) is the order, one head each.
+  SELECT q.name AS queue_name
+  FROM routing.queue q JOIN me ON q.name = ANY (me.queues)
+  WHERE NOT (q.aging_per_minute > 0 AND q.aging_cap > 0) AND cardinality(me.open_channels) > 0
+    AND q.floor_tokens <@ me.skill_tokens
 ),
 candidates AS (
   SELECT c.id, c.queued_at, ${effectivePriority('c', '$2::timestamptz')} AS effective_priority
@@ -70,6 +79,20 @@ candidates AS (
     LIMIT 1${thorough ? ' FOR UPDATE SKIP LOCKED' : ''}
   ) c
   WHERE h.priority IS NOT NULL
+  UNION ALL
+  SELECT c.id, c.queued_at, c.priority::float8 AS effective_priority
+  FROM flat f
+  JOIN routing.queue q ON q.name = f.queue_name
+  CROSS JOIN me
+  CROSS JOIN LATERAL (
+    SELECT w.id, w.priority, w.queued_at FROM routing.work_item w
+    WHERE w.status = 'queued' AND w.queue_name = f.queue_name
+      AND w.channel = ANY (me.open_channels)
+      AND (w.required_tokens <@ me.skill_tokens
+           OR (q.relaxation <> '[]'::jsonb AND routing.skills_met(w.required_skills, q.relaxation, ${waited('$2::timestamptz')}, me.skills)))
+    ORDER BY w.priority DESC, w.queued_at, w.id
+    LIMIT 1${thorough ? ' FOR UPDATE SKIP LOCKED' : ''}
+  ) c
 ),
 chosen AS (${
       thorough
@@ -106,8 +129,8 @@ LEFT JOIN claimed ON true LEFT JOIN history ON true`,
   };
 }
 
-export const CLAIM = claimStatement('routing_claim_fast_v1', false);
-export const CLAIM_THOROUGH = claimStatement('routing_claim_thorough_v1', true);
+export const CLAIM = claimStatement('routing_claim_fast_v2', false);
+export const CLAIM_THOROUGH = claimStatement('routing_claim_thorough_v2', true);
 
 /** Queued items of push queues that some available agent could hold, best first. $1 now, $2 queues (null: all), $3 limit. */
 export const DISPATCH_CANDIDATES: Statement = {
