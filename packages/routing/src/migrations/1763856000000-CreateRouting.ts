@@ -127,7 +127,8 @@ export class CreateRouting1763856000000 implements MigrationInterface {
     await q.query(`CREATE INDEX work_item_agent_active ON routing.work_item (agent_id) WHERE status IN ('offered', 'assigned', 'wrapping')`);
     await q.query(`CREATE INDEX work_item_queue_ended ON routing.work_item (queue_name, ended_at) WHERE ended_at IS NOT NULL`);
     await q.query(`CREATE INDEX work_item_queue_answered ON routing.work_item (queue_name, answered_at) WHERE answered_at IS NOT NULL`);
-    await q.query(`CREATE INDEX work_item_contact ON routing.work_item (contact_id)`);
+    // No index on contact_id: a contact's items are found by workflow id (contact-<id>), the leading
+    // column of the idempotency key; every extra index costs each claim and completion an insert.
 
     await q.query(`
       CREATE TABLE routing.offer (
@@ -149,7 +150,8 @@ export class CreateRouting1763856000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE routing.work_item_history (
         seq bigserial PRIMARY KEY,
-        event_id uuid NOT NULL DEFAULT gen_random_uuid() CONSTRAINT work_item_history_event_id UNIQUE,
+        -- A random UUID: unique without a unique index that every claim would have to maintain.
+        event_id uuid NOT NULL DEFAULT gen_random_uuid(),
         work_item_id uuid NOT NULL REFERENCES routing.work_item (id),
         type text NOT NULL,
         from_status text NULL,
