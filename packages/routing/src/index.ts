@@ -9,6 +9,7 @@ export { RoutingDirectory } from './directory';
 export { QueueStatistics, type QueueStatisticsOptions, type QueueStats, type EwtBasis } from './stats';
 export {
   ResolutionOutbox,
+  deliverPendingResolutions,
   temporalSignaler,
   startLoop,
   type ResolutionSignaler,
