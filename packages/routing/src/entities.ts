@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { type AgentRow, type HistoryRow, type OfferRow, type QueueRow, type WorkItemRow } from './rows';
+import { type TicketRow } from './tickets';
 
 // TypeORM metadata for routing's tables, so an application composes them into its DataSource
 // (`entities: [...routingEntities]`) and can read them with repositories. The schema itself is owned
@@ -154,4 +155,32 @@ export const ResolutionDeliveryEntity = new EntitySchema<ResolutionDeliveryRow>(
 });
 
 /** Every routing entity, for `new DataSource({ entities: [...routingEntities, ...yours] })`. */
-export const routingEntities = [QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity];
+export const TicketEntity = new EntitySchema<TicketRow>({
+  name: 'RoutingTicket',
+  schema: 'routing',
+  tableName: 'ticket',
+  columns: {
+    id: { type: 'uuid', primary: true, default: () => 'gen_random_uuid()' },
+    idempotency_key: { type: 'text' },
+    kind: { type: 'text' },
+    status: { type: 'text', default: () => "'open'" },
+    queue_name: { type: 'text', nullable: true },
+    contact_id: { type: 'text' },
+    workflow_id: { type: 'text' },
+    node_id: { type: 'text' },
+    channel: { type: 'text' },
+    customer: { type: 'jsonb' },
+    subject: { type: 'text' },
+    body: { type: 'text', nullable: true },
+    priority: { type: 'integer', default: 0 },
+    due_at: { ...timestamptz, nullable: true },
+    handoff: { type: 'jsonb', nullable: true },
+    resolution: { type: 'text', nullable: true },
+    closed_by: { type: 'text', nullable: true },
+    created_at: timestamptz,
+    updated_at: timestamptz,
+    closed_at: { ...timestamptz, nullable: true },
+  },
+});
+
+export const routingEntities = [QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity, TicketEntity];
