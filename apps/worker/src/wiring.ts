@@ -104,7 +104,7 @@ export function loadActivityModules(specs: string[], cwd = process.cwd()): Custo
     const resolved = spec.startsWith('.') || spec.startsWith('/') ? path.resolve(cwd, spec) : spec;
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- modules named in configuration
     const mod = require(resolved) as Record<string, unknown>;
-    const values = Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : [v]));
+    const values = Object.values(mod).flatMap((v): unknown[] => (Array.isArray(v) ? (v as unknown[]) : [v]));
     const activities = values.filter(isCustomActivity);
     if (!activities.length) throw new Error(`${spec} exports no custom activity (use defineActivity from @tandem/activity-kit)`);
     found.push(...activities);

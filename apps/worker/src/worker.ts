@@ -3,7 +3,7 @@
  * custom activities.
  */
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 
 export interface ContactWorkerOptions {

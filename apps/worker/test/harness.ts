@@ -50,7 +50,7 @@ export function compileExample(name: string, patches: ConfigPatches = {}): Plan 
   const doc = loadExample(name);
   for (const node of doc.nodes) {
     const patch = patches[node.id];
-    if (patch) node.config = patch((node.config ?? {}) as Record<string, unknown>);
+    if (patch) node.config = patch((node.config ?? {}));
   }
   const unknown = Object.keys(patches).filter((id) => !doc.nodes.some((n) => n.id === id));
   if (unknown.length) throw new Error(`${name} has no node ${unknown.join(', ')}`);
@@ -213,8 +213,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const resolutions = new ResolutionOutbox({ dataSource, baseBackoffSeconds: 0.05, maxBackoffSeconds: 0.5 });
   for (const name of exampleQueueNames()) await directory.defineQueue({ name, slaTargetSeconds: 120 });
   const agents = options.agents ?? [
-    { id: 'alice', skills: { support: 5, orders: 5, billing: 5, complaints: 5 } as Record<string, number>, queues: exampleQueueNames() },
-    { id: 'bob', skills: { support: 3, billing: 3 } as Record<string, number>, queues: ['support', 'billing', 'billing-overflow', 'support-overflow'] },
+    { id: 'alice', skills: { support: 5, orders: 5, billing: 5, complaints: 5 }, queues: exampleQueueNames() },
+    { id: 'bob', skills: { support: 3, billing: 3 }, queues: ['support', 'billing', 'billing-overflow', 'support-overflow'] },
   ];
   for (const a of agents) {
     await directory.defineAgent({ id: a.id, skills: a.skills, queues: a.queues, capacity: { chat: 3, voice: 1, email: 5 } });

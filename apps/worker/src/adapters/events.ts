@@ -13,13 +13,13 @@ export const WORKER_EVENT_SOURCE = '/tandem/worker';
 type Builder = (meta: Parameters<typeof contactEvents.started>[0], data: never) => TandemEvent;
 
 const BUILDERS: Record<ContactEventRecord['type'], Builder> = {
-  'contact.started': contactEvents.started as unknown as Builder,
-  'step.entered': contactEvents.stepEntered as unknown as Builder,
-  'step.exited': contactEvents.stepExited as unknown as Builder,
-  'bot.turn': contactEvents.botTurn as unknown as Builder,
-  'contact.escalated': contactEvents.escalated as unknown as Builder,
-  'contact.ended': contactEvents.ended as unknown as Builder,
-  'feedback.csat': feedbackEvents.csat as unknown as Builder,
+  'contact.started': contactEvents.started,
+  'step.entered': contactEvents.stepEntered,
+  'step.exited': contactEvents.stepExited,
+  'bot.turn': contactEvents.botTurn,
+  'contact.escalated': contactEvents.escalated,
+  'contact.ended': contactEvents.ended,
+  'feedback.csat': feedbackEvents.csat,
 };
 
 /** Builds (and validates) the CloudEvent of a recorded contact event. */

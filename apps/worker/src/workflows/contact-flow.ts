@@ -14,7 +14,7 @@ import {
 import { workItemResolutionSchema } from '@tandem/contracts';
 import { CONTACT_MOVING, CancelledContact, ContinueAsNewRequest, Interpreter } from './interpreter';
 import { agentMessageSignal, cancelSignal, customerMessageUpdate, stateQuery, workItemResolvedSignal } from './messages';
-import type { ContactFlowInput, ContactFlowResult } from './types';
+import type { ContactFlowInput, ContactFlowResult, CustomerMessageInput } from './types';
 
 const MAX_MESSAGE_LENGTH = 10_000;
 
@@ -28,7 +28,7 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
 
   setHandler(stateQuery, () => it.view());
   setHandler(customerMessageUpdate, (message) => it.onCustomerMessage(message), {
-    validator: (message) => {
+    validator: (message: CustomerMessageInput) => {
       if (message?.schemaVersion !== 1) throw new Error('customerMessage needs schemaVersion 1');
       if (typeof message.text !== 'string' || !message.text.trim()) throw new Error('text: the message is empty');
       if (message.text.length > MAX_MESSAGE_LENGTH) throw new Error(`text: longer than ${MAX_MESSAGE_LENGTH} characters`);

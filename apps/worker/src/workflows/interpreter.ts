@@ -367,9 +367,9 @@ export class Interpreter {
     const s = this.state;
     return {
       contact: { id: s.contact.id, channel: s.contact.channel, attributes: s.contact.attributes },
-      customer: s.contact.customer as unknown as Record<string, unknown>,
+      customer: s.contact.customer,
       ctx: s.ctx,
-      nlu: s.nlu as unknown as Record<string, unknown>,
+      nlu: s.nlu,
       bot: s.bot,
       live: { queues: this.liveCache.queues, calendars: this.calendarFlags() },
     };
