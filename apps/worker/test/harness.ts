@@ -101,6 +101,8 @@ export interface Harness {
   dependencies: ActivityDependencies;
   worker: Worker | undefined;
   startContact(plan: Plan, contact?: Partial<StartContact>): Promise<Contact>;
+  /** Like startContact, with extra workflow input (pinned subflows, calendars). */
+  startContactWith(plan: Plan, contact: Partial<StartContact>, extra: Pick<ContactFlowInput, 'subflows' | 'calendars'>): Promise<Contact>;
   shutdown(): Promise<void>;
 }
 
@@ -268,7 +270,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     deliveries,
     dependencies,
     worker,
-    async startContact(plan, contact = {}) {
+    startContact(plan, contact = {}) {
+      return harness.startContactWith(plan, contact, {});
+    },
+    async startContactWith(plan, contact, extra) {
       const id = contact.id ?? uniqueName('c');
       const input: ContactFlowInput = {
         schemaVersion: 1,
@@ -281,6 +286,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           ...(contact.firstMessage ? { firstMessage: contact.firstMessage } : {}),
         },
         ...(contact.options ? { options: contact.options } : {}),
+        ...extra,
       };
       const handle = await client.workflow.start(contactFlow, {
         workflowId: contactWorkflowId(id),

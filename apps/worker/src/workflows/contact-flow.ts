@@ -13,7 +13,15 @@ import {
 } from '@temporalio/workflow';
 import { workItemResolutionSchema } from '@tandem/contracts';
 import { CONTACT_MOVING, CancelledContact, ContinueAsNewRequest, Interpreter } from './interpreter';
-import { agentMessageSignal, cancelSignal, customerMessageUpdate, stateQuery, workItemResolvedSignal } from './messages';
+import {
+  agentMessageSignal,
+  cancelSignal,
+  customerMessageUpdate,
+  stateQuery,
+  subflowInputSignal,
+  subflowOutputSignal,
+  workItemResolvedSignal,
+} from './messages';
 import type { ContactFlowInput, ContactFlowResult, CustomerMessageInput } from './types';
 
 const MAX_MESSAGE_LENGTH = 10_000;
@@ -53,18 +61,21 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     }
     it.onWorkItemResolved(parsed.data);
   });
+  setHandler(subflowInputSignal, (input) => it.onSubflowInput(input));
+  setHandler(subflowOutputSignal, (output) => it.onSubflowOutput(output));
   setHandler(cancelSignal, (request) => {
     if (it.onCancel(request ?? { schemaVersion: 1, reason: 'operator' })) main.cancel();
   });
 
   const flusher = it.flushEvents();
+  const relay = it.relayToParent();
   let result: ContactFlowResult;
   try {
     result = await main.run(() => it.run());
   } catch (e) {
     if (e instanceof ContinueAsNewRequest) {
       await it.drain();
-      await flusher;
+      await Promise.all([flusher, relay]);
       await condition(allHandlersFinished);
       log.info('continuing as new', { resumeAt: e.resumeAt });
       return continueAsNew<typeof contactFlow>({ ...input, carried: it.carried(e.resumeAt) });
@@ -76,7 +87,7 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     }
   }
   await it.drain();
-  await flusher;
+  await Promise.all([flusher, relay]);
   await condition(allHandlersFinished);
   return result;
 }

@@ -18,10 +18,11 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
   proxyActivities,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
@@ -47,7 +48,7 @@ import {
 import type { BuiltinActivities, ContactEventRecord, LiveDataResponse } from '../activities/contract';
 import { customActivityType } from '../activities/contract';
 import { workflowNow, workflowNowIso } from './clock';
-import type { AgentMessageInput, CancelInput } from './messages';
+import { subflowInputSignal, subflowOutputSignal, type AgentMessageInput, type CancelInput, type SubflowInput, type SubflowOutput } from './messages';
 import { OutcomeKey, QueueKey, StepKey } from './search-attributes';
 import type {
   CarriedState,
@@ -175,6 +176,14 @@ export class Interpreter {
   private pathCounter = 0;
   private readonly liveCache: LiveDataResponse = { queues: {}, calendars: {} };
   private background: Promise<unknown>[] = [];
+  /** Subflow side: what to send the parent, and the parent indexes of forwarded messages by our index. */
+  private readonly relayOut: OutboundMessage[] = [];
+  private readonly parentIndexOf = new Map<number, number>();
+  private lastParentConsumed = -1;
+  private lastParentReported = -1;
+  private relaying = false;
+  /** Parent side: outputs received from running subflows, by child workflow id. */
+  private readonly subflowOutputs = new Map<string, SubflowOutput[]>();
 
   constructor(private readonly input: ContactFlowInput) {
     this.plan = input.plan;
@@ -218,9 +227,11 @@ export class Interpreter {
       eventSeq: 0,
       startedAt: workflowNowIso(),
     };
+    // A subflow starts with the conversation so far (its handoffs and summaries need it).
+    if (this.input.parent) state.transcript.push(...this.input.parent.transcript);
     if (contact.firstMessage?.trim()) {
+      state.inbox.push(state.transcript.length);
       state.transcript.push({ at: state.startedAt, from: 'customer', text: contact.firstMessage.trim() });
-      state.inbox.push(0);
     }
     return state;
   }
@@ -355,7 +366,7 @@ export class Interpreter {
       case 'activity':
         return this.runCustomActivity(node, visit);
       case 'subflow':
-        return this.runSubflow(node, visit);
+        return this.runSubflow(node, path, visit);
       default:
         throw ApplicationFailure.nonRetryable(`this worker cannot run nodes of type "${node.type}" (typeVersion ${node.typeVersion})`, 'PlanError');
     }
@@ -427,6 +438,11 @@ export class Interpreter {
     const index = this.state.transcript.length;
     this.state.transcript.push({ at: workflowNowIso(), from, text, ...(nodeId ? { nodeId } : {}), ...(articleId ? { articleId } : {}) });
     const message: OutboundMessage = { from, text, ...(nodeId ? { nodeId } : {}), ...(articleId ? { articleId } : {}) };
+    if (this.input.parent) {
+      // A subflow talks through its parent, which holds the customer's conversation.
+      this.relayOut.push(message);
+      return;
+    }
     if (this.currentTurn && !this.turnClosed(this.currentTurn)) {
       this.currentTurn.replies.push(message);
       return;
@@ -443,6 +459,8 @@ export class Interpreter {
       if (!arrived || !this.state.inbox.length) return null;
     }
     const index = this.state.inbox.shift() as number;
+    const parentIndex = this.parentIndexOf.get(index);
+    if (parentIndex !== undefined) this.lastParentConsumed = Math.max(this.lastParentConsumed, parentIndex);
     const turn = this.turns.find((t) => t.index === index);
     if (turn) {
       turn.consumed = true;
@@ -491,7 +509,7 @@ export class Interpreter {
   private maybeContinueAsNew(path: Path, nodeId: string): void {
     // Only the main path, alone, with every customer message read (their updates then return with what
     // was said, and the next run starts from a clean inbox).
-    if (!path.main || this.paths.size > 1 || this.state.inbox.length > 0 || this.turns.some((t) => !t.consumed)) return;
+    if (this.input.parent || !path.main || this.paths.size > 1 || this.state.inbox.length > 0 || this.turns.some((t) => !t.consumed)) return;
     const info = workflowInfo();
     const limit = this.input.options?.continueAsNewAfterEvents;
     if (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) {
@@ -543,9 +561,12 @@ export class Interpreter {
     const index = this.state.transcript.length;
     this.state.transcript.push({ at: workflowNowIso(), from: 'agent', text: message.text, agentId: message.agentId, nodeId: item.nodeId });
     for (const p of this.paths.values()) if (p.node === item.nodeId) p.activity = 'human';
-    this.background.push(
-      activities.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from: 'agent', text: message.text, index }),
-    );
+    if (this.input.parent) this.relayOut.push({ from: 'agent', text: message.text, nodeId: item.nodeId });
+    else {
+      this.background.push(
+        activities.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from: 'agent', text: message.text, index }),
+      );
+    }
   }
 
   onWorkItemResolved(resolution: WorkItemResolution): void {
@@ -599,6 +620,46 @@ export class Interpreter {
     };
   }
 
+  /** Subflow side: a customer message forwarded by the parent. */
+  onSubflowInput(input: SubflowInput): void {
+    const index = this.state.transcript.length;
+    this.state.transcript.push({ at: workflowNowIso(), from: 'customer', text: input.text });
+    this.parentIndexOf.set(index, input.parentIndex);
+    this.state.inbox.push(index);
+  }
+
+  /** Parent side: a subflow's output. */
+  onSubflowOutput(output: SubflowOutput): void {
+    const queue = this.subflowOutputs.get(output.childWorkflowId);
+    if (!queue) {
+      log.warn('output from a subflow this contact is not running: ignored', { child: output.childWorkflowId });
+      return;
+    }
+    queue.push(output);
+  }
+
+  /** Subflow side, background: sends the parent what we said, each time we wait again. */
+  async relayToParent(): Promise<void> {
+    const parent = this.input.parent;
+    if (!parent) return;
+    const handle = getExternalWorkflowHandle(parent.workflowId);
+    for (;;) {
+      await condition(() => this.closing || ((this.relayOut.length > 0 || this.lastParentConsumed > this.lastParentReported) && this.quiescent()));
+      if (this.relayOut.length === 0 && this.lastParentConsumed <= this.lastParentReported) return;
+      const messages = this.relayOut.splice(0);
+      const answeredUpTo = this.lastParentConsumed;
+      this.relaying = true;
+      try {
+        await CancellationScope.nonCancellable(() =>
+          handle.signal(subflowOutputSignal, { schemaVersion: 1, childWorkflowId: this.workflowId, messages, answeredUpTo, handledBy: this.handledBy() }),
+        );
+      } finally {
+        this.relaying = false;
+      }
+      this.lastParentReported = answeredUpTo;
+    }
+  }
+
   // ---------------------------------------------------------------- events
 
   private emit(type: ContactEventRecord['type'], nodeId: string, data: Record<string, unknown>): void {
@@ -645,7 +706,7 @@ export class Interpreter {
   /** Stops the flusher after it sent what is pending; also waits for background deliveries. */
   async drain(): Promise<void> {
     this.closing = true;
-    await condition(() => this.events.length === 0 && !this.flushing);
+    await condition(() => this.events.length === 0 && !this.flushing && this.relayOut.length === 0 && !this.relaying);
     await Promise.allSettled(this.background);
     this.background = [];
   }
@@ -1073,12 +1134,18 @@ export class Interpreter {
     }
   }
 
-  private async runSubflow(node: PlanNode, visit: number): Promise<string> {
+  /**
+   * A subflow runs as a child workflow. This contact keeps the customer's conversation: it forwards the
+   * customer's messages to the child and says what the child says, so the customer sees one
+   * conversation and the update of a message returns the child's answer.
+   */
+  private async runSubflow(node: PlanNode, path: Path, visit: number): Promise<string> {
     const cfg = node.config as { flowId: string; input: Record<string, string> };
     const activation = await this.prepared(node);
     const input: Record<string, unknown> = {};
     for (const [name, source] of Object.entries(cfg.input)) input[name] = this.evaluator.evaluate(source, activation);
     const { plan, version } = this.input.subflows?.[cfg.flowId] ?? (await activities.loadSubflowPlan({ flowId: cfg.flowId }));
+    const childWorkflowId = `${this.workflowId}/sub/${node.id}/${visit}`;
     const childInput: ContactFlowInput = {
       schemaVersion: 1,
       plan,
@@ -1090,15 +1157,58 @@ export class Interpreter {
         attributes: this.state.contact.attributes,
       },
       input,
+      origin: { kind: 'subflow', parentContactId: this.state.contact.id },
+      parent: { workflowId: this.workflowId, transcript: this.state.transcript },
       ...(this.input.options ? { options: this.input.options } : {}),
       ...(this.input.calendars ? { calendars: this.input.calendars } : {}),
       ...(this.input.subflows ? { subflows: this.input.subflows } : {}),
     };
-    const result = await executeChild<(i: ContactFlowInput) => Promise<ContactFlowResult>>('contactFlow', {
-      workflowId: `${this.workflowId}/sub/${node.id}/${visit}`,
-      args: [childInput],
-    });
-    return result.outcome;
+    const outputs: SubflowOutput[] = [];
+    this.subflowOutputs.set(childWorkflowId, outputs);
+    const child = await startChild<(i: ContactFlowInput) => Promise<ContactFlowResult>>('contactFlow', { workflowId: childWorkflowId, args: [childInput] });
+    let result: ContactFlowResult | undefined;
+    let failure: unknown;
+    const done = child.result().then(
+      (r) => void (result = r),
+      (e: unknown) => void (failure = e),
+    );
+    let forwarded = -1;
+    let answered = -1;
+    let ending = false;
+    try {
+      for (;;) {
+        // The customer's messages go to the subflow.
+        while (this.state.inbox.length) {
+          const message = await this.nextMessage(path, node.id);
+          if (!message) break;
+          await child.signal(subflowInputSignal, { schemaVersion: 1, text: message.text, parentIndex: message.index });
+          forwarded = message.index;
+        }
+        // What it said comes back through us (into the waiting customer's reply, or the channel).
+        for (const output of outputs.splice(0)) {
+          for (const m of output.messages) await this.say(m.from, m.text, m.nodeId, m.articleId);
+          answered = Math.max(answered, output.answeredUpTo);
+          ending ||= output.handledBy === 'ended';
+          path.activity = output.handledBy === 'ended' ? 'flow' : output.handledBy;
+        }
+        if (result || failure) break;
+        if (forwarded > answered || ending) {
+          // Not parked: the customer's update waits for the subflow's answer (or for the flow to go on
+          // after the subflow's end, so what comes next is part of the same answer).
+          await condition(() => outputs.length > 0 || result !== undefined || failure !== undefined);
+          continue;
+        }
+        await this.park(path, true, () => this.state.inbox.length > 0 || outputs.length > 0 || result !== undefined || failure !== undefined);
+      }
+      await done;
+      // The child's last words arrive before its result (it drains them before completing).
+      for (const output of outputs.splice(0)) for (const m of output.messages) await this.say(m.from, m.text, m.nodeId, m.articleId);
+      if (failure) throw failure;
+      return (result as ContactFlowResult).outcome;
+    } finally {
+      this.subflowOutputs.delete(childWorkflowId);
+      path.activity = 'flow';
+    }
   }
 
   private async runParallel(node: PlanNode, path: Path): Promise<string> {

@@ -53,6 +53,11 @@ export interface ContactFlowInput {
   origin?: { kind: 'api' | 'inbound' | 'subflow'; external?: { system: string; contactId: string }; parentContactId?: string };
   /** Set when this run continues an earlier one (continue-as-new). */
   carried?: CarriedState;
+  /**
+   * Set for a subflow: the parent workflow holding the customer's conversation. The subflow receives the
+   * customer's messages from it and sends what it says back to it.
+   */
+  parent?: { workflowId: string; transcript: TranscriptEntry[] };
 }
 
 export interface ContactFlowResult {
