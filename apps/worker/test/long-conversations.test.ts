@@ -82,6 +82,19 @@ describe('long conversations', () => {
     expect((await contact.state()).transcript.filter((t) => t.from === 'customer')).toHaveLength(17);
   });
 
+  it('a cancellation that arrives while the contact hands over to a new run is not lost', async () => {
+    const compiled = compileFlow(chatty, exampleResolver);
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+    for (let round = 0; round < 3; round++) {
+      const contact = await h.startContact(compiled.plan, { customer: { id: `long-c${round}` }, options: { continueAsNewAfterEvents: 20 } });
+      await contact.waitForStep('bot');
+      for (const q of ['what are your opening hours', 'how do I reset my password', 'where is my order']) await contact.say(q);
+      await contact.cancel('operator');
+      const result = await contact.result();
+      expect(result.outcome).toBe('abandoned');
+    }
+  });
+
   it('operators find contacts by flow, queue, step and outcome with a visibility query', async () => {
     const plan = compileExample('human-first-ai-assist');
     const contact = await h.startContact(plan, { firstMessage: 'find me', customer: { id: 'sa-1' } });

@@ -67,6 +67,9 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     if (it.onCancel(request ?? { schemaVersion: 1, reason: 'operator' })) main.cancel();
   });
 
+  // A cancellation that raced the previous run's hand-over.
+  if (input.carried?.cancel && it.onCancel(input.carried.cancel)) main.cancel();
+
   const flusher = it.flushEvents();
   const relay = it.relayToParent();
   let result: ContactFlowResult;

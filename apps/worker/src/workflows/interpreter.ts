@@ -526,7 +526,7 @@ export class Interpreter {
   }
 
   carried(resumeAt: string): CarriedState {
-    return { state: this.state, resumeAt, runs: this.runs + 1 };
+    return { state: this.state, resumeAt, runs: this.runs + 1, ...(this.cancelRequested ? { cancel: this.cancelRequested } : {}) };
   }
 
   // ---------------------------------------------------------------- message handlers

@@ -150,6 +150,8 @@ export interface CarriedState {
   /** The node to resume at (it re-enters with its `nodeState`). */
   resumeAt: string;
   runs: number;
+  /** A cancellation that arrived while the run handed over; the next run acts on it first. */
+  cancel?: { schemaVersion: 1; reason: 'customer_left' | 'operator' | 'timeout'; note?: string };
 }
 
 /** What the `state` query returns. */
