@@ -21,6 +21,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   startChild,
   upsertSearchAttributes,
@@ -75,6 +76,13 @@ const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
   // No maximumAttempts: unlimited retries.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/**
+ * Interpreter changes that alter the commands a workflow issues go behind `patched()`, so contacts that
+ * started on an older worker replay unchanged (test/replay.test.ts replays recorded histories). Each id
+ * is a dated change; remove the old branch with `deprecatePatch` once no such contact can be running.
+ */
+export const PATCH_STEP_WHEN_WAITING = '2026-11-23-step-search-attribute-when-waiting';
 
 /** Error of a customer message sent while the contact continues-as-new: send it again. */
 export const CONTACT_MOVING = 'CONTACT_MOVING: the contact is continuing in a new run; send the message again';
@@ -334,7 +342,12 @@ export class Interpreter {
     path.enteredAt = workflowNow().getTime();
     this.state.trail.push(node.id);
     this.emit('step.entered', node.id, { nodeType: node.type, visit });
-    if (path.main || this.paths.size <= 1) upsertSearchAttributes([{ key: StepKey, value: node.id }]);
+    if (path.main || this.paths.size <= 1) {
+      // Operators look for where contacts *wait*; publishing every step passed through cost one history
+      // event per node. Contacts started before this change keep the old behaviour on replay.
+      if (patched(PATCH_STEP_WHEN_WAITING)) this.stepToPublish = node.id;
+      else upsertSearchAttributes([{ key: StepKey, value: node.id }]);
+    }
   }
 
   private async runNode(node: PlanNode, path: Path, visit: number, resuming: boolean): Promise<string> {
@@ -473,6 +486,7 @@ export class Interpreter {
 
   /** Waits for `ready` (or the timeout); while waiting the path counts as parked. */
   private async park(path: Path, acceptsInput: boolean, ready: () => boolean, timeoutMs?: number): Promise<boolean> {
+    this.publishStep();
     this.parked++;
     if (acceptsInput) this.accepting++;
     try {
@@ -520,6 +534,17 @@ export class Interpreter {
   }
 
   private handledByWhenContinuing: HandledBy = 'flow';
+
+  /** The step operators should see (`TandemStep`), published when the contact waits there. */
+  private stepToPublish: string | null = null;
+  private publishedStep: string | null = null;
+
+  private publishStep(): void {
+    if (this.stepToPublish !== null && this.stepToPublish !== this.publishedStep) {
+      upsertSearchAttributes([{ key: StepKey, value: this.stepToPublish }]);
+      this.publishedStep = this.stepToPublish;
+    }
+  }
 
   isContinuing(): boolean {
     return this.continuing;
@@ -1275,6 +1300,10 @@ export class Interpreter {
   finish(outcome: ContactFlowResult['outcome'], nodeId: string, reason?: string): void {
     if (this.ended) return;
     this.ended = { outcome, nodeId };
+    if (this.stepToPublish !== null) {
+      this.stepToPublish = nodeId;
+      this.publishStep();
+    }
     upsertSearchAttributes([{ key: OutcomeKey, value: outcome }]);
     this.emit('contact.ended', nodeId, {
       outcome,
