@@ -160,6 +160,23 @@ export function parseSurveyScore(kind: string, text: string): number | null {
 
 const AFFIRMATIVE = /\b(yes|yeah|yep|sure|ok|okay|please|call me|callback|call back)\b/i;
 
+/**
+ * Evaluators by plan hash, shared by the contacts this worker runs (the sandbox reuses its context), so
+ * each plan's expressions are parsed once rather than once per contact. A pure cache: results never
+ * depend on it, so replay stays deterministic.
+ */
+const evaluators = new Map<string, Evaluator>();
+
+function evaluatorFor(plan: Plan): Evaluator {
+  let evaluator = evaluators.get(plan.hash);
+  if (!evaluator) {
+    if (evaluators.size >= 200) evaluators.delete(evaluators.keys().next().value as string);
+    evaluator = createEvaluator({ variables: plan.variables });
+    evaluators.set(plan.hash, evaluator);
+  }
+  return evaluator;
+}
+
 export class Interpreter {
   readonly plan: Plan;
   readonly state: ContactState;
@@ -196,7 +213,7 @@ export class Interpreter {
   constructor(private readonly input: ContactFlowInput) {
     this.plan = input.plan;
     this.workflowId = workflowInfo().workflowId;
-    this.evaluator = createEvaluator({ variables: input.plan.variables });
+    this.evaluator = evaluatorFor(input.plan);
     this.runs = input.carried?.runs ?? 0;
     this.resumeAt = input.carried?.resumeAt;
     // A carried state from an older run may lack fields added since: fill them in.
@@ -714,7 +731,9 @@ export class Interpreter {
 
   /** Background: sends buffered events in batches, when enough are pending or the contact went quiet. */
   async flushEvents(): Promise<void> {
-    const batchSize = this.input.options?.eventBatchSize ?? 20;
+    // Sent when the contact goes quiet (waits) or ends, or when this many are pending: short flows
+    // send one batch, long stretches of automation do not buffer without bound.
+    const batchSize = this.input.options?.eventBatchSize ?? 100;
     for (;;) {
       await condition(() => this.events.length >= batchSize || (this.events.length > 0 && (this.quiescent() || this.closing)) || (this.closing && this.events.length === 0));
       if (this.events.length === 0) return;
@@ -1301,10 +1320,15 @@ export class Interpreter {
     if (this.ended) return;
     this.ended = { outcome, nodeId };
     if (this.stepToPublish !== null) {
-      this.stepToPublish = nodeId;
-      this.publishStep();
+      // One command for both: where it ended and how.
+      upsertSearchAttributes([
+        { key: StepKey, value: nodeId },
+        { key: OutcomeKey, value: outcome },
+      ]);
+      this.publishedStep = this.stepToPublish = nodeId;
+    } else {
+      upsertSearchAttributes([{ key: OutcomeKey, value: outcome }]);
     }
-    upsertSearchAttributes([{ key: OutcomeKey, value: outcome }]);
     this.emit('contact.ended', nodeId, {
       outcome,
       resolvedBy: this.resolvedBy(outcome),

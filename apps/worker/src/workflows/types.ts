@@ -28,7 +28,7 @@ export interface ContactInput {
 export interface ContactFlowOptions {
   /** Continue-as-new once history has this many events (default: when Temporal suggests it). */
   continueAsNewAfterEvents?: number;
-  /** Flush buffered events once this many are pending (default 20). */
+  /** Flush buffered events once this many are pending (default 100; they are also sent whenever the contact waits or ends). */
   eventBatchSize?: number;
 }
 
