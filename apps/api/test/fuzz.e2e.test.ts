@@ -37,7 +37,7 @@ describe('fuzzing every operation of /openapi.json: no input produces a 5xx', ()
     const admin = { Authorization: `Bearer ${t.token('admin')}` };
     await t.http.post('/v1/flows').set(admin).send(minimalFlow(existing.flowId)).expect(201);
     await t.http.post(`/v1/flows/${existing.flowId}/publish`).set(admin).send({}).expect(201);
-    await t.http.put(`/v1/catalog/queues/${existing.name}`).set(admin).send({ title: 'Billing' }).expect(201);
+    await t.http.put(`/v1/catalog/queues/${existing.name}`).set(admin).send({ slaTargetSeconds: 60 }).expect(201);
     existing.id = (await t.http.post('/v1/api-keys').set(admin).send({ name: 'fuzz', roles: ['service'] }).expect(201)).body.id;
     tokens = [t.token('admin'), t.token('admin'), t.token('designer'), t.token('service'), t.token('agent'), 'garbage'];
   });
