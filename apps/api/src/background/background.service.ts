@@ -1,7 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  type ContactEscalatedEvent,
   ensureTopics,
   INBOUND_GROUP_ID,
   OutboxRelay,

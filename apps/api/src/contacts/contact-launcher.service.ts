@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Channel, contactWorkflowId, type CustomerInput } from '@tandem/contracts';
 import { type StartContactRequest as InboundStartRequest } from '@tandem/events';
-import { type Calendar, compileFlow, type FlowDocument, getNodeDefinition, type Plan } from '@tandem/flow';
+import { type Calendar, compileFlow, getNodeDefinition, type Plan } from '@tandem/flow';
 import { ChannelKey, ContactIdKey, type ContactFlowInput, FlowIdKey, FlowVersionKey } from '@tandem/worker';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
