@@ -20,7 +20,7 @@ import {
 import { isGrpcDeadlineError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiError, ConflictError, NotFoundError } from '../common/errors';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
@@ -210,25 +210,16 @@ export class ContactsService {
     if (filter.queue) clauses.push(`${QueueKey.name} = ${literal(filter.queue)}`);
     if (filter.outcome) clauses.push(`${OutcomeKey.name} = ${literal(filter.outcome)}`);
     if (filter.status) clauses.push(`ExecutionStatus = ${literal(STATUS_FILTER[filter.status])}`);
-    let nextPageToken: Uint8Array | undefined;
-    if (filter.pageToken) {
-      nextPageToken = Buffer.from(filter.pageToken, 'base64url');
-      if (!nextPageToken.length) throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'query.pageToken: not a page token from this API');
-    }
-    let response;
-    try {
-      response = await this.bounded(() =>
-        this.temporal.connection.workflowService.listWorkflowExecutions({
-          namespace: this.config.temporal.namespace,
-          pageSize: filter.limit,
-          query: clauses.join(' AND '),
-          ...(nextPageToken ? { nextPageToken } : {}),
-        }),
-      );
-    } catch (e) {
-      if ((e as { code?: number }).code === 3 && nextPageToken) throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'query.pageToken: not a page token from this API (or it expired)');
-      throw e;
-    }
+    const query = clauses.join(' AND ');
+    const nextPageToken = filter.pageToken ? this.openPageToken(filter.pageToken, query) : undefined;
+    const response = await this.bounded(() =>
+      this.temporal.connection.workflowService.listWorkflowExecutions({
+        namespace: this.config.temporal.namespace,
+        pageSize: filter.limit,
+        query,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      }),
+    );
     const items: ContactSummary[] = [];
     for (const raw of response.executions ?? []) {
       const info = await executionInfoFromRaw(raw, this.temporal.client.options.loadedDataConverter, raw, this.config.temporal.namespace);
@@ -248,8 +239,31 @@ export class ContactsService {
         closedAt: info.closeTime?.toISOString() ?? null,
       });
     }
-    const token = response.nextPageToken && response.nextPageToken.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+    const token = response.nextPageToken && response.nextPageToken.length ? this.sealPageToken(Buffer.from(response.nextPageToken), query) : null;
     return { items, nextPageToken: token };
+  }
+
+  /**
+   * Temporal's page token, sealed with an HMAC over the token and the query it pages: a token that
+   * was tampered with, or is replayed with other filters, is a 400 here rather than an error deep in
+   * Temporal's visibility store.
+   */
+  private sealPageToken(token: Buffer, query: string): string {
+    return `${token.toString('base64url')}.${this.pageTokenMac(token, query)}`;
+  }
+
+  private openPageToken(sealed: string, query: string): Buffer {
+    const [data, mac] = sealed.split('.');
+    const token = Buffer.from(data ?? '', 'base64url');
+    const expected = this.pageTokenMac(token, query);
+    if (!token.length || !mac || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'query.pageToken: not a nextPageToken this API returned for these filters');
+    }
+    return token;
+  }
+
+  private pageTokenMac(token: Buffer, query: string): string {
+    return createHmac('sha256', this.config.api.jwtSecret).update(token).update('\n').update(query).digest('base64url').slice(0, 22);
   }
 
   /**

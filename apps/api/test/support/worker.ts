@@ -34,7 +34,7 @@ export interface TestWorker {
  */
 export async function startTestWorker(config: ApiConfig, dataSource: DataSource): Promise<TestWorker> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const kafka = new Kafka({ clientId: 'api-test-worker', brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });

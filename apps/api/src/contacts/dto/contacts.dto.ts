@@ -120,7 +120,7 @@ export const listContactsQuerySchema = z.strictObject({
   outcome: contactOutcomeSchema.optional(),
   status: contactStatus.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  pageToken: z.string().min(1).max(4_000).regex(/^[A-Za-z0-9_-]+$/, 'a nextPageToken from a previous page').optional(),
+  pageToken: z.string().min(1).max(4_000).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a nextPageToken from a previous page').optional(),
 });
 export class ListContactsQueryDto extends createZodDto(listContactsQuerySchema) {}
 
