@@ -202,7 +202,8 @@ export class ContactsService {
 
   /** Contacts by search attributes (Temporal visibility), newest first, a page at a time. */
   async list(filter: ContactListFilter): Promise<{ items: ContactSummary[]; nextPageToken: string | null }> {
-    const clauses = [`WorkflowType = ${literal(CONTACT_WORKFLOW_TYPE)}`, `${ContactIdKey.name} IS NOT NULL`];
+    // This deployment's contacts: its task queue (several deployments may share a namespace).
+    const clauses = [`WorkflowType = ${literal(CONTACT_WORKFLOW_TYPE)}`, `TaskQueue = ${literal(this.config.temporal.taskQueue)}`, `${ContactIdKey.name} IS NOT NULL`];
     if (filter.flowId) clauses.push(`${FlowIdKey.name} = ${literal(filter.flowId)}`);
     if (filter.version !== undefined) clauses.push(`${FlowVersionKey.name} = ${filter.version}`);
     if (filter.channel) clauses.push(`${ChannelKey.name} = ${literal(filter.channel)}`);

@@ -38,9 +38,14 @@ export class SseClient {
         let isEvent = false;
         for (const line of block.split('\n')) {
           if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
-          else if (line.startsWith('event: ')) ((event.event = line.slice(7)), (isEvent = true));
-          else if (line.startsWith('id: ')) event.id = line.slice(4);
-          else if (line.startsWith('data: ')) ((event.data += line.slice(6)), (isEvent = true));
+          else if (line.startsWith('event: ')) {
+            event.event = line.slice(7);
+            isEvent = true;
+          } else if (line.startsWith('id: ')) event.id = line.slice(4);
+          else if (line.startsWith('data: ')) {
+            event.data += line.slice(6);
+            isEvent = true;
+          }
         }
         if (isEvent) this.events.push(event);
         for (const w of this.waiters.splice(0)) w();
