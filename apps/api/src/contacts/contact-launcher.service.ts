@@ -141,13 +141,28 @@ export class ContactLauncher {
     throw new ConflictError('flow_not_published', `flow "${request.flowId}" has no published version yet: publish it, or start its draft with "draft": true`);
   }
 
+  /** Published plans are immutable: kept once read (a few hundred at most), so a start reads one integer. */
+  private readonly plans = new Map<string, Plan>();
+
   private async publishedPlan(flowId: string, version?: number): Promise<{ plan: Plan; version: number } | undefined> {
-    const rows: { version: number; plan: Plan }[] =
-      version === undefined
-        ? await this.dataSource.query(`SELECT version, plan FROM flow_versions WHERE flow_id = $1 ORDER BY version DESC LIMIT 1`, [flowId])
-        : await this.dataSource.query(`SELECT version, plan FROM flow_versions WHERE flow_id = $1 AND version = $2`, [flowId, version]);
-    const row = rows[0];
-    return row ? { plan: row.plan, version: row.version } : undefined;
+    let wanted = version;
+    if (wanted === undefined) {
+      const [latest] = await this.dataSource.query<{ version: number | null }[]>(`SELECT max(version) AS version FROM flow_versions WHERE flow_id = $1`, [flowId]);
+      if (latest?.version === null || latest?.version === undefined) return undefined;
+      wanted = latest.version;
+    }
+    const key = `${flowId}@${wanted}`;
+    let plan = this.plans.get(key);
+    if (!plan) {
+      const [row] = await this.dataSource.query<{ plan: Plan }[]>(`SELECT plan FROM flow_versions WHERE flow_id = $1 AND version = $2`, [flowId, wanted]);
+      if (!row) return undefined;
+      plan = row.plan;
+      if (this.plans.size >= 500) this.plans.delete(this.plans.keys().next().value!);
+    } else {
+      this.plans.delete(key); // least recently used goes first
+    }
+    this.plans.set(key, plan);
+    return { plan, version: wanted };
   }
 
   /**
