@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SeedReport } from '../src/seed/seed';
 import { runCli } from '../src/cli/cli';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from './support/test-app';
+import { dropDatabase, startTestApp, TEST_JWT_SECRET, type TestApp } from './support/test-app';
 
 async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -24,7 +24,7 @@ describe('the CLI: migrate, seed-admin, token, seed, api-key', () => {
   });
   afterAll(async () => {
     await t?.close();
-    await db.drop();
+    await dropDatabase(db);
   });
 
   it('refuses to manage keys before the database is migrated, then migrates it', async () => {

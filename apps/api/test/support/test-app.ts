@@ -133,7 +133,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
           await started.close();
         } finally {
           await dropTopics(config).catch(() => undefined);
-          await db.drop();
+          await dropDatabase(db);
         }
       },
     };
@@ -141,8 +141,24 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     await worker?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await dropTopics(config).catch(() => undefined);
-    await db.drop().catch(() => undefined);
+    await dropDatabase(db).catch(() => undefined);
     throw e;
+  }
+}
+
+/**
+ * Drops the suite's database. `DROP … WITH (FORCE)` cannot terminate an autovacuum worker (it belongs
+ * to the server's superuser), which a freshly migrated database often has for a moment: try again.
+ */
+export async function dropDatabase(db: TestDatabase): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.drop();
+      return;
+    } catch (e) {
+      if (attempt >= 10 || !/pg_signal_backend|being accessed by other users/.test(String((e as Error).message))) throw e;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
   }
 }
 
