@@ -11,6 +11,7 @@ import {
   type RunningConsumer,
 } from '@tandem/events';
 import { startRoutingMaintenance, WorkRouter } from '@tandem/routing';
+import type { Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ContactLauncher } from '../contacts/contact-launcher.service';
@@ -37,7 +38,11 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
   private readonly stops: (() => Promise<void>)[] = [];
   private readonly started = new Set<Part>();
   private stopping = false;
+  /** Cuts a retry's backoff short when the application stops. */
+  private readonly stopped = new AbortController();
   private startup?: Promise<void>;
+  /** The admin client of a topic check in flight, disconnected at shutdown so it does not linger. */
+  private connecting?: Admin;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -80,13 +85,16 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     }
     if (usesKafka) {
       await this.retrying('topics', async () => {
-        const admin = kafka.admin();
+        // This loop retries; the admin client should fail fast rather than retry on its own.
+        const admin = kafka.admin({ retry: { retries: 1, initialRetryTime: 200 } });
+        this.connecting = admin;
         await admin.connect();
         try {
           const { created, mismatched } = await ensureTopics(admin, topics, { partitions: this.config.events.partitions });
           if (created.length) this.logger.log({ created }, 'created Kafka topics');
           for (const m of mismatched) this.logger.warn(m, `topic ${m.topic} has ${m.partitions} partitions, not ${this.config.events.partitions}; left as it is`);
         } finally {
+          this.connecting = undefined;
           await admin.disconnect();
         }
       });
@@ -146,12 +154,23 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     for (let delay = 500; !this.stopping; delay = Math.min(delay * 2, 30_000)) {
       try {
         await start();
+        if (this.stopping) {
+          // It came up after shutdown began: stop it now, shutdown has moved on.
+          await this.stopAll();
+          return;
+        }
         this.started.add(part);
         this.logger.log(`${part} started`);
         return;
       } catch (err) {
         this.logger.warn({ err, retryInMs: delay }, `${part} could not start; retrying`);
-        await new Promise((r) => setTimeout(r, delay).unref());
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.stopped.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
       }
     }
   }
@@ -159,8 +178,16 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
   /** Before the DataSource closes: the relay and the consumers finish their batch in flight. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await this.startup?.catch(() => undefined);
-    for (const stop of this.stops.reverse()) {
+    this.stopped.abort();
+    await this.connecting?.disconnect().catch(() => undefined);
+    // A part still trying to start (a broker that does not answer) is not waited for: it stops
+    // itself when it comes up (see `retrying`).
+    await Promise.race([this.startup?.catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+    await this.stopAll();
+  }
+
+  private async stopAll(): Promise<void> {
+    for (const stop of this.stops.splice(0).reverse()) {
       try {
         await stop();
       } catch (err) {

@@ -72,10 +72,10 @@ export class EscalationContextService {
    * The context of a work item: the recorded one, or one derived from its workflow (then recorded).
    * `null` when neither is available (the workflow cannot be asked right now).
    */
-  async forWorkItem(item: WorkItemRef, manager: EntityManager = this.dataSource.manager): Promise<EscalationContext | null> {
+  async forWorkItem(item: WorkItemRef, manager: EntityManager = this.dataSource.manager, options: { timeoutMs?: number } = {}): Promise<EscalationContext | null> {
     const [row] = await manager.query<ContextRow[]>(`SELECT * FROM escalation_contexts WHERE work_item_id = $1`, [item.id]);
     if (row) return toContext(row, item.queue);
-    const derived = await this.fromWorkflow(item).catch((e: unknown) => {
+    const derived = await this.fromWorkflow(item, options.timeoutMs ?? this.config.api.queryTimeoutMs).catch((e: unknown) => {
       this.logger.warn({ err: e, workItemId: item.id, workflowId: item.workflowId }, 'could not learn the escalation context of a work item from its workflow');
       return null;
     });
@@ -95,9 +95,9 @@ export class EscalationContextService {
     return derived;
   }
 
-  private async fromWorkflow(item: WorkItemRef): Promise<EscalationContext> {
+  private async fromWorkflow(item: WorkItemRef, timeoutMs: number): Promise<EscalationContext> {
     const handle = this.temporal.client.workflow.getHandle(item.workflowId);
-    const deadline = Date.now() + this.config.api.queryTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
     let flow: { flowId: string; flowVersion: number } | undefined;
     // The search attributes the API set at start answer without a worker; subflow runs lack them.
     const described = await this.temporal.connection.withDeadline(deadline, () => handle.describe());

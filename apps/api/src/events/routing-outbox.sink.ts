@@ -26,6 +26,9 @@ interface ItemRow {
   handoff: HandoffPackage;
 }
 
+/** How long a routing transaction may wait for a contact's workflow to say which flow version it runs. */
+const IN_TRANSACTION_LOOKUP_MS = 1_000;
+
 /** Routing's state changes that are part of the published event contract. */
 const PUBLISHED = new Set<RoutingEvent['type']>(['workitem.offered', 'workitem.accepted', 'workitem.assigned', 'workitem.completed']);
 
@@ -75,6 +78,8 @@ export class RoutingOutboxSink implements RoutingEventSink {
       const context = await this.contexts.forWorkItem(
         { id: item.id, workflowId: item.workflow_id, contactId: item.contact_id, stepId: item.step_id, queue: event.queue, handoff: item.handoff },
         manager,
+        // Inside the routing transaction (its row locks held): ask the workflow briefly, if at all.
+        { timeoutMs: IN_TRANSACTION_LOOKUP_MS },
       );
       if (!context) {
         this.skipped.inc({ type: event.type });

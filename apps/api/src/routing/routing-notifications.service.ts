@@ -17,6 +17,8 @@ export class RoutingNotificationsService implements OnApplicationShutdown {
   get(): Promise<RoutingNotifications> {
     this.stream ??= RoutingNotifications.listen({ connection: this.config.database.url }).then(
       (stream) => {
+        // One listener per open offers stream (and the maintenance loop): hundreds are expected.
+        stream.setMaxListeners(0);
         stream.on('error', (err: unknown) => this.logger.warn({ err }, 'routing notification stream trouble; reconnecting'));
         return stream;
       },

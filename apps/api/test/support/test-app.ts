@@ -164,7 +164,7 @@ export async function dropDatabase(db: TestDatabase): Promise<void> {
 
 /** Deletes the suite's topics (if it created any), so runs leave nothing behind on the shared broker. */
 async function dropTopics(config: ApiConfig): Promise<void> {
-  const kafka = new Kafka({ clientId: 'api-test-cleanup', brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'api-test-cleanup', brokers: config.kafka.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 2_000, retry: { retries: 1 } });
   const admin = kafka.admin();
   await admin.connect();
   try {
