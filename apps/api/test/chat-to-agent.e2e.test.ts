@@ -152,6 +152,15 @@ describe('chat to agent, end to end through the API', () => {
       nodeid: 'support-bot',
       data: { workItemId, agentId: 'alice', tags: ['connectivity', 'bot_misunderstood'], trigger: 'human_request', escalateNodeId: 'support-agents', queue: 'support', outcome: 'resolved' },
     });
+    // The worker's contact.escalated event recorded the escalation's context too (the authoritative source).
+    const context = await waitFor(async () => {
+      const [row] = await t.sql<{ source: string; cause_node_id: string; escalate_node_id: string; trigger: string; flow_version: number }>(
+        `SELECT source, cause_node_id, escalate_node_id, trigger, flow_version FROM escalation_contexts WHERE work_item_id = $1`,
+        [workItemId],
+      );
+      return row?.source === 'event' ? row : undefined;
+    }, { what: 'the escalation context from the contact.escalated event' });
+    expect(context).toEqual({ source: 'event', cause_node_id: 'support-bot', escalate_node_id: 'support-agents', trigger: 'human_request', flow_version: 1 });
     const workItemEvents: { event_type: string }[] = await t.sql(`SELECT event_type FROM events.outbox WHERE event_type LIKE 'tandem.workitem.%' ORDER BY position`);
     expect(workItemEvents.map((e) => e.event_type)).toEqual(['tandem.workitem.accepted.v1', 'tandem.workitem.completed.v1']);
 

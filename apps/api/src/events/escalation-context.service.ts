@@ -64,7 +64,7 @@ export class EscalationContextService {
          escalate_node_id = EXCLUDED.escalate_node_id, cause_node_id = EXCLUDED.cause_node_id, trigger = EXCLUDED.trigger,
          source = 'event', recorded_at = now()
        WHERE escalation_contexts.source <> 'event'`,
-      [workItemId, event.subject, `contact-${event.subject}`, event.flowid, event.flowversion, event.nodeid, event.data.causeNodeId, event.data.trigger?.kind ?? null, event.data.queue, 'event'],
+      [workItemId, event.subject, null, event.flowid, event.flowversion, event.nodeid, event.data.causeNodeId, event.data.trigger?.kind ?? null, event.data.queue, 'event'],
     );
   }
 

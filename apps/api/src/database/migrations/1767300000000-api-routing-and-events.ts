@@ -22,7 +22,7 @@ export class ApiRoutingAndEvents1767300000000 implements MigrationInterface {
       CREATE TABLE escalation_contexts (
         work_item_id text PRIMARY KEY,
         contact_id text NOT NULL,
-        workflow_id text NOT NULL,
+        workflow_id text,
         flow_id text NOT NULL,
         flow_version int NOT NULL CHECK (flow_version >= 0),
         escalate_node_id text NOT NULL,
