@@ -17,7 +17,7 @@ async function main() {
 
   let code = 1;
   try {
-    code = await exec('npx', ['turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', ...process.argv.slice(2)], {
+    code = await exec('npx', ['turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue', ...process.argv.slice(2)], {
       env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
     });
   } finally {

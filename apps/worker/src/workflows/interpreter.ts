@@ -1247,7 +1247,7 @@ export class Interpreter {
       await done;
       // The child's last words arrive before its result (it drains them before completing).
       for (const output of outputs.splice(0)) for (const m of output.messages) await this.say(m.from, m.text, m.nodeId, m.articleId);
-      if (failure) throw failure;
+      if (failure) throw failure instanceof Error ? failure : ApplicationFailure.nonRetryable(`the subflow "${cfg.flowId}" failed`, "SubflowFailed");
       return (result as ContactFlowResult).outcome;
     } finally {
       this.subflowOutputs.delete(childWorkflowId);
