@@ -66,10 +66,12 @@ const flow = {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function runMany(start: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number }> {
+async function runMany(start: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number; cpuMsPerContact: number }> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
+  // CPU of this process (worker + client) per contact: steadier than wall time on a shared machine.
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (;;) {
@@ -82,8 +84,9 @@ async function runMany(start: (i: number) => Promise<unknown>): Promise<{ perSec
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   latencies.sort((a, b) => a - b);
-  return { perSecond: N / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { perSecond: N / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMsPerContact: (cpu.user + cpu.system) / 1000 / N };
 }
 
 async function main(): Promise<void> {
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
   const compiled = compileFlow(flow, exampleResolver);
   if (!compiled.ok) throw new Error(`the bench flow does not compile: ${JSON.stringify(compiled.diagnostics)}`);
   const plan = compiled.plan;
+  process.stdout.write(`plan: ${JSON.stringify(plan).length} bytes of JSON\n`);
   await preloadBotModels([{}]);
   const tickets = new Map<string, string>();
   const activities = createActivities({
@@ -131,13 +135,27 @@ async function main(): Promise<void> {
   };
   const handwritten = (i: number, tag: string) => {
     const id = `${tag}-${i}-${randomUUID().slice(0, 8)}`;
-    return client.workflow.execute('handwrittenFlow', { taskQueue, workflowId: `hw-${id}`, args: [{ contactId: id, text, customer }] });
+    // BENCH_HW_CARRIES_PLAN=1: the hand-written one carries the same plan in its input (measures payload cost).
+    const extra = process.env.BENCH_HW_CARRIES_PLAN === '1' ? { plan } : {};
+    return client.workflow.execute('handwrittenFlow', { taskQueue, workflowId: `hw-${id}`, args: [{ contactId: id, text, customer, ...extra }] });
   };
 
   process.stdout.write(`warming up (${Math.min(N, 40)} contacts each)…\n`);
   const saved = { N };
   for (let i = 0; i < 40; i++) await Promise.all([interpreted(i, 'warm'), handwritten(i, 'warm')]);
   void saved;
+
+  if (process.env.BENCH_ONLY) {
+    // Profiling aid: one side only (BENCH_ONLY=interpreter|handwritten), e.g. under node --cpu-prof.
+    const only = process.env.BENCH_ONLY === 'handwritten' ? handwritten : interpreted;
+    const r = await runMany((i) => only(i, 'only'));
+    process.stdout.write(`${process.env.BENCH_ONLY}: ${r.perSecond.toFixed(1)} contacts/s, ${r.cpuMsPerContact.toFixed(1)} ms CPU/contact\n`);
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await nativeConnection.close();
+    return;
+  }
 
   const results: { round: number; interp: Awaited<ReturnType<typeof runMany>>; hand: Awaited<ReturnType<typeof runMany>> }[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -149,7 +167,7 @@ async function main(): Promise<void> {
     const hand = first === 'interp' ? b : a;
     results.push({ round, interp, hand });
     process.stdout.write(
-      `round ${round}: interpreter ${interp.perSecond.toFixed(1)} contacts/s (p50 ${interp.p50.toFixed(0)} ms, p99 ${interp.p99.toFixed(0)} ms) | hand-written ${hand.perSecond.toFixed(1)} contacts/s (p50 ${hand.p50.toFixed(0)} ms, p99 ${hand.p99.toFixed(0)} ms) | ratio ${(interp.perSecond / hand.perSecond).toFixed(2)}\n`,
+      `round ${round}: interpreter ${interp.perSecond.toFixed(1)} contacts/s (p50 ${interp.p50.toFixed(0)} ms, p99 ${interp.p99.toFixed(0)} ms, ${interp.cpuMsPerContact.toFixed(1)} ms CPU/contact) | hand-written ${hand.perSecond.toFixed(1)} contacts/s (p50 ${hand.p50.toFixed(0)} ms, p99 ${hand.p99.toFixed(0)} ms, ${hand.cpuMsPerContact.toFixed(1)} ms CPU/contact) | ratio ${(interp.perSecond / hand.perSecond).toFixed(2)}\n`,
     );
   }
   const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((acc, r) => acc + f(r), 0) / results.length;
@@ -158,8 +176,8 @@ async function main(): Promise<void> {
     [
       '',
       `10-step flow, ${N} contacts per side per round, ${CONCURRENCY} in flight, ${ROUNDS} rounds (${new Date().toISOString()}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`,
-      `interpreter : ${sum((r) => r.interp.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.interp.p50).toFixed(0)} ms, p99 ${sum((r) => r.interp.p99).toFixed(0)} ms`,
-      `hand-written: ${sum((r) => r.hand.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.hand.p50).toFixed(0)} ms, p99 ${sum((r) => r.hand.p99).toFixed(0)} ms`,
+      `interpreter : ${sum((r) => r.interp.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.interp.p50).toFixed(0)} ms, p99 ${sum((r) => r.interp.p99).toFixed(0)} ms, worker CPU ${sum((r) => r.interp.cpuMsPerContact).toFixed(1)} ms/contact`,
+      `hand-written: ${sum((r) => r.hand.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.hand.p50).toFixed(0)} ms, p99 ${sum((r) => r.hand.p99).toFixed(0)} ms, worker CPU ${sum((r) => r.hand.cpuMsPerContact).toFixed(1)} ms/contact`,
       `throughput ratio interpreter / hand-written: ${ratio.toFixed(2)} (goal ≥ 0.90)`,
       '',
     ].join('\n'),
