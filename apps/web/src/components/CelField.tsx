@@ -16,7 +16,7 @@ export interface CelFieldProps {
   id: string;
   value: string;
   kind: 'expression' | 'template';
-  onChange(value: string): void;
+  onChange: (value: string) => void;
   diagnostics: readonly Diagnostic[];
   environment: ExpressionEnvironmentView | null;
   variables: readonly FlowVariable[];

@@ -55,7 +55,7 @@ function DesignerScreen({ flowId }: { flowId: string }) {
     if (!api) return;
     let cancelled = false;
     setLoadError(null);
-    (async () => {
+    void (async () => {
       try {
         if (!designerStore.getState().catalog) designerStore.getState().setCatalog(await api.catalog());
         const { outcome } = await openFlow(designerStore, api, flowId);
@@ -98,9 +98,8 @@ function DesignerScreen({ flowId }: { flowId: string }) {
         if (fragment) void navigator.clipboard?.writeText(JSON.stringify(fragment)).catch(() => undefined);
       } else if (mod && key === 'v' && editing) {
         // The system clipboard carries fragments between tabs; the store's copy is the fallback.
-        const fallback = () => s.paste();
-        const read = navigator.clipboard?.readText?.();
-        if (read) read.then((text) => s.paste(parseFragment(text) ?? undefined), fallback);
+        const fallback = () => void s.paste();
+        if (typeof navigator.clipboard?.readText === 'function') void navigator.clipboard.readText().then((text) => s.paste(parseFragment(text) ?? undefined), fallback);
         else fallback();
       } else if (mod && key === 'd' && editing) s.duplicateSelection();
       else if (mod && key === 'a') s.selectAll();
@@ -109,7 +108,7 @@ function DesignerScreen({ flowId }: { flowId: string }) {
       else if (key === 'l' && editing) void tidy();
       else if (key === 'f') void flow.fitView({ padding: 0.15, duration: 300 });
       else if (event.key === '?') setHelp(true);
-      else if (event.key === '/') (document.querySelector('[data-testid="palette-search"]') as HTMLInputElement | null)?.focus();
+      else if (event.key === '/') document.querySelector<HTMLInputElement>('[data-testid="palette-search"]')?.focus();
       else if (event.key === 'Escape') s.selectNodes([]);
       else return;
       event.preventDefault();
@@ -174,7 +173,7 @@ function DesignerScreen({ flowId }: { flowId: string }) {
 
 const SAVE_LABEL = { saved: 'All changes saved', unsaved: 'Saving soon…', saving: 'Saving…', offline: 'Offline — kept in this browser', conflict: 'Changed elsewhere', error: 'Not saved' } as const;
 
-function TopBar({ onTidy, onHelp, saveNow }: { onTidy(): void; onHelp(): void; saveNow(): Promise<void> }) {
+function TopBar({ onTidy, onHelp, saveNow }: { onTidy: () => void; onHelp: () => void; saveNow: () => Promise<void> }) {
   const name = useDesigner((s) => s.meta?.name);
   const flowId = useDesigner((s) => s.meta?.id);
   const saveState = useDesigner((s) => s.saveState);

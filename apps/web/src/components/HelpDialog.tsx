@@ -18,7 +18,7 @@ export const SHORTCUTS: [string, string][] = [
   ['?', 'Show this help'],
 ];
 
-export function HelpDialog({ open, onClose }: { open: boolean; onClose(): void }) {
+export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;

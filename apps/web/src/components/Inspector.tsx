@@ -7,7 +7,8 @@ import type { Channel } from '@tandem/contracts';
 import { type FlowVariable, getNodeDefinition, variableTypeSchema } from '@tandem/flow';
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { expressionSites, type JsonSchema } from '../forms/schema';
+import { expressionSites } from '../forms/schema';
+import type { FlowMeta } from '../graph/types';
 import { portsForNode } from '../graph/ports';
 import { designerStore, selectors, useDesigner } from '../store';
 import { CategoryIcon } from './nodes/CategoryIcon';
@@ -78,7 +79,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       )}
       {entry ? (
         <SchemaForm
-          schema={entry.configSchema as JsonSchema}
+          schema={entry.configSchema}
           ctx={{
             nodeId,
             catalog,
@@ -127,7 +128,7 @@ function FlowSettings() {
   const meta = useDesigner((s) => s.meta);
   const flowProblems = useDesigner((s) => s.diagnosticIndex.flow);
   if (!meta) return null;
-  const update = designerStore.getState().updateFlowMeta;
+  const update = (patch: Partial<Omit<FlowMeta, 'id'>>, key?: string) => designerStore.getState().updateFlowMeta(patch, key);
   const setVariable = (i: number, patch: Partial<FlowVariable>) => update({ variables: meta.variables.map((v, j) => (j === i ? { ...v, ...patch } : v)) }, `meta:variables:${i}`);
   return (
     <div className="inspector" data-testid="flow-settings">

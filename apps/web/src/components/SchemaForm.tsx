@@ -18,7 +18,7 @@ export interface FormContext {
   diagnostics: DiagnosticIndex;
   sites: ReadonlyMap<string, TextKind>;
   root: Record<string, unknown>;
-  onChange(config: Record<string, unknown>, coalesceKey: string): void;
+  onChange: (config: Record<string, unknown>, coalesceKey: string) => void;
 }
 
 /** Property names whose values are names the designer picks from a list. */
@@ -119,7 +119,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
       );
     }
     case 'list': {
-      const items = Array.isArray(value) ? value : [];
+      const items: unknown[] = Array.isArray(value) ? (value as unknown[]) : [];
       const itemSchema = schema.items ?? {};
       const itemWidget = widgetFor(itemSchema);
       return (
@@ -208,8 +208,8 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
       return (
         <div className="field">
           {head}
-          <select id={id} value={value === undefined ? '' : String(value)} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}>
-            {(!required || value === undefined) && <option value="">{schema.default !== undefined ? `Default (${humanize(String(schema.default))})` : 'Choose…'}</option>}
+          <select id={id} value={value === undefined ? '' : asText(value)} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}>
+            {(!required || value === undefined) && <option value="">{schema.default !== undefined ? `Default (${humanize(asText(schema.default))})` : 'Choose…'}</option>}
             {widget.options.map((o) => (
               <option key={o} value={o}>
                 {humanize(o)}
@@ -242,7 +242,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
             step={widget.integer ? 1 : 'any'}
             min={schema.minimum}
             max={schema.maximum}
-            placeholder={schema.default !== undefined ? String(schema.default) : ''}
+            placeholder={schema.default !== undefined ? asText(schema.default) : ''}
             value={typeof value === 'number' ? value : ''}
             onChange={(e) => set(e.target.value === '' ? undefined : Number(e.target.value))}
           />
@@ -263,7 +263,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
               diagnostics={problems}
               environment={ctx.catalog?.expressions ?? null}
               variables={ctx.variables}
-              placeholder={schema.default !== undefined ? String(schema.default) : widget.text === 'template' ? 'Text, with {{ customer.name }} where a value goes' : 'e.g. nlu.sentiment < -0.5'}
+              placeholder={schema.default !== undefined ? asText(schema.default) : widget.text === 'template' ? 'Text, with {{ customer.name }} where a value goes' : 'e.g. nlu.sentiment < -0.5'}
             />
             {help && <p className="field__help">{help}</p>}
           </div>
@@ -278,7 +278,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
             id={id}
             type="text"
             value={typeof value === 'string' ? value : ''}
-            placeholder={schema.default !== undefined ? String(schema.default) : ''}
+            placeholder={schema.default !== undefined ? asText(schema.default) : ''}
             list={listId}
             onChange={(e) => set(e.target.value === '' && !required ? undefined : e.target.value)}
             data-testid={`field-${key}`}
@@ -319,6 +319,11 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
 
 const Field = memo(FieldView);
 
+/** A schema value as text (defaults and choices are strings or numbers; anything else as JSON). */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
+
 function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
   const copy = [...items];
   const [item] = copy.splice(from, 1);
@@ -326,7 +331,7 @@ function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
   return copy;
 }
 
-function MapKeyAdder({ onAdd }: { onAdd(key: string): void }) {
+function MapKeyAdder({ onAdd }: { onAdd: (key: string) => void }) {
   return (
     <form
       className="map-adder"

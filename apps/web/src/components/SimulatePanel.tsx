@@ -8,7 +8,7 @@ import { useStore } from 'zustand';
 import { createSimulation } from '../services/simulation';
 import { designerStore, useDesigner, useSession } from '../store';
 
-export function SimulatePanel({ saveNow }: { saveNow(): Promise<void> }) {
+export function SimulatePanel({ saveNow }: { saveNow: () => Promise<void> }) {
   const api = useSession((s) => s.api);
   const flowId = useDesigner((s) => s.meta?.id);
   const channels = useDesigner((s) => s.meta?.channels ?? []);

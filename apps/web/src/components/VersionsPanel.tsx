@@ -11,7 +11,7 @@ import { designerStore, useDesigner, useSession } from '../store';
 
 type Ref = number | 'draft';
 
-export function VersionsPanel({ saveNow }: { saveNow(): Promise<void> }) {
+export function VersionsPanel({ saveNow }: { saveNow: () => Promise<void> }) {
   const api = useSession((s) => s.api);
   const flowId = useDesigner((s) => s.meta?.id);
   const errors = useDesigner((s) => s.diagnosticIndex.errors);

@@ -41,7 +41,7 @@ export function WatchPanel() {
   useEffect(() => {
     if (version !== null) void load(version);
     // Reload when the chosen version changes; `load` is recreated every render on purpose.
-  }, [version]); // eslint-disable-line
+  }, [version]);  
 
   const metrics = overlay.kind === 'metrics' ? overlay.metrics : null;
   const m = selected && metrics ? metrics.byNode[selected.id] : undefined;

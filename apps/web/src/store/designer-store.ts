@@ -17,7 +17,7 @@ import { layoutGraph, type LayoutEngine } from '../graph/layout';
 import type { MetricsOverlay, PathOverlay } from '../graph/overlays';
 import { type PortContext, portContextFrom } from '../graph/ports';
 import type { Catalog, DesignerEdge, DesignerNode, FlowMeta } from '../graph/types';
-import { initialConfig, type JsonSchema } from '../forms/schema';
+import { initialConfig } from '../forms/schema';
 
 /** What undo restores. */
 export interface DesignSnapshot {
@@ -212,7 +212,7 @@ export function createDesignerStore(options: DesignerStoreOptions = {}): StoreAp
           type: entry.category,
           position: at,
           selected: true,
-          data: { nodeType: entry.type, typeVersion: entry.typeVersion, label: entry.title, config: initialConfig(entry.type, entry.configSchema as JsonSchema) },
+          data: { nodeType: entry.type, typeVersion: entry.typeVersion, label: entry.title, config: initialConfig(entry.type, entry.configSchema) },
         };
         change({ nodes: [...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] });
         return id;

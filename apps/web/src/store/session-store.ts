@@ -3,7 +3,7 @@
  * which screen is open. The token is kept in localStorage so a reload keeps the session.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { type ApiClient, ApiError, createApiClient } from '../api/client';
+import { type ApiClient, type ApiError, createApiClient } from '../api/client';
 
 export type ApiStatus = 'unknown' | 'ok' | 'unreachable';
 
