@@ -1,0 +1,51 @@
+/**
+ * An example flow from @tandem/flow (AI first, human backup) imported through the API and opened in
+ * the designer: it compiles clean against this installation's queues, calendars and activities, its
+ * exits are drawn as handles, and the README screenshot (docs/images/designer.png) is taken from it.
+ */
+import { exampleResolverData } from '@tandem/flow';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildDesigner, type Harness, signIn, startHarness } from './harness';
+
+jest.setTimeout(180_000);
+
+let h: Harness;
+beforeAll(async () => {
+  buildDesigner();
+  h = await startHarness({ viewport: { width: 1680, height: 1000 } });
+  for (const q of exampleResolverData.queues ?? []) {
+    const name = typeof q === 'string' ? q : q.name;
+    expect((await h.call('PUT', `/v1/catalog/queues/${name}`, { title: name })).status).toBeLessThan(300);
+  }
+  for (const c of exampleResolverData.calendars ?? []) {
+    if (typeof c !== 'string' && c.calendar) expect((await h.call('PUT', `/v1/catalog/calendars/${c.name}`, c.calendar)).status).toBeLessThan(300);
+  }
+  const file = path.join(path.dirname(require.resolve('@tandem/flow/package.json')), 'examples', 'ai-first-human-backup.json');
+  const imported = await h.call<{ valid: boolean }>('POST', '/v1/flows/import', { format: 'tandem.flow', formatVersion: 1, document: JSON.parse(fs.readFileSync(file, 'utf8')) });
+  expect(imported.status).toBe(201);
+});
+afterAll(async () => h?.close());
+
+it('opens the example flow with every exit drawn, compiles clean, and takes the README screenshot', async () => {
+  const { page } = h;
+  await signIn(page, h.webUrl, h.designerToken);
+  await page.getByTestId('open-flow-ai-first-human-backup').click();
+  await page.getByTestId('node-triage').waitFor();
+  await page.getByText('Ready to publish').waitFor();
+  // The decision's rules are its exits, plus Otherwise.
+  for (const port of ['sensitive', 'default']) await page.getByTestId(`handle-triage-${port}`).waitFor();
+  expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(10);
+
+  // Tidy up (ELK) spreads the example out; the tidied layout is saved as the draft.
+  await page.getByTestId('auto-layout').click();
+  await page.getByTestId('save-state').filter({ hasText: 'Saving' }).waitFor();
+  await page.getByTestId('save-state').filter({ hasText: 'All changes saved' }).waitFor();
+  await page.getByTestId('node-triage').click();
+  await page.getByTestId('inspector').waitFor();
+  const file = await h.screenshot('example-flow');
+  const readme = path.resolve(__dirname, '..', '..', '..', '..', 'docs', 'images', 'designer.png');
+  fs.mkdirSync(path.dirname(readme), { recursive: true });
+  fs.copyFileSync(file, readme);
+  expect(fs.statSync(readme).size).toBeGreaterThan(20_000);
+});
