@@ -30,7 +30,7 @@ async function openAndMeasure(page: Page, webUrl: string, token: string, flowId:
   await page.reload({ waitUntil: 'commit' });
   // First render: a node is laid out and visible, and the browser has painted a frame after it.
   // Page scripts are strings: tsx's transform adds helpers to functions that do not exist in the page.
-  const timing = (await page.evaluate(`new Promise((resolve) => {
+  const timing = await page.evaluate<{ page: number; flow: number; rendered: number }>(`new Promise((resolve) => {
     const check = () => {
       const shown = [...document.querySelectorAll('.react-flow__node')].filter((n) => getComputedStyle(n).visibility !== 'hidden');
       if (shown.length === 0) return requestAnimationFrame(check);
@@ -41,7 +41,7 @@ async function openAndMeasure(page: Page, webUrl: string, token: string, flowId:
       }));
     };
     check();
-  })`)) as { page: number; flow: number; rendered: number };
+  })`);
   return { nodes, pageToNodesMs: timing.page, flowToNodesMs: timing.flow, rendered: timing.rendered };
 }
 
@@ -78,7 +78,7 @@ async function pan(page: Page): Promise<PanResult> {
   }
   await page.mouse.up();
   // The first intervals include the setup.
-  const frames = (await page.evaluate('(window.__recording = false, window.__frames.slice(2))')) as number[];
+  const frames = await page.evaluate<number[]>("(window.__recording = false, window.__frames.slice(2))");
   const sorted = [...frames].sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
   const total = frames.reduce((a, b) => a + b, 0);

@@ -8,9 +8,7 @@ import { type DragEvent, useCallback, useEffect, useMemo } from 'react';
 import type { DesignerEdge, DesignerNode } from '../graph/types';
 import { designerStore, useDesigner } from '../store';
 import { CATEGORY_LOOK, nodeTypes } from './nodes/FlowNodes';
-
-/** The drag payload from the palette. */
-export const PALETTE_MIME = 'application/x-tandem-node-type';
+import { addFromPalette, PALETTE_MIME } from '../services/palette';
 
 const EDGE_COLORS = { error: '#dc2626', warning: '#d97706', added: '#16a34a', removed: '#dc2626', changed: '#d97706', taken: '#2563eb' } as const;
 
@@ -82,7 +80,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
       if (!nodeType) return;
       event.preventDefault();
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      designerStore.getState().addNodeByType(nodeType, { x: at.x - 120, y: at.y - 30 });
+      addFromPalette(nodeType, { x: at.x - 120, y: at.y - 30 });
     },
     [flow],
   );

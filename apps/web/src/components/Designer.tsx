@@ -12,6 +12,7 @@ import { keepMine, loadTheirs, openFlow } from '../services/flow-session';
 import { downloadFlow, importFlowFile } from '../services/import-export';
 import { layoutEngine } from '../services/layout-engine';
 import { lastFlow } from '../services/local-drafts';
+import { loadSubflows } from '../services/subflows';
 import { designerStore, selectors, sessionStore, useDesigner, useSession } from '../store';
 import { ApiStatusBanner } from './ApiStatusBanner';
 import { Canvas } from './Canvas';
@@ -63,6 +64,7 @@ function DesignerScreen({ flowId }: { flowId: string }) {
         sessionStore.getState().setApiStatus('ok');
         if (outcome === 'restored-local') designerStore.getState().notify('Restored the changes you had not saved yet.', 'info');
         sync.current = startDraftSync(designerStore, sessionStore, api);
+        void loadSubflows(designerStore, api);
       } catch (e) {
         if (!cancelled) setLoadError(describeError(e));
       }

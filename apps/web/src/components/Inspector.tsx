@@ -10,7 +10,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { expressionSites } from '../forms/schema';
 import type { FlowMeta } from '../graph/types';
 import { portsForNode } from '../graph/ports';
-import { designerStore, selectors, useDesigner } from '../store';
+import { loadSubflows } from '../services/subflows';
+import { designerStore, selectors, useDesigner, useSession } from '../store';
 import { CategoryIcon } from './nodes/CategoryIcon';
 import { CATEGORY_LOOK } from './nodes/FlowNodes';
 import { SchemaForm } from './SchemaForm';
@@ -34,6 +35,7 @@ export function Inspector() {
 function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useDesigner((s) => s.nodes.find((n) => n.id === nodeId));
   const catalog = useDesigner((s) => s.catalog);
+  const api = useSession((s) => s.api);
   const variables = useDesigner((s) => s.meta?.variables ?? NO_VARIABLES);
   const diagnostics = useDesigner((s) => s.diagnosticIndex);
   const portContext = useDesigner((s) => s.portContext);
@@ -87,7 +89,10 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
             diagnostics,
             sites,
             root: node.data.config,
-            onChange: (config, key) => designerStore.getState().updateNodeConfig(nodeId, config, key),
+            onChange: (config, key) => {
+              designerStore.getState().updateNodeConfig(nodeId, config, key);
+              if (node.data.nodeType === 'subflow' && api) void loadSubflows(designerStore, api);
+            },
           }}
         />
       ) : (

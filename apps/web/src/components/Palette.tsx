@@ -4,8 +4,8 @@
  */
 import type { NodeCatalogEntry, NodeCategory } from '@tandem/flow';
 import { type DragEvent, useMemo, useState } from 'react';
-import { designerStore, useDesigner } from '../store';
-import { PALETTE_MIME } from './Canvas';
+import { useDesigner } from '../store';
+import { ACTIVITY_PREFIX, addFromPalette, PALETTE_MIME } from '../services/palette';
 import { CategoryIcon } from './nodes/CategoryIcon';
 import { CATEGORY_LOOK } from './nodes/FlowNodes';
 
@@ -23,6 +23,11 @@ export function Palette() {
   const catalog = useDesigner((s) => s.catalog);
   const [query, setQuery] = useState('');
   const entries = useMemo(() => paletteEntries(catalog?.nodeTypes ?? [], query), [catalog, query]);
+
+  const activities = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return (catalog?.activities ?? []).filter((a) => !q || `${a.title ?? ''} ${a.name} ${a.description ?? ''}`.toLowerCase().includes(q));
+  }, [catalog, query]);
 
   const onDragStart = (event: DragEvent, type: string) => {
     event.dataTransfer.setData(PALETTE_MIME, type);
@@ -60,11 +65,11 @@ export function Palette() {
                   aria-label={`Add ${entry.title}: ${entry.description}`}
                   data-testid={`palette-${entry.type}`}
                   onDragStart={(e) => onDragStart(e, entry.type)}
-                  onDoubleClick={() => designerStore.getState().addNodeByType(entry.type)}
+                  onDoubleClick={() => addFromPalette(entry.type)}
                   onKeyDown={(e) => {
                     if (e.key === 'Enter' || e.key === ' ') {
                       e.preventDefault();
-                      designerStore.getState().addNodeByType(entry.type);
+                      addFromPalette(entry.type);
                     }
                   }}
                 >
@@ -81,7 +86,42 @@ export function Palette() {
           </section>
         );
       })}
-      {entries.length === 0 && <p className="muted">No step matches “{query}”.</p>}
+      {activities.length > 0 && (
+        <section className="palette__group">
+          <h3 style={{ color: CATEGORY_LOOK.integration.color }}>Your activities</h3>
+          <ul>
+            {activities.map((a) => (
+              <li
+                key={a.name}
+                className="palette__item"
+                style={{ ['--cat' as string]: CATEGORY_LOOK.integration.color }}
+                draggable
+                tabIndex={0}
+                role="button"
+                title={a.description}
+                aria-label={`Add ${a.title ?? a.name}`}
+                data-testid={`palette-activity-${a.name}`}
+                onDragStart={(e) => onDragStart(e, `${ACTIVITY_PREFIX}${a.name}`)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    addFromPalette(`${ACTIVITY_PREFIX}${a.name}`);
+                  }
+                }}
+              >
+                <span className="palette__icon" aria-hidden style={{ color: CATEGORY_LOOK.integration.color }}>
+                  <CategoryIcon category="integration" />
+                </span>
+                <span className="palette__text">
+                  <strong>{a.title ?? a.name}</strong>
+                  <small>{a.description ?? a.name}</small>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {entries.length === 0 && activities.length === 0 && <p className="muted">No step matches “{query}”.</p>}
     </aside>
   );
 }

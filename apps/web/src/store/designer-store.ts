@@ -4,7 +4,7 @@
  * (diff, test-conversation path, metrics). Components read it through selectors and call actions;
  * they hold no flow logic. The graph work itself lives in the pure modules under `src/graph/`.
  */
-import type { Diagnostic, FlowDocument } from '@tandem/flow';
+import type { Diagnostic, FlowDocument, SubflowInfo } from '@tandem/flow';
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { type ClipboardFragment, copySelection, pasteFragment } from '../graph/clipboard';
@@ -38,6 +38,7 @@ export type Overlay =
 
 export interface DesignerState {
   catalog: Catalog | null;
+  subflows: SubflowInfo[];
   portContext: PortContext;
   meta: FlowMeta | null;
   nodes: DesignerNode[];
@@ -71,8 +72,10 @@ export interface DesignerState {
 
   // ---- actions
   setCatalog(catalog: Catalog): void;
+  /** Published flows that subflow steps call: their outcomes are the steps' exits. */
+  setSubflows(subflows: SubflowInfo[]): void;
   loadFlow(document: FlowDocument, server?: { revision: number | null; latestVersion: number | null }): void;
-  addNodeByType(nodeType: string, position?: { x: number; y: number }): string | null;
+  addNodeByType(nodeType: string, position?: { x: number; y: number }, preset?: { label?: string; config?: Record<string, unknown> }): string | null;
   onNodesChange(changes: NodeChange<DesignerNode>[]): void;
   onEdgesChange(changes: EdgeChange<DesignerEdge>[]): void;
   checkConnection(attempt: ConnectionAttempt): ConnectionVerdict;
@@ -148,6 +151,7 @@ export function createDesignerStore(options: DesignerStoreOptions = {}): StoreAp
 
     return {
       catalog: null,
+      subflows: [],
       portContext: portContextFrom(null, 'flow'),
       meta: null,
       nodes: [],
@@ -171,7 +175,11 @@ export function createDesignerStore(options: DesignerStoreOptions = {}): StoreAp
       notice: null,
 
       setCatalog(catalog) {
-        set((s) => ({ catalog, portContext: portContextFrom(catalog, s.meta?.id ?? 'flow') }));
+        set((s) => ({ catalog, portContext: portContextFrom(catalog, s.meta?.id ?? 'flow', s.subflows) }));
+      },
+
+      setSubflows(subflows) {
+        set((s) => ({ subflows, portContext: portContextFrom(s.catalog, s.meta?.id ?? 'flow', subflows) }));
       },
 
       loadFlow(document, server) {
@@ -193,11 +201,11 @@ export function createDesignerStore(options: DesignerStoreOptions = {}): StoreAp
           edgeIssues: {},
           diagnosticsStamp: -1,
           overlay: { kind: 'none' },
-          portContext: portContextFrom(s.catalog, meta.id),
+          portContext: portContextFrom(s.catalog, meta.id, s.subflows),
         }));
       },
 
-      addNodeByType(nodeType, position) {
+      addNodeByType(nodeType, position, preset) {
         const { catalog, nodes, meta } = get();
         if (!meta) return null;
         const entry = catalog?.nodeTypes.filter((t) => t.type === nodeType).sort((a, b) => b.typeVersion - a.typeVersion)[0];
@@ -212,7 +220,7 @@ export function createDesignerStore(options: DesignerStoreOptions = {}): StoreAp
           type: entry.category,
           position: at,
           selected: true,
-          data: { nodeType: entry.type, typeVersion: entry.typeVersion, label: entry.title, config: initialConfig(entry.type, entry.configSchema) },
+          data: { nodeType: entry.type, typeVersion: entry.typeVersion, label: preset?.label ?? entry.title, config: preset?.config ?? initialConfig(entry.type, entry.configSchema) },
         };
         change({ nodes: [...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] });
         return id;
