@@ -5,7 +5,7 @@
  */
 import type { Diagnostic, FlowDocument } from '@tandem/flow';
 import type { FlowDiff } from '../graph/diff';
-import type { ContactStep, FlowMetricsPayload } from '../graph/overlays';
+import type { FlowMetricsPayload } from '../graph/overlays';
 import type { Catalog } from '../graph/types';
 
 /** The API answered with an error. `code` is the API's stable error code (`stale_revision`, …). */
@@ -88,20 +88,25 @@ export interface ChatMessage {
   nodeId?: string;
 }
 
-/** What `POST /v1/contacts/:id/messages` answers. */
+/** Who has the contact now. */
+export type HandledBy = 'bot' | 'queue' | 'human' | 'flow' | 'ended';
+
+/** What `POST /v1/contacts/:id/messages` answers: the flow's replies and the nodes it is at now. */
 export interface MessageResult {
-  handledBy?: string;
+  handledBy?: HandledBy;
   messages?: ChatMessage[];
-  steps?: ContactStep[];
+  steps?: string[];
 }
 
 /** What `GET /v1/contacts/:id` answers (the fields the designer reads). */
 export interface ContactState {
   contactId?: string;
   status?: string;
-  steps?: ContactStep[];
+  /** The nodes the contact is at now. */
+  steps?: string[];
+  /** Every node entered, in order. */
   path?: string[];
-  currentStep?: string | null;
+  handledBy?: HandledBy;
   transcript?: ChatMessage[];
   handoff?: Record<string, unknown> | null;
   workItem?: { id?: string; queue?: string; status?: string; priority?: number } | null;

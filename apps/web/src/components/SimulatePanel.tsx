@@ -78,6 +78,11 @@ function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType
         {(state.status === 'starting' || state.sending) && <div className="bubble bubble--system">…</div>}
         <div ref={bottom} />
       </div>
+      {state.handledBy && state.status === 'running' && (
+        <p className="muted" data-testid="handled-by">
+          {HANDLED_BY[state.handledBy] ?? state.handledBy}
+        </p>
+      )}
       {state.error && (
         <p className="banner banner--error" role="alert">
           {state.error}
@@ -119,6 +124,14 @@ function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType
     </div>
   );
 }
+
+const HANDLED_BY: Record<string, string> = {
+  bot: 'The bot is answering.',
+  queue: 'Waiting for an agent (the work item is in the queue).',
+  human: 'An agent has the conversation: they answer from the agents’ desk.',
+  flow: 'The flow is working (a timer, a ticket, an activity…).',
+  ended: 'The conversation has ended.',
+};
 
 function HandoffView({ handoff }: { handoff: Record<string, unknown> }) {
   const h = handoff as {

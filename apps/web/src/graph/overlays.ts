@@ -7,44 +7,36 @@ import type { DesignerEdge } from './types';
 
 // ---- Simulate: the path taken ------------------------------------------------------------------
 
-/** One step of a contact as the API reports it (`GET /v1/contacts/:id` → `steps`). */
-export interface ContactStep {
-  nodeId: string;
-  /** The exit it left through; absent while the contact is still on this step. */
-  port?: string | null;
-  enteredAt?: string;
-  exitedAt?: string | null;
-}
-
 export interface PathOverlay {
   /** Nodes visited, with how many times. */
   visited: Record<string, number>;
   /** Edges taken, with how many times. */
   edgesTaken: Record<string, number>;
-  /** The node the contact is on now (last step without an exit), if any. */
-  current: string | null;
+  /** The nodes the contact is at now (several inside a parallel). */
+  current: string[];
   /** Node ids in the order they were entered. */
   order: string[];
 }
 
 /**
- * The path a contact took on the canvas: visited nodes, the edges between consecutive steps (the
- * edge leaving the step's exit toward the next step), and where it is now.
+ * The path a contact took on the canvas, from the API's `path` (every node entered, in order) and
+ * `steps` (the nodes it is at now): visited nodes, and the edges taken — the edge from each entry to
+ * the next one. Inside a parallel, branches interleave in `path`; consecutive entries of different
+ * branches have no edge between them and mark none. `exits` (node → port), when known, picks the edge
+ * where a node has several exits to the same target.
  */
-export function pathOverlay(steps: readonly ContactStep[], edges: readonly DesignerEdge[]): PathOverlay {
+export function pathOverlay(path: readonly string[], current: readonly string[], edges: readonly DesignerEdge[], exits: Readonly<Record<number, string>> = {}): PathOverlay {
   const visited: Record<string, number> = {};
   const edgesTaken: Record<string, number> = {};
-  for (const s of steps) visited[s.nodeId] = (visited[s.nodeId] ?? 0) + 1;
-  for (let i = 0; i + 1 < steps.length; i++) {
-    const from = steps[i] as ContactStep;
-    const to = steps[i + 1] as ContactStep;
-    const edge =
-      edges.find((e) => e.source === from.nodeId && e.target === to.nodeId && (!from.port || e.sourceHandle === from.port)) ??
-      edges.find((e) => e.source === from.nodeId && e.target === to.nodeId);
+  for (const id of path) visited[id] = (visited[id] ?? 0) + 1;
+  for (let i = 0; i + 1 < path.length; i++) {
+    const from = path[i] as string;
+    const to = path[i + 1] as string;
+    const port = exits[i];
+    const edge = edges.find((e) => e.source === from && e.target === to && (!port || e.sourceHandle === port)) ?? edges.find((e) => e.source === from && e.target === to);
     if (edge) edgesTaken[edge.id] = (edgesTaken[edge.id] ?? 0) + 1;
   }
-  const last = steps[steps.length - 1];
-  return { visited, edgesTaken, current: last && !last.exitedAt && !last.port ? last.nodeId : null, order: steps.map((s) => s.nodeId) };
+  return { visited, edgesTaken, current: [...current], order: [...path] };
 }
 
 // ---- Watch: per-node metrics --------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { createStore } from 'zustand/vanilla';
 import { type ApiClient, type ChatMessage, type ContactState, describeError } from '../api/client';
-import { type ContactStep, pathOverlay } from '../graph/overlays';
+import { pathOverlay } from '../graph/overlays';
 import type { DesignerState } from '../store/designer-store';
 
 export type SimulationStatus = 'idle' | 'starting' | 'running' | 'ended' | 'error';
@@ -15,7 +15,10 @@ export interface SimulationState {
   status: SimulationStatus;
   contactId: string | null;
   transcript: ChatMessage[];
-  steps: ContactStep[];
+  /** Every node entered, in order, and the nodes the contact is at now. */
+  path: string[];
+  steps: string[];
+  handledBy: string | null;
   handoff: Record<string, unknown> | null;
   workItem: ContactState['workItem'];
   outcome: string | null;
@@ -29,7 +32,7 @@ export interface SimulationSetup {
   firstMessage?: string;
 }
 
-const INITIAL: SimulationState = { status: 'idle', contactId: null, transcript: [], steps: [], handoff: null, workItem: null, outcome: null, error: null, sending: false };
+const INITIAL: SimulationState = { status: 'idle', contactId: null, transcript: [], path: [], steps: [], handledBy: null, handoff: null, workItem: null, outcome: null, error: null, sending: false };
 
 const ENDED = new Set(['completed', 'ended', 'failed', 'cancelled', 'terminated', 'timed_out']);
 
@@ -45,22 +48,25 @@ export function createSimulation(api: ApiClient, designer: StoreApi<DesignerStat
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
 
-  const paintPath = (steps: ContactStep[]) => {
-    designer.getState().setOverlay({ kind: 'simulation', path: pathOverlay(steps, designer.getState().edges) });
+  const paintPath = (path: string[], steps: string[]) => {
+    designer.getState().setOverlay({ kind: 'simulation', path: pathOverlay(path, steps, designer.getState().edges) });
   };
 
   const applyState = (state: ContactState) => {
-    const steps = state.steps ?? (state.path ?? []).map((nodeId) => ({ nodeId }));
-    const ended = Boolean(state.outcome) || ENDED.has(String(state.status ?? '').toLowerCase());
+    const path = state.path ?? [];
+    const steps = state.steps ?? [];
+    const ended = Boolean(state.outcome) || state.handledBy === 'ended' || ENDED.has(String(state.status ?? '').toLowerCase());
     store.setState((s) => ({
-      steps,
+      path,
+      steps: ended ? [] : steps,
+      handledBy: state.handledBy ?? s.handledBy,
       transcript: mergeTranscript(s.transcript, state.transcript),
       handoff: state.handoff ?? s.handoff,
       workItem: state.workItem ?? s.workItem,
       outcome: state.outcome ?? null,
       status: ended ? 'ended' : s.status === 'starting' ? 'running' : s.status,
     }));
-    paintPath(steps);
+    paintPath(path, ended ? [] : steps);
     return ended;
   };
 
@@ -103,8 +109,12 @@ export function createSimulation(api: ApiClient, designer: StoreApi<DesignerStat
       store.setState((s) => ({ sending: true, error: null, transcript: [...s.transcript, { from: 'customer', text }] }));
       try {
         const result = await api.sendMessage(contactId, text);
-        if (result.steps) paintPath(result.steps);
-        store.setState((s) => ({ transcript: result.messages?.length ? [...s.transcript, ...result.messages.filter((m) => m.from !== 'customer')] : s.transcript, ...(result.steps ? { steps: result.steps } : {}) }));
+        if (result.steps) paintPath(store.getState().path, result.steps);
+        store.setState((s) => ({
+          transcript: result.messages?.length ? [...s.transcript, ...result.messages.filter((m) => m.from !== 'customer')] : s.transcript,
+          ...(result.steps ? { steps: result.steps } : {}),
+          ...(result.handledBy ? { handledBy: result.handledBy } : {}),
+        }));
         // The authoritative transcript comes with the next poll.
         applyState(await api.contact(contactId));
       } catch (e) {

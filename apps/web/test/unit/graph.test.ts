@@ -222,18 +222,19 @@ describe('auto-layout input and output', () => {
 describe('overlays', () => {
   const { edges } = documentToGraph(smallFlow());
 
-  it('turns contact steps into the path taken', () => {
-    const path = pathOverlay(
-      [
-        { nodeId: 'start', port: 'next', exitedAt: 't1' },
-        { nodeId: 'triage', port: 'vip', exitedAt: 't2' },
-        { nodeId: 'vip-end' },
-      ],
-      edges,
-    );
+  it('turns the contact’s path into the steps and connections taken', () => {
+    const path = pathOverlay(['start', 'triage', 'vip-end'], ['vip-end'], edges);
     expect(path.edgesTaken).toEqual({ e1: 1, e2: 1 });
     expect(path.visited).toEqual({ start: 1, triage: 1, 'vip-end': 1 });
-    expect(path.current).toBe('vip-end');
+    expect(path.current).toEqual(['vip-end']);
+  });
+
+  it('marks no connection between interleaved parallel branches, and counts loops', () => {
+    const loop = [...edges, { id: 'back', source: 'vip-end', sourceHandle: 'x', target: 'triage', targetHandle: 'in' }];
+    const path = pathOverlay(['start', 'triage', 'vip-end', 'triage', 'done'], [], loop);
+    expect(path.edgesTaken).toEqual({ e1: 1, e2: 1, back: 1, e3: 1 });
+    expect(path.visited.triage).toBe(2);
+    expect(pathOverlay(['start', 'done'], [], edges).edgesTaken).toEqual({});
   });
 
   it('computes heat, edge traffic and badges from metrics, list or keyed', () => {

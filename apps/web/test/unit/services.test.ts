@@ -114,10 +114,12 @@ describe('draft sync', () => {
 describe('simulation', () => {
   it('starts a contact of the draft, paints the path as steps come in, and shows the handoff', async () => {
     const states = [
-      { status: 'running', steps: [{ nodeId: 'start', port: 'next', exitedAt: 't' }, { nodeId: 'triage' }], transcript: [{ from: 'customer' as const, text: 'I want a human' }] },
+      { status: 'running', handledBy: 'bot', path: ['start', 'triage'], steps: ['triage'], transcript: [{ from: 'customer' as const, text: 'I want a human' }] },
       {
         status: 'running',
-        steps: [{ nodeId: 'start', port: 'next', exitedAt: 't' }, { nodeId: 'triage', port: 'vip', exitedAt: 't' }, { nodeId: 'vip-end' }],
+        handledBy: 'queue',
+        path: ['start', 'triage', 'vip-end'],
+        steps: ['vip-end'],
         transcript: [{ from: 'customer' as const, text: 'I want a human' }, { from: 'customer' as const, text: 'please' }, { from: 'bot' as const, text: 'Connecting you to an agent.' }],
         workItem: { queue: 'billing', status: 'queued' },
         handoff: { summary: 'wants a human', trigger: { kind: 'human_request', reason: 'asked for a human' } },
@@ -126,7 +128,7 @@ describe('simulation', () => {
     let call = 0;
     const startContact = jest.fn(async () => ({ contactId: 'c1' }));
     const contact = jest.fn(async () => states[Math.min(call++, states.length - 1)] as never);
-    const sendMessage = jest.fn(async () => ({ messages: [{ from: 'bot' as const, text: 'Connecting you to an agent.' }] }));
+    const sendMessage = jest.fn(async () => ({ handledBy: 'queue' as const, steps: ['vip-end'], messages: [{ from: 'bot' as const, text: 'Connecting you to an agent.' }] }));
     const { designer, api } = setup({ startContact, contact, sendMessage });
     const beforeStart = jest.fn(async () => undefined);
     const sim = createSimulation(api, designer, { pollMs: 5, beforeStart });
@@ -135,10 +137,11 @@ describe('simulation', () => {
     expect(beforeStart).toHaveBeenCalled();
     expect(startContact).toHaveBeenCalledWith(expect.objectContaining({ flowId: 'small', draft: true, firstMessage: 'I want a human' }));
     const overlay = designer.getState().overlay;
-    expect(overlay.kind === 'simulation' && overlay.path.current).toBe('triage');
+    expect(overlay.kind === 'simulation' && overlay.path.current).toEqual(['triage']);
     await sim.send('please');
     const s = sim.store.getState();
     expect(s.workItem?.queue).toBe('billing');
+    expect(s.handledBy).toBe('queue');
     expect(s.handoff).toMatchObject({ summary: 'wants a human' });
     expect(s.transcript.map((m) => m.text)).toEqual(['I want a human', 'please', 'Connecting you to an agent.']);
     const after = designer.getState().overlay;

@@ -35,7 +35,7 @@ function nodeOverlay(s: DesignerState, id: string) {
     case 'diff':
       return { mark: o.view.nodeStatus[id] ?? 'unchanged', heat: -1, badge: '', visits: 0, current: false };
     case 'simulation':
-      return { mark: o.path.visited[id] ? 'visited' : 'not-visited', heat: -1, badge: '', visits: o.path.visited[id] ?? 0, current: o.path.current === id };
+      return { mark: o.path.visited[id] ? 'visited' : 'not-visited', heat: -1, badge: '', visits: o.path.visited[id] ?? 0, current: o.path.current.includes(id) };
     case 'metrics':
       return { mark: 'metrics', heat: o.metrics.heat[id] ?? 0, badge: metricsBadge(o.metrics.byNode[id]).join(' · '), visits: 0, current: false };
     default:
