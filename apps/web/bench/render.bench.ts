@@ -19,7 +19,9 @@ interface RenderResult {
 }
 
 async function openAndMeasure(page: Page, webUrl: string, token: string, flowId: string, nodes: number): Promise<RenderResult> {
-  await page.goto(`${webUrl}/`);
+  // Set the session on a same-origin page that does not run the app (the app would reopen the last
+  // flow and race with this), then load the designer straight into the flow.
+  await page.goto(`${webUrl}/config.json`);
   await page.evaluate(
     ([t, id]) => {
       localStorage.setItem('tandem.designerToken', t as string);
@@ -27,7 +29,7 @@ async function openAndMeasure(page: Page, webUrl: string, token: string, flowId:
     },
     [token, flowId],
   );
-  await page.reload({ waitUntil: 'commit' });
+  await page.goto(`${webUrl}/`, { waitUntil: 'commit' });
   // First render: a node is laid out and visible, and the browser has painted a frame after it.
   // Page scripts are strings: tsx's transform adds helpers to functions that do not exist in the page.
   const timing = await page.evaluate<{ page: number; flow: number; rendered: number }>(`new Promise((resolve) => {
