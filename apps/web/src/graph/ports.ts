@@ -52,6 +52,18 @@ function usablePorts(ports: unknown): PortSpec[] {
  * ```
  */
 export function portsForNode(data: Pick<DesignerNodeData, 'nodeType' | 'typeVersion' | 'config' | 'label'>, context: PortContext = EMPTY_CONTEXT): PortSpec[] {
+  // Configs are immutable (an edit makes a new object), so the exits of one config object in one
+  // context never change: remember them. Rendering, connection checks and layout ask often.
+  const cached = portCache.get(data.config);
+  if (cached && cached.context === context && cached.nodeType === data.nodeType && cached.typeVersion === data.typeVersion) return cached.ports;
+  const ports = derivePorts(data, context);
+  portCache.set(data.config, { context, nodeType: data.nodeType, typeVersion: data.typeVersion, ports });
+  return ports;
+}
+
+const portCache = new WeakMap<object, { context: PortContext; nodeType: string; typeVersion: number; ports: PortSpec[] }>();
+
+function derivePorts(data: Pick<DesignerNodeData, 'nodeType' | 'typeVersion' | 'config' | 'label'>, context: PortContext): PortSpec[] {
   const definition = getNodeDefinition(data.nodeType, data.typeVersion);
   if (!definition) return [];
   if (typeof definition.ports !== 'function') return [...definition.ports];
