@@ -125,8 +125,21 @@ export function expressionSites(nodeType: string, typeVersion: number, config: R
   return sites;
 }
 
+/** Field names whose plain-words form would read oddly. */
+const LABELS: Record<string, string> = {
+  sla: 'Service level (SLA)',
+  aiAssist: 'AI assist',
+  flowId: 'Flow to call',
+  onMaxVisits: 'Exit when max visits is reached',
+  escalateOn: 'Escalate on',
+  csat: 'CSAT',
+  nps: 'NPS',
+};
+
 /** "targetSeconds" → "Target seconds", "maxVisits" → "Max visits". */
 export function humanize(name: string): string {
+  const known = LABELS[name];
+  if (known) return known;
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/[_-]+/g, ' ')
