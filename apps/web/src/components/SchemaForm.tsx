@@ -5,11 +5,13 @@
  * activities and flow variables are offered from the catalog and the flow.
  */
 import type { Diagnostic, FlowVariable } from '@tandem/flow';
-import { memo, useId } from 'react';
+import { lazy, memo, Suspense, useId } from 'react';
 import { type DiagnosticIndex, fieldDiagnostics } from '../graph/diagnostics';
 import type { Catalog } from '../graph/types';
 import { getAt, humanize, type JsonSchema, newItem, type Path, setAt, type TextKind, textKindOf, variantOf, widgetFor } from '../forms/schema';
-import { CelField } from './CelField';
+
+// The expression editor (CodeMirror) loads with the first expression field shown, not with the app.
+const CelField = lazy(() => import('./CelField').then((m) => ({ default: m.CelField })));
 
 export interface FormContext {
   nodeId: string;
@@ -254,6 +256,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
         return (
           <div className="field">
             {head}
+            <Suspense fallback={<input type="text" readOnly value={typeof value === 'string' ? value : ''} aria-label={label} />}>
             <CelField
               id={`${ctx.nodeId}-${key}`}
               label={label}
@@ -265,6 +268,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
               variables={ctx.variables}
               placeholder={schema.default !== undefined ? asText(schema.default) : widget.text === 'template' ? 'Text, with {{ customer.name }} where a value goes' : 'e.g. nlu.sentiment < -0.5'}
             />
+            </Suspense>
             {help && <p className="field__help">{help}</p>}
           </div>
         );
