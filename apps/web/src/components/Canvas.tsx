@@ -3,7 +3,7 @@
  * versions) and forwards gestures to store actions. Tuned for large flows: module-level node types,
  * only visible elements rendered, stable callbacks, narrow selectors.
  */
-import { Background, Controls, type Connection, type Edge, type IsValidConnection, MarkerType, MiniMap, type OnConnect, ReactFlow, useReactFlow } from '@xyflow/react';
+import { Background, Controls, type Connection, type Edge, type IsValidConnection, MarkerType, MiniMap, type OnConnect, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
 import { type DragEvent, useCallback, useEffect, useMemo } from 'react';
 import type { DesignerEdge, DesignerNode } from '../graph/types';
 import { designerStore, useDesigner } from '../store';
@@ -15,6 +15,9 @@ const EDGE_COLORS = { error: '#dc2626', warning: '#d97706', added: '#16a34a', re
 const defaultEdgeOptions = { type: 'smoothstep', markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 const proOptions = { hideAttribution: true };
 const fitViewOptions = { padding: 0.15, maxZoom: 1.1 };
+
+/** Zoomed far out (compact nodes): arrowheads are too small to see and costly to paint by the hundred. */
+const zoomIsFar = (s: { transform: [number, number, number] }) => s.transform[2] < 0.45;
 
 const miniMapColor = (node: { type?: string }) => CATEGORY_LOOK[(node.type as keyof typeof CATEGORY_LOOK) ?? 'flow']?.color ?? '#94a3b8';
 
@@ -42,6 +45,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
   const overlay = useDesigner((s) => s.overlay);
   const focusRequest = useDesigner((s) => s.focusRequest);
   const flow = useReactFlow<DesignerNode, Edge>();
+  const far = useFlowStore(zoomIsFar);
 
   const diff = overlay.kind === 'diff' ? overlay.view : null;
   const shownNodes = diff ? diff.nodes : nodes;
@@ -87,7 +91,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
 
   const editable = !readOnly && !diff;
   return (
-    <div className={`canvas ${diff ? 'canvas--diff' : ''} canvas--${overlay.kind}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className={`canvas ${diff ? 'canvas--diff' : ''} canvas--${overlay.kind} ${far ? 'is-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
       <ReactFlow<DesignerNode, Edge>
         nodes={shownNodes}
         edges={shownEdges}
