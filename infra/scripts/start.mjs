@@ -11,7 +11,8 @@ import { checkNode, ensureNpmDependencies, exec, say } from './common.mjs';
 
 /**
  * The apps `npm start` runs, in start order. Each is started with `npm run start -w <dir>` once its
- * folder exists; `ready` is polled before its URL is printed.
+ * folder exists; when it has `ready`, the next app starts only once it answers (the API migrates the
+ * database before it answers, and the worker needs the migrated routing tables).
  */
 function apps(env) {
   const apiPort = env.TANDEM_API_PORT ?? '3000';
@@ -43,6 +44,24 @@ async function httpOk(url) {
 }
 
 let startedHere = [];
+
+/**
+ * `npm run cli -w @tandem/api -- seed`: the example flows, queues, agents and activities (idempotent),
+ * and tokens to try them with, also written to .stack/tokens.json for the designer.
+ */
+async function seed() {
+  const tokensFile = path.join(repoRoot, '.stack', 'tokens.json');
+  const child = spawn('npm', ['run', 'cli', '--silent', '-w', 'apps/api', '--', 'seed', '--json', '--tokens-file', tokensFile], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  prefixed('seed', child.stderr, process.stderr);
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new StackError(`seeding the examples failed (exit ${code}; see above)`, 'run `npm run cli -w @tandem/api -- seed` to retry');
+  const report = JSON.parse(out);
+  const published = report.flows.filter((f) => f.published).map((f) => f.id);
+  say(`examples ready: ${report.flows.length} flows${published.length ? ` (published now: ${published.join(', ')})` : ''}, ${report.queues.length} queues, agents ${report.agents.map((a) => a.id).join(', ')}`);
+  return { ...report.tokens, file: tokensFile };
+}
 
 async function main() {
   checkNode();
@@ -80,6 +99,7 @@ async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
+  let tokens;
   for (const app of list) {
     const child = spawn('npm', ['run', 'start', '--silent', '-w', app.dir], {
       cwd: repoRoot,
@@ -96,9 +116,8 @@ async function main() {
       }
     });
     children.push(child);
-  }
-  for (const app of list.filter((a) => a.ready)) {
-    await waitUntil(() => httpOk(app.ready), { timeoutMs: 180_000, intervalMs: 500, what: `${app.name} at ${app.ready}` });
+    if (app.ready) await waitUntil(() => httpOk(app.ready), { timeoutMs: 180_000, intervalMs: 500, what: `${app.name} at ${app.ready}` });
+    if (app.name === 'api' && process.env.TANDEM_SEED !== '0') tokens = await seed();
   }
 
   const cfg = loadStackConfig();
@@ -112,6 +131,17 @@ async function main() {
   const width = Math.max(...lines.map(([k]) => k.length));
   process.stdout.write(`\nTandem is running${list.length ? '' : ' (the stack only)'}:\n`);
   for (const [k, v] of lines) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
+  if (tokens) {
+    process.stdout.write(`\nTokens to try it with (valid until ${tokens.expiresAt}; also in ${path.relative(repoRoot, tokens.file)}):\n`);
+    process.stdout.write(`  designer    ${tokens.designer.token}\n`);
+    process.stdout.write(`  supervisor  ${tokens.supervisor.token}\n`);
+    for (const a of tokens.agents) process.stdout.write(`  agent ${a.agentId.padEnd(5)} ${a.token}\n`);
+    const api = list.find((a) => a.name === 'api')?.url;
+    if (api) {
+      process.stdout.write(`\n  e.g. curl -H "Authorization: Bearer $TOKEN" ${api}/v1/flows   (agents: ${api}/v1/agent/offers/stream)\n`);
+      process.stdout.write('  the API and the agents\' queue API: docs/api.md, docs/queue-api.md\n');
+    }
+  }
   process.stdout.write('\nPress Ctrl-C to stop.\n\n');
   setInterval(() => {}, 1 << 30); // keep running until Ctrl-C even when no app holds the event loop
 }

@@ -1,16 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DestinationStream } from 'pino';
+import { AgentDeskModule } from './agent-desk/agent-desk.module';
 import { AuthModule } from './auth/auth.module';
+import { BackgroundModule } from './background/background.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { ContactsModule } from './contacts/contacts.module';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { createDataSourceOptions, type DatabasePart, defaultDatabaseParts } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RoutingModule } from './routing/routing.module';
+import { SupervisorModule } from './supervisor/supervisor.module';
 
 export interface AppModuleOptions {
   config: ApiConfig;
@@ -21,8 +27,9 @@ export interface AppModuleOptions {
 }
 
 /**
- * The API. Feature modules: auth, flows, catalog, health, metrics — contacts and the agents'
- * queue API join here in phase 2.
+ * The API. Feature modules: auth, flows, catalog, contacts, the agents' desk, supervisors, health,
+ * metrics; routing and events (global) underneath; the background relay, consumers and routing
+ * maintenance beside them.
  */
 @Module({})
 export class AppModule {
@@ -39,9 +46,15 @@ export class AppModule {
         InfrastructureModule,
         MetricsModule,
         HealthModule,
+        EventsModule,
+        RoutingModule,
         AuthModule,
         CatalogModule,
         FlowsModule,
+        ContactsModule,
+        AgentDeskModule,
+        SupervisorModule,
+        BackgroundModule,
       ],
       providers: [{ provide: API_CONFIG, useValue: config }],
       exports: [API_CONFIG],

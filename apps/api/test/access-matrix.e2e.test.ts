@@ -25,10 +25,13 @@ function expectation(spec: RouteSpec, caller: Caller): { status: 'ok' } | { stat
 describe('authorization matrix: every route × every role, no token, expired token, bad signature', () => {
   let t: TestApp;
   let ctx: RouteContext;
+  let base: string;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, { worker: true });
     ctx = routeContext(t);
-  });
+    await t.app.listen(0, '127.0.0.1');
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+  }, 60_000);
   afterAll(() => t?.close());
 
   it('covers every route the application serves, and nothing else', () => {
@@ -41,8 +44,35 @@ describe('authorization matrix: every route × every role, no token, expired tok
 
   const cases = ROUTES.flatMap((spec) => CALLERS.map((caller) => [spec.key, caller, spec] as const));
 
+  /** The credential a caller presents, as an Authorization header value. */
+  const authorization = (caller: Caller): string | undefined => {
+    switch (caller) {
+      case 'no token':
+        return undefined;
+      case 'expired token':
+        return `Bearer ${t.expiredToken('admin')}`;
+      case 'bad signature':
+        return `Bearer ${t.badSignatureToken('admin')}`;
+      case 'malformed header':
+        return `Token ${t.token('admin')}`;
+      default:
+        return `Bearer ${t.token(caller)}`;
+    }
+  };
+
   it.each(cases)('%s as %s', async (_key, caller, spec) => {
     const request = await spec.request(ctx);
+    if (spec.stream) {
+      // A stream never ends: read the status and headers, then hang up.
+      const abort = new AbortController();
+      const header = authorization(caller);
+      const res = await fetch(`${base}${request.url}`, { headers: header ? { Authorization: header } : {}, signal: abort.signal });
+      const expected = expectation(spec, caller);
+      if (expected.status === 'ok') expect({ status: res.status, type: res.headers.get('content-type') }).toEqual({ status: 200, type: 'text/event-stream; charset=utf-8' });
+      else expect({ status: res.status, code: ((await res.json()) as { code: string }).code }).toEqual({ status: expected.status, code: expected.code });
+      abort.abort();
+      return;
+    }
     let req = t.http[methodOf(spec)](request.url);
     switch (caller) {
       case 'no token':

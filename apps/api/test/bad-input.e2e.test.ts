@@ -1,4 +1,5 @@
 import type { Role } from '../src/auth/roles';
+import { waitFor } from '@tandem/testkit';
 import { minimalFlow } from './support/fixtures';
 import { methodOf, routeContext, type RouteContext, ROUTES, type RouteSpec } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -18,9 +19,9 @@ describe('bad input: malformed JSON, wrong types, unknown fields, unknown ids â†
   let t: TestApp;
   let ctx: RouteContext;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, { worker: true });
     ctx = routeContext(t);
-  });
+  }, 60_000);
   afterAll(() => t?.close());
 
   const send = (spec: RouteSpec, url: string) => t.http[methodOf(spec)](url).set('Authorization', `Bearer ${t.token(callerFor(spec))}`);
@@ -191,6 +192,88 @@ describe('bad input: malformed JSON, wrong types, unknown fields, unknown ids â†
       const key = await t.http.post('/v1/api-keys').set(admin).send({ name: 'twice', roles: ['service'] }).expect(201);
       await t.http.delete(`/v1/api-keys/${key.body.id}`).set(admin).expect(200);
       await t.http.delete(`/v1/api-keys/${key.body.id}`).set(admin).expect(409).expect((r) => expect(r.body.code).toBe('already_revoked'));
+    });
+
+    it('starting a contact of an unpublished flow, a draft with a version, a draft as an integration', async () => {
+      const id = await ctx.flow();
+      const service = { Authorization: `Bearer ${t.token('service')}` };
+      const customer = { id: 'cust-1' };
+      await t.http.post('/v1/contacts').set(service).send({ flowId: id, channel: 'chat', customer }).expect(409).expect((r) => expect(r.body.code).toBe('flow_not_published'));
+      await t.http.post('/v1/contacts').set(service).send({ flowId: id, channel: 'voice', customer, version: 7 }).expect(404);
+      const both = await t.http.post('/v1/contacts').set(designer()).send({ flowId: id, channel: 'chat', customer, draft: true, version: 1 }).expect(400);
+      expect(both.body.message).toBe('body.version: give either draft or version, not both');
+      await t.http.post('/v1/contacts').set(service).send({ flowId: id, channel: 'chat', customer, draft: true }).expect(403);
+      const simulated = await t.http.post('/v1/contacts').set(designer()).send({ flowId: id, channel: 'chat', customer, draft: true }).expect(201);
+      expect(simulated.body.flowVersion).toBe(0);
+      await t.http.post('/v1/contacts').set(designer()).send({ flowId: id, channel: 'voice', customer, draft: true }).expect(409).expect((r) => expect(r.body.code).toBe('channel_not_accepted'));
+    });
+
+    it('starting a contact id twice starts nothing the second time', async () => {
+      const service = { Authorization: `Bearer ${t.token('service')}` };
+      const { body } = await ROUTES.find((r) => r.key === 'POST /v1/contacts')!.request(ctx);
+      const contactId = ctx.unique('mine');
+      await t.http.post('/v1/contacts').set(service).send({ ...(body as object), contactId }).expect(201);
+      const again = await t.http.post('/v1/contacts').set(service).send({ ...(body as object), contactId }).expect(200);
+      expect(again.body).toMatchObject({ contactId, created: false });
+    });
+
+    it('cancelling or rating a contact twice, messaging a cancelled one', async () => {
+      const admin = { Authorization: `Bearer ${t.token('admin')}` };
+      const id = await ctx.contact();
+      await t.http.post(`/v1/contacts/${id}/csat`).set(admin).send({ score: 3 }).expect(202);
+      await t.http.post(`/v1/contacts/${id}/csat`).set(admin).send({ score: 3 }).expect(409).expect((r) => expect(r.body.code).toBe('csat_already_recorded'));
+      await t.http.post(`/v1/contacts/${id}/cancel`).set(admin).send({}).expect(202);
+      await waitFor(async () => ((await t.http.get(`/v1/contacts/${id}`).set(admin)).body.status === 'completed' ? true : undefined), { what: 'the cancelled contact to end' });
+      await t.http.post(`/v1/contacts/${id}/cancel`).set(admin).send({}).expect(409).expect((r) => expect(r.body.code).toBe('contact_ended'));
+      await t.http.post(`/v1/contacts/${id}/messages`).set(admin).send({ text: 'hello?' }).expect(409).expect((r) => expect(r.body.code).toBe('contact_ended'));
+    });
+
+    it('an agent messaging after wrap-up, completing twice, accepting a closed offer', async () => {
+      const agent = { Authorization: `Bearer ${t.token('agent')}` };
+      const { workItemId } = await ctx.workItem();
+      await t.http.post(`/v1/agent/work-items/${workItemId}/wrap-up`).set(agent).send({}).expect(200);
+      await t.http.post(`/v1/agent/work-items/${workItemId}/messages`).set(agent).send({ text: 'one more thing' }).expect(409).expect((r) => expect(r.body.code).toBe('not_in_conversation'));
+      await t.http.post(`/v1/agent/work-items/${workItemId}/complete`).set(agent).send({ outcome: 'resolved' }).expect(200);
+      const twice = await t.http.post(`/v1/agent/work-items/${workItemId}/complete`).set(agent).send({ outcome: 'resolved' }).expect(409);
+      expect(twice.body.message).toMatch(/expected assigned or wrapping|does not hold/);
+      const { offerId } = await ctx.workItem('offered');
+      await t.http.post(`/v1/agent/offers/${offerId}/reject`).set(agent).send({}).expect(200);
+      await t.http.post(`/v1/agent/offers/${offerId}/accept`).set(agent).send({}).expect(409).expect((r) => expect(r.body.message).toMatch(/already rejected/));
+    });
+
+    it('an agent acting on another agent\'s work gets 404, as if it did not exist', async () => {
+      const other = { Authorization: `Bearer ${t.token('agent', { agentId: 'agent-eve' })}` };
+      const { workItemId, offerId } = await ctx.workItem('offered');
+      await t.http.post(`/v1/agent/offers/${offerId}/accept`).set(other).send({}).expect(404);
+      for (const [method, path, body] of [
+        ['get', '', undefined],
+        ['post', '/messages', { text: 'hi' }],
+        ['post', '/wrap-up', {}],
+        ['post', '/complete', { outcome: 'resolved' }],
+        ['post', '/transfer', { toQueue: 'matrix-b' }],
+      ] as const) {
+        let req = t.http[method](`/v1/agent/work-items/${workItemId}${path}`).set(other);
+        if (body) req = req.send(body);
+        const res = await req;
+        expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 404, code: 'not_found' });
+      }
+    });
+
+    it('closing a ticket twice; a transfer naming both a queue and an agent', async () => {
+      const supervisor = { Authorization: `Bearer ${t.token('supervisor')}` };
+      const ticketId = await ctx.ticket();
+      await t.http.post(`/v1/supervisor/tickets/${ticketId}/close`).set(supervisor).send({ status: 'done' }).expect(200);
+      await t.http.post(`/v1/supervisor/tickets/${ticketId}/close`).set(supervisor).send({ status: 'cancelled' }).expect(409);
+      const { workItemId } = await ctx.workItem('queued');
+      const both = await t.http.post(`/v1/supervisor/work-items/${workItemId}/transfer`).set(supervisor).send({ toQueue: 'matrix-b', toAgentId: 'agent-eve' }).expect(400);
+      expect(both.body.message).toBe('body.toQueue: name exactly one of toQueue or toAgentId');
+      const nowhere = await t.http.post(`/v1/supervisor/work-items/${workItemId}/transfer`).set(supervisor).send({ toQueue: 'no-such-queue' }).expect(404);
+      expect(nowhere.body.message).toContain('no-such-queue');
+    });
+
+    it('a contacts page token that is not one', async () => {
+      const res = await t.http.get('/v1/contacts?pageToken=bm90LWEtdG9rZW4.c2lnbmF0dXJlLW5vdC1yZWFs').set('Authorization', `Bearer ${t.token('supervisor')}`).expect(400);
+      expect(res.body.message).toMatch(/^query\.pageToken/);
     });
 
     it('changing the input schema of a registered activity version', async () => {

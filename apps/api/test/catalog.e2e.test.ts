@@ -66,11 +66,25 @@ describe('catalog: node types, expressions, queues, custom activities, calendars
     expect(one.body.inputSchema).toEqual(v2.inputSchema);
   });
 
-  it('creates and updates queues and calendars, validating calendars with @tandem/flow\'s schema', async () => {
-    await t.http.put('/v1/catalog/queues/billing').set(designer).send({ title: 'Billing' }).expect(201);
-    await t.http.put('/v1/catalog/queues/billing').set(designer).send({ title: 'Billing & refunds' }).expect(200);
-    expect((await t.http.get('/v1/catalog/queues/billing').set(designer).expect(200)).body).toMatchObject({ name: 'billing', title: 'Billing & refunds', description: null });
-    await t.http.put('/v1/catalog/queues/Billing Team').set(designer).send({ title: 'x' }).expect(400).expect((r) => expect(r.body.message).toMatch(/^param\.name: must be lower case/));
+  it('creates and updates queues in routing and calendars, validating calendars with @tandem/flow\'s schema', async () => {
+    await t.http.put('/v1/catalog/queues/billing').set(designer).send({ description: 'Billing', slaTargetSeconds: 60 }).expect(201);
+    await t.http
+      .put('/v1/catalog/queues/billing')
+      .set(designer)
+      .send({ description: 'Billing & refunds', slaTargetSeconds: 90, skills: { billing: 2 }, distribution: 'push', relaxation: [{ afterSeconds: 60, skill: 'billing', level: 1 }] })
+      .expect(200);
+    expect((await t.http.get('/v1/catalog/queues/billing').set(designer).expect(200)).body).toMatchObject({
+      name: 'billing',
+      description: 'Billing & refunds',
+      slaTargetSeconds: 90,
+      skills: { billing: 2 },
+      distribution: 'push',
+      offerTimeoutSeconds: 30,
+    });
+    await t.http.put('/v1/catalog/queues/Billing Team').set(designer).send({ slaTargetSeconds: 60 }).expect(400).expect((r) => expect(r.body.message).toMatch(/^param\.name: a queue name/));
+    // Routing's own rules come back as 400s naming the field.
+    const overflow = await t.http.put('/v1/catalog/queues/billing').set(designer).send({ slaTargetSeconds: 60, overflowQueue: 'nowhere', maxWaitSeconds: 60 }).expect(400);
+    expect(overflow.body).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'overflowQueue', message: expect.stringContaining('"nowhere" does not exist') })] });
 
     const hours = { timezone: 'Europe/London', weekly: { mon: [{ open: '08:00', close: '20:00' }] }, holidays: ['2026-12-25'] };
     await t.http.put('/v1/catalog/calendars/support-hours').set(designer).send(hours).expect(201);

@@ -1,6 +1,11 @@
-import { createTestDatabase, type TestDatabase } from '@tandem/testkit';
+import { EXAMPLE_FLOWS } from '@tandem/flow';
+import { createTestDatabase, type TestDatabase, uniqueName } from '@tandem/testkit';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { SeedReport } from '../src/seed/seed';
 import { runCli } from '../src/cli/cli';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from './support/test-app';
+import { dropDatabase, startTestApp, TEST_JWT_SECRET, type TestApp } from './support/test-app';
 
 async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -9,7 +14,7 @@ async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ co
   return { code, out, err };
 }
 
-describe('the CLI: migrate, seed-admin, token, api-key', () => {
+describe('the CLI: migrate, seed-admin, token, seed, api-key', () => {
   let db: TestDatabase;
   let env: Record<string, string>;
   let t: TestApp | undefined;
@@ -19,7 +24,7 @@ describe('the CLI: migrate, seed-admin, token, api-key', () => {
   });
   afterAll(async () => {
     await t?.close();
-    await db.drop();
+    await dropDatabase(db);
   });
 
   it('refuses to manage keys before the database is migrated, then migrates it', async () => {
@@ -28,7 +33,8 @@ describe('the CLI: migrate, seed-admin, token, api-key', () => {
     expect(early.err).toMatch(/pending migrations: run `migrate` first/);
     const migrated = await cli(env, 'migrate');
     expect(migrated).toMatchObject({ code: 0, out: '' });
-    expect(migrated.err).toMatch(/ran 1 migration\(s\):\n {2}ApiInit/);
+    expect(migrated.err).toMatch(/ran 5 migration\(s\):\n/);
+    for (const name of ['CreateRouting', 'ApiInit', 'CreateTickets', 'EventsInitialSchema', 'ApiRoutingAndEvents']) expect(migrated.err).toContain(name);
     expect((await cli(env, 'migrate')).err).toBe('the database is up to date\n');
   });
 
@@ -60,6 +66,38 @@ describe('the CLI: migrate, seed-admin, token, api-key', () => {
     expect(issued.err).toMatch(/expires/);
     const me = await t!.http.get('/v1/auth/me').set('Authorization', `Bearer ${issued.out.trim()}`).expect(200);
     expect(me.body).toMatchObject({ subject: 'ana@example.com', roles: ['agent'], agentId: 'ana@example.com' });
+  });
+
+  it('seeds the examples once: queues, calendar, built-in activities, agents, published flows, and tokens the API accepts', async () => {
+    const tokensFile = path.join(os.tmpdir(), `${uniqueName('tokens')}.json`);
+    const first = await cli(env, 'seed', '--json', '--tokens-file', tokensFile);
+    expect(first.err).toContain(`tokens written to ${tokensFile}`);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.out) as SeedReport;
+    expect(report.flows).toEqual(EXAMPLE_FLOWS.map((id) => ({ id, version: 1, published: true, created: true })));
+    expect(report.queues.map((q) => q.name).sort()).toEqual(['back-office', 'billing', 'billing-overflow', 'complaints', 'support', 'support-overflow']);
+    expect(report.queues.every((q) => q.created)).toBe(true);
+    expect(report.agents).toEqual([{ id: 'alice', created: true }, { id: 'bob', created: true }, { id: 'carol', created: true }]);
+    expect(report.activities.map((a) => a.name).sort()).toEqual(['draft_email_reply', 'http.request', 'orders.lookup']);
+    expect(report.calendars).toEqual([{ name: 'support-hours', created: true }]);
+
+    const again = JSON.parse((await cli(env, 'seed', '--json')).out) as SeedReport;
+    expect(again.flows.every((f) => !f.published && f.version === 1)).toBe(true);
+    expect([...again.queues, ...again.agents, ...again.calendars].some((x) => x.created)).toBe(false);
+    expect(again.activities.every((a) => a.status === 'unchanged')).toBe(true);
+
+    const tokens = JSON.parse(fs.readFileSync(tokensFile, 'utf8')) as SeedReport['tokens'];
+    fs.rmSync(tokensFile);
+    const flows = await t!.http.get('/v1/flows').set('Authorization', `Bearer ${tokens.designer.token}`).expect(200);
+    expect(flows.body.total).toBe(5);
+    const alice = tokens.agents.find((a) => a.agentId === 'alice')!;
+    expect((await t!.http.get('/v1/agent').set('Authorization', `Bearer ${alice.token}`).expect(200)).body).toMatchObject({ id: 'alice', queues: expect.arrayContaining(['support', 'complaints']) });
+    const queues = await t!.http.get('/v1/supervisor/queues').set('Authorization', `Bearer ${tokens.supervisor.token}`).expect(200);
+    expect(queues.body.find((q: { queue: { name: string } }) => q.queue.name === 'support')).toMatchObject({ queue: { distribution: 'push' }, stats: { waiting: 0 } });
+    // The human output prints every token.
+    const human = await cli(env, 'seed');
+    expect(human.out).toMatch(/designer +ey/);
+    expect(human.out).toMatch(/agent bob +ey/);
   });
 
   it('creates, lists and revokes API keys', async () => {

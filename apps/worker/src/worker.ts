@@ -3,7 +3,7 @@
  * custom activities.
  */
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 
 export interface ContactWorkerOptions {
@@ -14,7 +14,7 @@ export interface ContactWorkerOptions {
   /** A prebuilt bundle (tests build one per process); otherwise the workflows are bundled at start. */
   workflowBundle?: { code: string };
   /** Extra Temporal worker options (concurrency, sticky cache…). */
-  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows' | 'shutdownGraceTime'>>;
+  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows' | 'shutdownGraceTime' | 'interceptors'>>;
 }
 
 /** The workflow entry the bundle is built from. */

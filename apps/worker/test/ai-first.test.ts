@@ -79,7 +79,11 @@ describe('example: AI first, human backup', () => {
     expect(s.ctx).toMatchObject({ escalations: 1, escalationReason: 'human_request', csat: 4 });
     expect(s.transcript.filter((t) => t.from === 'agent')).toEqual([expect.objectContaining({ agentId: 'alice', text: expect.stringContaining('reset it now') })]);
     const escalated = h.events.of(contact.id).find((e) => e.type === 'contact.escalated');
-    expect(escalated).toMatchObject({ nodeId: 'support-agents', data: { queue: 'support', trigger: 'human_request', workItemId: item.id } });
+    expect(escalated).toMatchObject({ nodeId: 'support-agents', data: { queue: 'support', trigger: { kind: 'human_request' }, causeNodeId: 'support-bot', workItemId: item.id } });
+    const ended = h.events.of(contact.id).find((e) => e.type === 'contact.ended');
+    expect(ended?.data).toMatchObject({ outcome: 'resolved_by_human', resolvedBy: { kind: 'agent', agentId: 'alice' }, escalations: 1 });
+    const csat = h.events.of(contact.id).find((e) => e.type === 'feedback.csat');
+    expect(csat).toMatchObject({ nodeId: 'support-agents', data: { score: 4, surveyNodeId: 'agent-survey', resolvedBy: { kind: 'agent', agentId: 'alice' } } });
   });
 });
 
@@ -150,7 +154,7 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
     expect((await contact.result()).outcome).toBe('abandoned');
     await expect(contact.say('hello?')).rejects.toThrow();
     const ended = h.events.of(contact.id).find((e) => e.type === 'contact.ended');
-    expect(ended?.data).toMatchObject({ outcome: 'abandoned', reason: 'cancelled' });
+    expect(ended?.data).toMatchObject({ outcome: 'abandoned', resolvedBy: { kind: 'none' }, escalations: 0 });
   });
 
   it('rejects an empty customer message without touching the contact', async () => {

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import type { ContactEventRecord } from '../src/activities/contract';
 import type { ActivityDependencies } from '../src/activities';
+import { toTandemEvent } from '../src/adapters/events';
 import { RoutingWorkItemGateway } from '../src/adapters/routing';
 import { createDraftEmailReplyActivity } from '../src/custom-activities';
 import { createLogger } from '../src/logger';
@@ -49,7 +50,7 @@ export function compileExample(name: string, patches: ConfigPatches = {}): Plan 
   const doc = loadExample(name);
   for (const node of doc.nodes) {
     const patch = patches[node.id];
-    if (patch) node.config = patch((node.config ?? {}) as Record<string, unknown>);
+    if (patch) node.config = patch((node.config ?? {}));
   }
   const unknown = Object.keys(patches).filter((id) => !doc.nodes.some((n) => n.id === id));
   if (unknown.length) throw new Error(`${name} has no node ${unknown.join(', ')}`);
@@ -58,12 +59,22 @@ export function compileExample(name: string, patches: ConfigPatches = {}): Plan 
   return result.plan;
 }
 
-/** An in-memory sink standing in for Kafka (published by packages/events in production). */
+/**
+ * Records contact events in memory for assertions; every event is first built into its published
+ * CloudEvent (packages/events), so a record that breaks the contract fails the test that emitted it.
+ * (The Kafka path itself is tested in events-kafka.test.ts.)
+ */
 export class RecordingEventSink {
   readonly events: ContactEventRecord[] = [];
+  readonly invalid: { record: ContactEventRecord; error: string }[] = [];
   private readonly seen = new Set<string>();
   async publish(events: ContactEventRecord[]): Promise<void> {
     for (const e of events) {
+      try {
+        toTandemEvent(e);
+      } catch (error) {
+        this.invalid.push({ record: e, error: (error as Error).message });
+      }
       if (this.seen.has(e.id)) continue; // a retried activity republishes the same ids
       this.seen.add(e.id);
       this.events.push(e);
@@ -88,8 +99,10 @@ export interface Harness {
   tickets: { key: string; id: string; subject: string; kind: string }[];
   deliveries: { contactId: string; from: string; text: string }[];
   dependencies: ActivityDependencies;
-  worker: Worker;
+  worker: Worker | undefined;
   startContact(plan: Plan, contact?: Partial<StartContact>): Promise<Contact>;
+  /** Like startContact, with extra workflow input (pinned subflows, calendars). */
+  startContactWith(plan: Plan, contact: Partial<StartContact>, extra: Pick<ContactFlowInput, 'subflows' | 'calendars'>): Promise<Contact>;
   shutdown(): Promise<void>;
 }
 
@@ -110,8 +123,17 @@ export class Contact {
     private readonly h: Harness,
   ) {}
 
-  say(text: string): Promise<CustomerMessageReply> {
-    return this.handle.executeUpdate(customerMessageUpdate, { args: [{ schemaVersion: 1, text }] });
+  /** Sends a customer message; retries while the contact hands over to a new run (as the API does). */
+  async say(text: string): Promise<CustomerMessageReply> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.handle.executeUpdate(customerMessageUpdate, { args: [{ schemaVersion: 1, text }] });
+      } catch (e) {
+        const moving = String((e as { cause?: Error }).cause?.message ?? '').startsWith('CONTACT_MOVING');
+        if (!moving || attempt > 50) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   state(): Promise<ContactStateView> {
@@ -137,6 +159,14 @@ export class Contact {
       const s = await this.state();
       return s.workItem ? this.h.router.getWorkItem(s.workItem.id) : undefined;
     }, { timeoutMs, what: `a work item for contact ${this.id}` });
+  }
+
+  /** A supervisor hands this contact's item to one agent (transfer → offer → accept), whatever else waits. */
+  async assignTo(workItemId: string, agentId: string): Promise<void> {
+    const offered = await this.h.router.transferWorkItem(workItemId, { toAgentId: agentId, by: { kind: 'supervisor', id: 'test' }, note: 'assigned by the test' });
+    const [pending] = (await this.h.router.pendingOffersFor(agentId)).filter((p) => p.workItem.id === offered.id);
+    if (!pending) throw new Error(`no offer of ${workItemId} to ${agentId}`);
+    await this.h.router.acceptOffer(pending.offer.id, agentId);
   }
 
   agentSays(workItemId: string, agentId: string, text: string): Promise<void> {
@@ -167,7 +197,13 @@ function exampleQueueNames(): string[] {
   return (exampleResolverData.queues ?? []).map((q) => (typeof q === 'string' ? q : q.name));
 }
 
-export async function startHarness(options: { agents?: { id: string; skills: Record<string, number>; queues: string[] }[] } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  agents?: { id: string; skills: Record<string, number>; queues: string[] }[];
+  /** false: no worker in this process (the durability test runs workers in child processes). */
+  inProcessWorker?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const config = loadConfig();
   const db = await createTestDatabase('worker');
   const dataSource = new DataSource({ type: 'postgres', url: db.url, entities: routingEntities, migrations: routingMigrations, synchronize: false, extra: { max: 10 } });
@@ -179,8 +215,8 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
   const resolutions = new ResolutionOutbox({ dataSource, baseBackoffSeconds: 0.05, maxBackoffSeconds: 0.5 });
   for (const name of exampleQueueNames()) await directory.defineQueue({ name, slaTargetSeconds: 120 });
   const agents = options.agents ?? [
-    { id: 'alice', skills: { support: 5, orders: 5, billing: 5, complaints: 5 } as Record<string, number>, queues: exampleQueueNames() },
-    { id: 'bob', skills: { support: 3, billing: 3 } as Record<string, number>, queues: ['support', 'billing', 'billing-overflow', 'support-overflow'] },
+    { id: 'alice', skills: { support: 5, orders: 5, billing: 5, complaints: 5 }, queues: exampleQueueNames() },
+    { id: 'bob', skills: { support: 3, billing: 3 }, queues: ['support', 'billing', 'billing-overflow', 'support-overflow'] },
   ];
   for (const a of agents) {
     await directory.defineAgent({ id: a.id, skills: a.skills, queues: a.queues, capacity: { chat: 3, voice: 1, email: 5 } });
@@ -214,14 +250,11 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
     customActivities: new ActivityRegistry([createDraftEmailReplyActivity()]),
     logger: createLogger('warn'),
   };
-  const worker = await createContactWorker({
-    connection: nativeConnection,
-    namespace: config.temporal.namespace,
-    taskQueue,
-    dependencies,
-    workflowBundle: await contactWorkflowBundle(),
-  });
-  const running = worker.run();
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : await createContactWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue, dependencies, workflowBundle: await contactWorkflowBundle() });
+  const running = worker?.run();
 
   const harness: Harness = {
     db,
@@ -237,7 +270,10 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
     deliveries,
     dependencies,
     worker,
-    async startContact(plan, contact = {}) {
+    startContact(plan, contact = {}) {
+      return harness.startContactWith(plan, contact, {});
+    },
+    async startContactWith(plan, contact, extra) {
       const id = contact.id ?? uniqueName('c');
       const input: ContactFlowInput = {
         schemaVersion: 1,
@@ -250,6 +286,7 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
           ...(contact.firstMessage ? { firstMessage: contact.firstMessage } : {}),
         },
         ...(contact.options ? { options: contact.options } : {}),
+        ...extra,
       };
       const handle = await client.workflow.start(contactFlow, {
         workflowId: contactWorkflowId(id),
@@ -265,8 +302,10 @@ export async function startHarness(options: { agents?: { id: string; skills: Rec
       return new Contact(id, handle, harness);
     },
     async shutdown() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
+      // Every event any test of this file emitted matched its published contract.
+      if (events.invalid.length) throw new Error(`events broke their contract: ${JSON.stringify(events.invalid.slice(0, 3))}`);
       await connection.close();
       await nativeConnection.close();
       await dataSource.destroy();

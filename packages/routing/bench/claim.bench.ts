@@ -8,6 +8,10 @@
  *   BENCH_EXPLAIN=1 npm run bench -w @tandem/routing   # also print the claim's plan
  */
 import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createTestDatabase } from '@tandem/testkit';
 import { DataSource } from 'typeorm';
@@ -22,6 +26,19 @@ const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 5_000); // the queue stays ≥
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 2_000);
 const SKILLS = ['billing', 'tech', 'spanish', 'french', 'retention'];
 const CHANNELS = ['chat', 'voice', 'email'] as const;
+
+/** A seeded PRNG (mulberry32): the same "random" population on every run. */
+function seeded(seed: number): () => number {
+  let t = seed >>> 0;
+  return () => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(t ^ (t >>> 15), 1 | t);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = seeded(42);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -54,6 +71,21 @@ async function drive(total: number, concurrency: number, op: (n: number) => Prom
   return { latencies, seconds: (performance.now() - start) / 1000 };
 }
 
+/** CPU seconds (user + system) used so far by these PostgreSQL backends, from /proc (Linux). */
+function backendCpuSeconds(pids: number[]): number {
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticks; // utime, stime
+    } catch {
+      // a backend that went away
+    }
+  }
+  return total;
+}
+
 async function main(): Promise<void> {
   const db = await createTestDatabase('routing_bench');
   const dataSource = new DataSource({ type: 'postgres', url: db.url, entities: routingEntities, migrations: routingMigrations, poolSize: CONCURRENCY + 4 });
@@ -76,22 +108,26 @@ async function main(): Promise<void> {
     // 200 agents, each serving 3 queues, with 2–4 skills at mixed levels; capacity enough to hold
     // what they claim while the claim phase runs.
     for (let a = 0; a < AGENTS; a++) {
-      const skills: Record<string, number> = {};
-      for (let s = 0; s < SKILLS.length; s++) if ((a + s) % 5 !== 0 || s === a % SKILLS.length) skills[SKILLS[s]!] = 1 + ((a + s) % 3);
+      // Every agent has its queues' skills (a routing profile that makes sense) and most others,
+      // at random levels.
       const queues = [0, 7, 13].map((o) => `queue${(a + o) % QUEUES}`);
+      const skills: Record<string, number> = {};
+      for (const skill of SKILLS) if (random() < 0.7) skills[skill] = 1 + Math.floor(random() * 3);
+      for (const q of queues) skills[SKILLS[Number(q.slice(5)) % SKILLS.length]!] ??= 1;
       await directory.defineAgent({ id: `agent${a}`, skills, capacity: { chat: 40, voice: 40, email: 40 }, queues });
       await router.setAgentStatus(`agent${a}`, 'available');
     }
     const seedStart = performance.now();
     const inputs: CreateWorkItemInput[] = Array.from({ length: ITEMS }, (_, n) => {
-      const channel = CHANNELS[n % CHANNELS.length]!;
+      const channel = pick(CHANNELS);
       return {
         workflowId: `contact-bench-${n}`,
         stepId: 'escalate',
         visit: 0,
-        queue: `queue${n % QUEUES}`,
-        priority: (n * 7) % 5,
-        requiredSkills: n % 4 === 0 ? { [SKILLS[(n >> 2) % SKILLS.length]!]: 1 + (n % 2) } : {},
+        queue: `queue${Math.floor(random() * QUEUES)}`,
+        priority: Math.floor(random() * 5), // five base priorities mixed within every queue
+        // A quarter of the items need one more skill, at level 1 or 2.
+        requiredSkills: random() < 0.25 ? { [pick(SKILLS)]: 1 + Math.floor(random() * 2) } : {},
         handoff: {
           schemaVersion: 1,
           contactId: `bench-${n}`,
@@ -111,8 +147,9 @@ async function main(): Promise<void> {
       };
     });
     await drive(ITEMS, 8, (n) => router.createWorkItem(inputs[n]!));
-    await dataSource.query('ANALYZE routing.work_item');
-    await dataSource.query('ANALYZE routing.agent');
+    // What autovacuum would have done by now to a table that just took 10,000 inserts.
+    await dataSource.query('VACUUM ANALYZE routing.work_item');
+    await dataSource.query('VACUUM ANALYZE routing.agent');
     console.log(`seeded ${ITEMS} items, ${AGENTS} agents, ${QUEUES} queues in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; ${CONCURRENCY} concurrent claimers`);
     console.log(`load average before measuring: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
@@ -124,6 +161,7 @@ async function main(): Promise<void> {
         // The generic plan, as the named statement runs after its first executions.
         await runner.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
         await runner.query(`PREPARE bench_claim(text, timestamptz, text[], text[]) AS ${CLAIM.text}`);
+        for (let i = 1; i <= 5; i++) await runner.query(`EXECUTE bench_claim('agent${i}', now(), NULL, NULL)`); // warm caches
         const plan: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE bench_claim('agent0', now(), NULL, NULL)`);
         await runner.query(`DEALLOCATE bench_claim`);
         console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
@@ -137,11 +175,15 @@ async function main(): Promise<void> {
     const baseline = await drive(CLAIMS, CONCURRENCY, () => dataSource.query('SELECT 1'));
     const base = summary('baseline: SELECT 1 through the pool', baseline.latencies, baseline.seconds);
 
-    // Claims: each loop takes the next agent in turn.
+    // Claims: agents claim at random moments, as a desk does when a slot frees up.
     let empty = 0;
+    // Our own backends only (the server is shared): their CPU is PostgreSQL's share of each claim.
+    const backends: { pid: number }[] = await dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+    const backendPids = backends.map((b) => b.pid);
+    const pgBefore = backendCpuSeconds(backendPids);
     const cpuBefore = process.cpuUsage();
-    const claims = await drive(CLAIMS, CONCURRENCY, async (n) => {
-      if ((await router.claim(`agent${n % AGENTS}`)) === null) empty++;
+    const claims = await drive(CLAIMS, CONCURRENCY, async () => {
+      if ((await router.claim(`agent${Math.floor(random() * AGENTS)}`)) === null) empty++;
     });
     const claim = summary(`claim (${ITEMS} → ${ITEMS - CLAIMS + empty} queued)`, claims.latencies, claims.seconds);
     const cpu = process.cpuUsage(cpuBefore);
@@ -151,8 +193,14 @@ async function main(): Promise<void> {
       console.log((await client.query(`SELECT name, generic_plans, custom_plans FROM pg_prepared_statements`)).rows);
       await runner.release();
     }
-    console.log(`  this process: ${((cpu.user + cpu.system) / 1000 / CLAIMS).toFixed(3)} ms CPU per claim (the rest is PostgreSQL)`);
+    const nodeMs = (cpu.user + cpu.system) / 1000 / CLAIMS;
+    const pgMs = ((backendCpuSeconds(backendPids) - pgBefore) * 1000) / CLAIMS;
+    console.log(
+      `  CPU per claim: ${nodeMs.toFixed(3)} ms here + ${pgMs.toFixed(3)} ms in PostgreSQL = ${(nodeMs + pgMs).toFixed(3)} ms` +
+        ` (CPU time itself inflates when other processes compete for the cores)`,
+    );
     if (empty > 0) console.log(`  ${empty} claims found nothing eligible`);
+    console.log(`  ${router.counters.thoroughClaims} claims needed the thorough pass (every fast candidate taken concurrently)`);
 
     // Claim + complete cycles: agents finish what they claimed (history, outbox row, load).
     const [{ n: held }] = await dataSource.query(`SELECT count(*)::int AS n FROM routing.work_item WHERE status = 'assigned'`);
@@ -167,13 +215,41 @@ async function main(): Promise<void> {
     );
     summary('complete (with history + resolution outbox)', completes.latencies, completes.seconds);
 
+    // The same claim statement driven by pgbench (a C client, agents at random): the database's side
+    // alone, without this process's share of the two cores.
+    const pgbench = ['/usr/lib/postgresql', '/usr/local/pgsql']
+      .filter(existsSync)
+      .flatMap((root) => (root.endsWith('pgsql') ? [join(root, 'bin', 'pgbench')] : readdirSync(root).map((v) => join(root, v, 'bin', 'pgbench'))))
+      .find(existsSync);
+    const [{ queued }] = await dataSource.query(`SELECT count(*)::int AS queued FROM routing.work_item WHERE status = 'queued'`);
+    if (pgbench && queued >= 4000) {
+      const script = join(tmpdir(), `routing-claim-${process.pid}.sql`);
+      const sql = CLAIM.text
+        .replace(/--[^\n]*/g, '')
+        .replace(/\$1/g, "('agent' || :agent)")
+        .replace(/\$2/g, 'now()')
+        .replace(/\$3::text\[\]/g, 'NULL::text[]')
+        .replace(/\$4::text\[\]/g, 'NULL::text[]')
+        .replace(/\s+/g, ' ');
+      writeFileSync(script, `\\set agent random(0, ${AGENTS - 1})\n${sql};\n`);
+      const url = new URL(db.url);
+      const run = spawnSync(pgbench, ['-h', url.hostname, '-p', url.port, '-U', decodeURIComponent(url.username), '-n', '-M', 'prepared', '-c', '4', '-j', '2', '-t', '1000', '-f', script, url.pathname.slice(1)], {
+        env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) },
+        encoding: 'utf8',
+      });
+      const tps = /tps = ([\d.]+)/.exec(run.stdout)?.[1];
+      const latency = /latency average = ([\d.]+) ms/.exec(run.stdout)?.[1];
+      console.log(tps ? `claim statement via pgbench, 4 clients      4000 ops  ${Number(tps).toFixed(0).padStart(6)}/s  average ${latency} ms` : `pgbench failed: ${run.stderr.slice(0, 300)}`);
+    }
+
     console.log(
       `\nclaims/s ${claim.perSecond.toFixed(0)} (goal ≥ 2000)  p50 ${claim.p50.toFixed(2)} ms  p99 ${claim.p99.toFixed(2)} ms (goal ≤ 20)` +
         `  — ${(claim.perSecond / base.perSecond * 100).toFixed(0)}% of the SELECT 1 baseline's rate, p99 ${(claim.p99 / base.p99).toFixed(1)}× its p99`,
     );
   } finally {
     await dataSource.destroy();
-    await db.drop();
+    if (process.env.BENCH_KEEP_DB === '1') console.log(`kept database ${db.name}`);
+    else await db.drop();
   }
 }
 

@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { type AgentRow, type HistoryRow, type OfferRow, type QueueRow, type WorkItemRow } from './rows';
+import { type TicketRow } from './tickets';
 
 // TypeORM metadata for routing's tables, so an application composes them into its DataSource
 // (`entities: [...routingEntities]`) and can read them with repositories. The schema itself is owned
@@ -21,7 +22,7 @@ export const QueueEntity = new EntitySchema<QueueRow>({
     overflow_queue: { type: 'text', nullable: true },
     max_wait_seconds: { type: 'integer', nullable: true },
     relaxation: { type: 'jsonb', default: () => "'[]'::jsonb" },
-    floor_tokens: { type: 'text', array: true, nullable: true, insert: false, update: false },
+    floor_tokens: { type: 'text', array: true, default: () => "'{}'", insert: false, update: false },
     offer_timeout_seconds: { type: 'integer', default: 30 },
     aging_per_minute: { type: 'double precision', default: 0 },
     aging_cap: { type: 'double precision', default: 0 },
@@ -38,7 +39,7 @@ export const AgentEntity = new EntitySchema<AgentRow>({
     id: { type: 'text', primary: true },
     display_name: { type: 'text', default: () => "''" },
     skills: { type: 'jsonb', default: () => "'{}'::jsonb" },
-    skill_tokens: { type: 'text', array: true, nullable: true, insert: false, update: false },
+    skill_tokens: { type: 'text', array: true, default: () => "'{}'", insert: false, update: false },
     capacity: { type: 'jsonb', default: () => "'{}'::jsonb" },
     load: { type: 'jsonb', default: () => "'{}'::jsonb" },
     queues: { type: 'text', array: true, default: () => "'{}'" },
@@ -65,7 +66,7 @@ export const WorkItemEntity = new EntitySchema<WorkItemRow>({
     priority: { type: 'integer', default: 0 },
     requested_skills: { type: 'jsonb', default: () => "'{}'::jsonb" },
     required_skills: { type: 'jsonb', default: () => "'{}'::jsonb" },
-    required_tokens: { type: 'text', array: true, nullable: true, insert: false, update: false },
+    required_tokens: { type: 'text', array: true, default: () => "'{}'", insert: false, update: false },
     handoff: { type: 'jsonb' },
     notes: { type: 'jsonb', default: () => "'[]'::jsonb" },
     status: { type: 'text' },
@@ -154,4 +155,32 @@ export const ResolutionDeliveryEntity = new EntitySchema<ResolutionDeliveryRow>(
 });
 
 /** Every routing entity, for `new DataSource({ entities: [...routingEntities, ...yours] })`. */
-export const routingEntities = [QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity];
+export const TicketEntity = new EntitySchema<TicketRow>({
+  name: 'RoutingTicket',
+  schema: 'routing',
+  tableName: 'ticket',
+  columns: {
+    id: { type: 'uuid', primary: true, default: () => 'gen_random_uuid()' },
+    idempotency_key: { type: 'text' },
+    kind: { type: 'text' },
+    status: { type: 'text', default: () => "'open'" },
+    queue_name: { type: 'text', nullable: true },
+    contact_id: { type: 'text' },
+    workflow_id: { type: 'text' },
+    node_id: { type: 'text' },
+    channel: { type: 'text' },
+    customer: { type: 'jsonb' },
+    subject: { type: 'text' },
+    body: { type: 'text', nullable: true },
+    priority: { type: 'integer', default: 0 },
+    due_at: { ...timestamptz, nullable: true },
+    handoff: { type: 'jsonb', nullable: true },
+    resolution: { type: 'text', nullable: true },
+    closed_by: { type: 'text', nullable: true },
+    created_at: timestamptz,
+    updated_at: timestamptz,
+    closed_at: { ...timestamptz, nullable: true },
+  },
+});
+
+export const routingEntities = [QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity, TicketEntity];

@@ -33,7 +33,7 @@ export class InvalidRoutingInputError extends RoutingError {
 /** A queue, agent, work item or offer that does not exist. */
 export class RoutingNotFoundError extends RoutingError {
   constructor(
-    readonly entity: 'queue' | 'agent' | 'work item' | 'offer',
+    readonly entity: 'queue' | 'agent' | 'work item' | 'offer' | 'ticket',
     readonly id: string,
   ) {
     super('not_found', `${entity} "${id}" does not exist`);

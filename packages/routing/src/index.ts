@@ -2,13 +2,15 @@
  * @tandem/routing — human work routing on PostgreSQL. One owner of routing state, shared by the
  * worker (which creates work items when a flow escalates) and the API (which serves agents).
  */
-export { routingEntities, QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity } from './entities';
+export { TicketDesk, createTicketInputSchema, ticketKindSchema, ticketStatusSchema, type Ticket, type TicketKind, type TicketStatus, type CreateTicketInput } from './tickets';
+export { routingEntities, TicketEntity, QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity } from './entities';
 export { routingMigrations } from './migrations';
 export { WorkRouter, type RoutingServiceOptions, type PendingOffer, type ClaimOptions } from './router';
 export { RoutingDirectory } from './directory';
 export { QueueStatistics, type QueueStatisticsOptions, type QueueStats, type EwtBasis } from './stats';
 export {
   ResolutionOutbox,
+  deliverPendingResolutions,
   temporalSignaler,
   startLoop,
   type ResolutionSignaler,

@@ -172,6 +172,14 @@ export class ResolutionOutbox {
   }
 }
 
+/**
+ * Sends every due `workItemResolved` signal once: `new ResolutionOutbox(options).deliverPending(client)`
+ * for callers that do not keep an outbox around (e.g. a periodic worker activity).
+ */
+export function deliverPendingResolutions(options: ResolutionOutboxOptions, client: ResolutionSignaler | Client): Promise<DeliveryReport> {
+  return new ResolutionOutbox(options).deliverPending(client);
+}
+
 function isSignaler(x: ResolutionSignaler | Client): x is ResolutionSignaler {
   return typeof (x as ResolutionSignaler).signal === 'function';
 }

@@ -94,6 +94,8 @@ const claimOptionsSchema = z.object({
 export class WorkRouter {
   private readonly db: RoutingDb;
   private readonly now: Clock;
+  /** Counters for metrics: claims attempted, and how many needed the thorough pass (contention). */
+  readonly counters = { claims: 0, claimsAssigned: 0, thoroughClaims: 0 };
 
   constructor(options: RoutingServiceOptions) {
     this.now = options.clock ?? systemClock;
@@ -204,10 +206,15 @@ export class WorkRouter {
         return r;
       });
     };
+    this.counters.claims++;
     let row = await attempt(CLAIM);
     // Every candidate was held by a concurrent claimer: look past them.
-    if (row && !row.id && row.candidates > 0) row = await attempt(CLAIM_THOROUGH);
+    if (row && !row.id && row.candidates > 0) {
+      this.counters.thoroughClaims++;
+      row = await attempt(CLAIM_THOROUGH);
+    }
     if (row?.id) {
+      this.counters.claimsAssigned++;
       const { history_seq: _s, history_event_id: _e, candidates: _c, ...item } = row;
       return toWorkItem(item);
     }

@@ -29,7 +29,7 @@ export interface QueueRow {
   overflow_queue: string | null;
   max_wait_seconds: number | null;
   relaxation: RelaxationStep[];
-  /** Generated: the queue's skills as tokens once every relaxation step applies. */
+  /** Derived by trigger: the queue's skills as tokens once every relaxation step applies. */
   floor_tokens: string[];
   offer_timeout_seconds: number;
   aging_per_minute: number;
@@ -42,7 +42,7 @@ export interface AgentRow {
   id: string;
   display_name: string;
   skills: SkillLevels;
-  /** Generated: one `skill:level` token per level the agent has. */
+  /** Derived by trigger: one `skill:level` token per level the agent has. */
   skill_tokens: string[];
   capacity: ChannelCapacity;
   load: ChannelCapacity;
@@ -65,7 +65,7 @@ export interface WorkItemRow {
   priority: number;
   requested_skills: SkillLevels;
   required_skills: SkillLevels;
-  /** Generated: one `skill:level` token per requirement. */
+  /** Derived by trigger: one `skill:level` token per requirement. */
   required_tokens: string[];
   handoff: HandoffPackage;
   notes: TransferNote[];

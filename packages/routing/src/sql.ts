@@ -7,6 +7,16 @@ import { ROUTING_NOTIFY_CHANNEL, type Statement } from './db';
 const effectivePriority = (item: string, now: string) =>
   `(${item}.priority + LEAST(q.aging_cap, q.aging_per_minute * EXTRACT(EPOCH FROM (${now} - ${item}.queued_at))::float8 / 60))`;
 
+/** A work item's columns as the services return them (without the derived skill tokens). */
+export const WORK_ITEM_COLUMNS = (alias: string): string =>
+  [
+    'id', 'workflow_id', 'step_id', 'visit', 'contact_id', 'queue_name', 'channel', 'priority', 'requested_skills', 'required_skills',
+    'handoff', 'notes', 'status', 'agent_id', 'attempts', 'outcome', 'reason_tags', 'resolution_note', 'created_at', 'queued_at',
+    'answered_at', 'assigned_at', 'wrapping_at', 'ended_at', 'updated_at',
+  ]
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
+
 const waited = (now: string) => `EXTRACT(EPOCH FROM (${now} - w.queued_at))::float8`;
 
 /**
@@ -14,21 +24,26 @@ const waited = (now: string) => `EXTRACT(EPOCH FROM (${now} - w.queued_at))::flo
  *
  * Within one queue and one base priority, aging never reorders items (same rate, same cap), so the
  * best item overall is the oldest eligible item of some (queue, base priority) pair. `heads` walks the
- * distinct base priorities of the agent's queues through the index (a loose index scan), and
- * `candidates` takes each head's oldest eligible item (an index scan that stops at the first match).
+ * distinct base priorities of the agent's aging queues through the index (a loose index scan); a queue
+ * without aging needs one head (`flat`), as its index order is the order. `candidates` takes each
+ * head's first eligible item (an index scan that stops at the first match).
  * The one with the highest aged priority that no other transaction holds is locked
  * (`FOR UPDATE SKIP LOCKED`) and assigned. The cost follows the number of heads, not the queue depth.
  *
  * The agent row is locked first: it serializes one agent's claims, and its `load` counters (read from
  * the locked, latest row version) decide which channels still have capacity.
  *
- * Two variants share this shape. The fast one reads the candidates without locking and locks only the
- * winner; when concurrent claimers hold every candidate it returns none (`candidates > 0`, no item)
+ * Two variants share this shape. The fast one reads the candidates (a few per head) without locking
+ * and locks only the winner; when concurrent claimers hold every candidate it returns none
+ * (`candidates > 0`, no item)
  * and the caller runs the thorough one, which locks each head's first *unlocked* eligible item, so it
  * always finds an item if one is free.
  *
  * $1 agent id, $2 now, $3 only these queues (null: all of the agent's), $4 only these channels (null: any).
  */
+/** How many of each head's oldest eligible items the fast claim considers, so a concurrent claimer taking the first is not fatal. */
+const FAST_CANDIDATES_PER_HEAD = 3;
+
 function claimStatement(name: string, thorough: boolean): Statement {
   return {
     name,
@@ -44,16 +59,24 @@ me AS (
   FOR UPDATE
 ),
 heads AS (
+  -- Aging queues: one head per distinct base priority (a loose index scan).
   SELECT q.name AS queue_name,
     (SELECT max(w.priority) FROM routing.work_item w WHERE w.status = 'queued' AND w.queue_name = q.name) AS priority
   FROM routing.queue q JOIN me ON q.name = ANY (me.queues)
-  WHERE cardinality(me.open_channels) > 0
+  WHERE q.aging_per_minute > 0 AND q.aging_cap > 0 AND cardinality(me.open_channels) > 0
     -- A queue whose own skills the agent lacks, even fully relaxed, has nothing for it.
     AND q.floor_tokens <@ me.skill_tokens
   UNION ALL
   SELECT h.queue_name,
     (SELECT max(w.priority) FROM routing.work_item w WHERE w.status = 'queued' AND w.queue_name = h.queue_name AND w.priority < h.priority)
   FROM heads h WHERE h.priority IS NOT NULL
+),
+flat AS (
+  -- Queues without aging: their index order (priority, then age) is the order, one head each.
+  SELECT q.name AS queue_name
+  FROM routing.queue q JOIN me ON q.name = ANY (me.queues)
+  WHERE NOT (q.aging_per_minute > 0 AND q.aging_cap > 0) AND cardinality(me.open_channels) > 0
+    AND q.floor_tokens <@ me.skill_tokens
 ),
 candidates AS (
   SELECT c.id, c.queued_at, ${effectivePriority('c', '$2::timestamptz')} AS effective_priority
@@ -67,9 +90,23 @@ candidates AS (
       AND (w.required_tokens <@ me.skill_tokens
            OR (q.relaxation <> '[]'::jsonb AND routing.skills_met(w.required_skills, q.relaxation, ${waited('$2::timestamptz')}, me.skills)))
     ORDER BY w.queued_at, w.id
-    LIMIT 1${thorough ? ' FOR UPDATE SKIP LOCKED' : ''}
+    LIMIT ${thorough ? '1 FOR UPDATE SKIP LOCKED' : String(FAST_CANDIDATES_PER_HEAD)}
   ) c
   WHERE h.priority IS NOT NULL
+  UNION ALL
+  SELECT c.id, c.queued_at, c.priority::float8 AS effective_priority
+  FROM flat f
+  JOIN routing.queue q ON q.name = f.queue_name
+  CROSS JOIN me
+  CROSS JOIN LATERAL (
+    SELECT w.id, w.priority, w.queued_at FROM routing.work_item w
+    WHERE w.status = 'queued' AND w.queue_name = f.queue_name
+      AND w.channel = ANY (me.open_channels)
+      AND (w.required_tokens <@ me.skill_tokens
+           OR (q.relaxation <> '[]'::jsonb AND routing.skills_met(w.required_skills, q.relaxation, ${waited('$2::timestamptz')}, me.skills)))
+    ORDER BY w.priority DESC, w.queued_at, w.id
+    LIMIT ${thorough ? '1 FOR UPDATE SKIP LOCKED' : String(FAST_CANDIDATES_PER_HEAD)}
+  ) c
 ),
 chosen AS (${
       thorough
@@ -87,7 +124,7 @@ claimed AS (
   UPDATE routing.work_item w
   SET status = 'assigned', agent_id = $1, assigned_at = $2, answered_at = COALESCE(w.answered_at, $2), updated_at = $2
   FROM chosen WHERE w.id = chosen.id
-  RETURNING w.*
+  RETURNING ${WORK_ITEM_COLUMNS('w')}
 ),
 load AS (
   UPDATE routing.agent a
@@ -106,8 +143,8 @@ LEFT JOIN claimed ON true LEFT JOIN history ON true`,
   };
 }
 
-export const CLAIM = claimStatement('routing_claim_fast_v1', false);
-export const CLAIM_THOROUGH = claimStatement('routing_claim_thorough_v1', true);
+export const CLAIM = claimStatement('routing_claim_fast_v3', false);
+export const CLAIM_THOROUGH = claimStatement('routing_claim_thorough_v3', true);
 
 /** Queued items of push queues that some available agent could hold, best first. $1 now, $2 queues (null: all), $3 limit. */
 export const DISPATCH_CANDIDATES: Statement = {

@@ -54,6 +54,9 @@ describe('claim (pull)', () => {
     expect((await ctx.router.claim(senior))!.id).toBe(expert.workItem.id);
     expect(await ctx.router.claim(senior)).toBeNull(); // nobody speaks Spanish
     expect((await ctx.router.getWorkItem(spanish.workItem.id)).status).toBe('queued');
+    // Skills changed by the directory take effect at once.
+    await ctx.directory.defineAgent({ id: junior, skills: { billing: 1, spanish: 2 }, capacity: { chat: 5 }, queues: [name] });
+    expect((await ctx.router.claim(junior))!.id).toBe(spanish.workItem.id);
   });
 
   it('relaxes required skills after the configured waits (lower, then drop)', async () => {

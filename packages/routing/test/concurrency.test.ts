@@ -63,7 +63,9 @@ describe('concurrency: 50 agents claim and complete 2,000 items in parallel', ()
         }
         const [{ queued }] = await dataSource.query(`SELECT count(*)::int AS queued FROM routing.work_item WHERE status = 'queued'`);
         if (queued === 0) return done;
-        await new Promise((r) => setImmediate(r)); // items left that this agent cannot take (yet)
+        // Items are left that this agent cannot take (other agents hold them or have the skills):
+        // poll again shortly, as an agent desktop would, instead of spinning on the database.
+        await new Promise((r) => setTimeout(r, 5));
       }
     });
     const perAgent = await Promise.all(loops);

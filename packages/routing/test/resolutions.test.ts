@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '@tandem/config';
 import { uniqueName, waitFor } from '@tandem/testkit';
-import { ResolutionOutbox, temporalSignaler, type ResolutionSignaler } from '../src';
+import { ResolutionOutbox, deliverPendingResolutions, temporalSignaler, type ResolutionSignaler } from '../src';
 import { awaitResolution, finishSignal, receivedQuery } from './fixtures/resolution-workflows';
 import { escalation, routingTestContext, type RoutingTestContext } from './helpers';
 
@@ -56,7 +56,7 @@ describe('workItemResolved delivery to the contact workflow (real Temporal)', ()
   it('signals the workflow once, and marks the delivery', async () => {
     const { workItem, handle } = await completedItemWithWorkflow();
     const outbox = new ResolutionOutbox({ dataSource: ctx.dataSource, clock: ctx.clock.now });
-    expect(await outbox.deliverPending(client)).toEqual({ delivered: 1, workflowMissing: 0, failed: 0 });
+    expect(await deliverPendingResolutions({ dataSource: ctx.dataSource, clock: ctx.clock.now }, client)).toEqual({ delivered: 1, workflowMissing: 0, failed: 0 });
     expect(await outbox.deliverPending(client)).toEqual({ delivered: 0, workflowMissing: 0, failed: 0 });
     await handle.signal(finishSignal);
     const result = await handle.result();

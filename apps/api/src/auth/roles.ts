@@ -40,6 +40,24 @@ export const Access = {
   readCatalog: ['designer', 'supervisor', 'admin', 'service', 'agent'],
   /** Registers custom activities (workers, with a service key). */
   registerActivities: ['service', 'admin'],
+  /** Defines queues (routing): designers draw against them, supervisors tune them. */
+  manageQueues: ['designer', 'supervisor', 'admin'],
+  /** Starts contacts: integrations, and designers trying their flows (drafts: designers only). */
+  startContacts: ['service', 'designer', 'admin'],
+  /** Talks to a contact as its customer (integrations relaying messages, designers simulating). */
+  messageContacts: ['service', 'designer', 'admin'],
+  /** Reads contacts: state, transcript, lists. */
+  readContacts: ['service', 'designer', 'supervisor', 'admin'],
+  /** Ends a contact (the customer left, an operator stopped it). */
+  cancelContacts: ['service', 'supervisor', 'admin'],
+  /** Reports a satisfaction score collected outside Tandem. */
+  reportCsat: ['service', 'admin'],
+  /** An agent's own desk: status, claims, offers, its work items. Acts only on its own work. */
+  agentDesk: ['agent'],
+  /** Watches and steers queues, agents, work items and tickets. */
+  supervise: ['supervisor', 'admin'],
+  /** Reads the flow metrics projections. */
+  readMetrics: ['designer', 'supervisor', 'admin', 'service'],
   /** Manages credentials. */
   admin: ['admin'],
   /** Any authenticated caller. */

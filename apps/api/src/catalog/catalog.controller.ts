@@ -116,8 +116,8 @@ export class CatalogController {
   }
 
   @Put('queues/:name')
-  @Roles(...Access.design)
-  @ApiOperation({ summary: 'Create or update a queue (interim: routing owns queues once it lands).' })
+  @Roles(...Access.manageQueues)
+  @ApiOperation({ summary: 'Create or replace a human queue in routing: skills, distribution (push/pull), SLA target, business hours, overflow, relaxation, offer timeout, aging.' })
   @ApiOkResponse({ type: QueueDto.Output, description: 'updated' })
   @ApiCreatedResponse({ type: QueueDto.Output, description: 'created' })
   async putQueue(@Param() params: QueueParamsDto, @Body() body: PutQueueDto, @Res({ passthrough: true }) res: Response): Promise<QueueView> {

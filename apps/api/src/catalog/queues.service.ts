@@ -1,43 +1,63 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { NotFoundError } from '../common/errors';
-import { QueueDirectoryEntity } from './queue.entity';
+import { type Agent, type Queue, type QueueDefinition, RoutingDirectory, RoutingNotFoundError } from '@tandem/routing';
 
-export interface QueueView {
-  name: string;
-  title: string;
-  description: string | null;
+/** A human queue as the API shows it: routing's definition, with ISO dates. */
+export interface QueueView extends Omit<Queue, 'createdAt' | 'updatedAt'> {
+  createdAt: string;
   updatedAt: string;
 }
 
+/** A queue as the compiler sees it: its name and the skills its agents have (see {@link QueuesService.forResolver}). */
+export interface QueueSkills {
+  name: string;
+  skills?: string[];
+}
+
 /**
- * The one place the API learns which human queues exist. Today it reads the API's interim
- * `queue_directory`; when `@tandem/routing` lands it reads routing's queues instead, and nothing
- * else changes (the catalog and the compiler's resolver go through this service).
+ * The one place the API learns which human queues exist: routing's queues (`routing.queue`). The
+ * catalog, the compiler's resolver and the supervisors' views all go through it.
  */
 @Injectable()
 export class QueuesService {
-  constructor(@InjectRepository(QueueDirectoryEntity) private readonly queues: Repository<QueueDirectoryEntity>) {}
+  constructor(private readonly directory: RoutingDirectory) {}
 
   async list(): Promise<QueueView[]> {
-    return (await this.queues.find({ order: { name: 'ASC' } })).map(toView);
+    return (await this.directory.listQueues()).map(toQueueView);
   }
 
   async get(name: string): Promise<QueueView> {
-    const row = await this.queues.findOneBy({ name });
-    if (!row) throw new NotFoundError('queue', name);
-    return toView(row);
+    return toQueueView(await this.directory.getQueue(name));
   }
 
-  /** Creates or updates a queue; returns it and whether it was new. */
-  async put(name: string, input: { title: string; description?: string | undefined }): Promise<{ queue: QueueView; created: boolean }> {
-    const existing = await this.queues.findOneBy({ name });
-    const row = await this.queues.save({ name, title: input.title, description: input.description ?? null, updatedAt: new Date() });
-    return { queue: toView(row), created: !existing };
+  /** Creates or replaces a queue; returns it and whether it was new. */
+  async put(name: string, definition: Omit<QueueDefinition, 'name'>): Promise<{ queue: QueueView; created: boolean }> {
+    const existed = await this.directory.getQueue(name).then(
+      () => true,
+      (e: unknown) => {
+        if (e instanceof RoutingNotFoundError) return false;
+        throw e;
+      },
+    );
+    const queue = await this.directory.defineQueue({ ...definition, name });
+    return { queue: toQueueView(queue), created: !existed };
+  }
+
+  /**
+   * Queues for the compiler, each with the skills its agents have (the queue's own required skills
+   * included), so an escalation asking for a skill nobody serving the queue has is flagged. A queue
+   * nobody serves yet reports no skills: the roster is unknown, nothing is flagged.
+   */
+  async forResolver(): Promise<QueueSkills[]> {
+    const [queues, agents] = await Promise.all([this.directory.listQueues(), this.directory.listAgents()]);
+    return queues.map((q) => {
+      const serving = agents.filter((a: Agent) => a.queues.includes(q.name));
+      if (!serving.length) return { name: q.name };
+      const skills = new Set([...Object.keys(q.skills), ...serving.flatMap((a) => Object.keys(a.skills))]);
+      return { name: q.name, skills: [...skills].sort() };
+    });
   }
 }
 
-function toView(row: QueueDirectoryEntity): QueueView {
-  return { name: row.name, title: row.title, description: row.description, updatedAt: row.updatedAt.toISOString() };
+export function toQueueView(q: Queue): QueueView {
+  return { ...q, createdAt: q.createdAt.toISOString(), updatedAt: q.updatedAt.toISOString() };
 }

@@ -1,4 +1,9 @@
+import { type INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError, Option } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { destination as pinoDestination } from 'pino';
 import { ConfigError } from '@tandem/config';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -6,9 +11,11 @@ import { ApiKeyEntity } from '../auth/api-key.entity';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { type Role, ROLES, roleSchema } from '../auth/roles';
 import { TokenService, ttlSchema } from '../auth/token.service';
+import { AppModule } from '../app.module';
 import { type ApiConfig, loadApiConfig } from '../config/api-config';
 import { ApiError } from '../common/errors';
 import { createDataSourceOptions, migrate } from '../database/data-source';
+import { seedExamples, type SeedReport } from '../seed/seed';
 
 /** Where the CLI writes: stdout gets only the result (a token, a key, JSON), stderr the explanations. */
 export interface CliIo {
@@ -45,6 +52,42 @@ async function withApiKeys<T>(config: ApiConfig, fn: (keys: ApiKeysService) => P
   } finally {
     await ds.destroy();
   }
+}
+
+/**
+ * The API's services without its HTTP server or background work (no relay, consumers or maintenance):
+ * for commands that act through the same code paths requests take. Migrates first.
+ */
+async function withApplication<T>(cfg: ApiConfig, fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const quiet: ApiConfig = {
+    ...cfg,
+    logLevel: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel,
+    api: { ...cfg.api, migrateOnStart: true },
+    background: { ...cfg.background, outboxRelay: false, projections: false, inboundContacts: false, escalationContexts: false, routingMaintenance: false },
+  };
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config: quiet, logDestination: pinoDestination(2) }), { logger: false });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+function describeSeed(r: SeedReport): string {
+  const list = (items: { name?: string; id?: string; created?: boolean }[]) => items.map((i) => `${i.name ?? i.id}${i.created ? ' (new)' : ''}`).join(', ');
+  return [
+    `queues:     ${list(r.queues)}`,
+    `calendars:  ${list(r.calendars)}`,
+    `activities: ${r.activities.map((a) => `${a.name} (${a.status})`).join(', ')}`,
+    `agents:     ${list(r.agents)}`,
+    `flows:      ${r.flows.map((f) => `${f.id} v${f.version}${f.published ? ' (published now)' : ''}`).join(', ')}`,
+    '',
+    `tokens (valid until ${r.tokens.expiresAt}):`,
+    `  designer   ${r.tokens.designer.token}`,
+    `  supervisor ${r.tokens.supervisor.token}`,
+    ...r.tokens.agents.map((a) => `  agent ${a.agentId.padEnd(5)} ${a.token}`),
+    '',
+  ].join('\n');
 }
 
 function buildProgram(io: CliIo, config: () => ApiConfig): Command {
@@ -101,6 +144,26 @@ function buildProgram(io: CliIo, config: () => ApiConfig): Command {
       io.out(`${issued.token}\n`);
     });
 
+  program
+    .command('seed')
+    .description('make a fresh install ready to try (idempotent): example flows published, their queues, the support-hours calendar, the worker\'s built-in activities, agents alice, bob and carol; prints tokens for a designer, two agents and a supervisor')
+    .option('-t, --ttl <duration>', 'lifetime of the printed tokens', '12h')
+    .option('--tokens-file <path>', 'also write the tokens there as JSON (npm start writes .stack/tokens.json)')
+    .option('--json', 'print the whole report as JSON on stdout')
+    .action(async (opts: { ttl: string; tokensFile?: string; json?: boolean }) => {
+      const ttl = parseWith(ttlSchema, opts.ttl, '--ttl');
+      const cfg = config();
+      const report = await withApplication(cfg, (app) => seedExamples(app, { ttl }));
+      if (opts.tokensFile) {
+        const file = path.resolve(opts.tokensFile);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, `${JSON.stringify(report.tokens, null, 2)}\n`, { mode: 0o600 });
+        io.err(`tokens written to ${file}\n`);
+      }
+      if (opts.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
+      else io.out(describeSeed(report));
+    });
+
   const apiKey = program.command('api-key').description('manage API keys for integrations');
   apiKey
     .command('create')
@@ -148,6 +211,8 @@ function buildProgram(io: CliIo, config: () => ApiConfig): Command {
  * npm run cli -w @tandem/api -- token --subject ana@example.com --role agent --ttl 8h
  */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  // Library chatter (TypeORM's migration steps) stays out of the CLI's output unless it is a problem.
+  NestLogger.overrideLogger(['error', 'warn']);
   let cached: ApiConfig | undefined;
   const config = () => (cached ??= loadApiConfig(io.env));
   try {

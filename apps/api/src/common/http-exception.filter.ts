@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { InvalidRoutingInputError, RoutingError } from '@tandem/routing';
 import { ApiError, type ErrorBody } from './errors';
 
 /**
@@ -39,6 +40,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
         ...(exception.details !== undefined ? { details: exception.details } : {}),
       };
     }
+    if (exception instanceof RoutingError) return routingErrorBody(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -56,6 +58,22 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.logger.error({ err: exception }, 'unhandled error');
     return { statusCode: 500, error: 'Internal Server Error', code: 'internal_error', message: 'internal error; quote the request id to support' };
   }
+}
+
+/**
+ * Routing's own errors: `invalid` → 400 (with the fields it names), `not_found` → 404, `conflict` →
+ * 409 (an expired offer, an item the agent does not hold, a finished item, …).
+ */
+function routingErrorBody(e: RoutingError): ErrorBody {
+  const status = e.code === 'invalid' ? 400 : e.code === 'not_found' ? 404 : 409;
+  const code = e.code === 'invalid' ? 'validation_failed' : e.code === 'not_found' ? 'not_found' : 'conflict';
+  return {
+    statusCode: status,
+    error: STATUS_CODES[status] ?? 'Error',
+    code,
+    message: e.message,
+    ...(e instanceof InvalidRoutingInputError ? { errors: e.issues.map((i) => ({ location: 'body' as const, path: i.path, message: i.message, code: 'invalid' })) } : {}),
+  };
 }
 
 function requestIdOf(req: Request, res: Response): string | undefined {

@@ -44,4 +44,16 @@ describe('loadApiConfig', () => {
     const c = loadApiConfig({ TANDEM_API_PORT: '8080', TANDEM_API_HOST: '0.0.0.0', TANDEM_API_MIGRATE: '0', TANDEM_API_CORS_ORIGINS: '' });
     expect(c.api).toMatchObject({ port: 8080, host: '0.0.0.0', migrateOnStart: false, corsOrigins: [] });
   });
+
+  it('runs every background part by default, each can be switched off; topics and groups take a prefix', () => {
+    const d = loadApiConfig({});
+    expect(d.background).toEqual({ outboxRelay: true, projections: true, inboundContacts: true, escalationContexts: true, routingMaintenance: true, routingMaintenanceIntervalMs: 1000 });
+    expect(d.events).toEqual({ topics: { contactEvents: 'tandem.contact-events', feedbackEvents: 'tandem.feedback-events', contactsInbound: 'tandem.contacts-inbound' }, groupPrefix: '', partitions: 6 });
+    const c = loadApiConfig({ TANDEM_API_PROJECTIONS: '0', TANDEM_API_OUTBOX_RELAY: 'false', TANDEM_KAFKA_TOPIC_PREFIX: 'acme.', TANDEM_KAFKA_GROUP_PREFIX: 'acme-', TANDEM_KAFKA_TOPIC_PARTITIONS: '12' });
+    expect(c.background).toMatchObject({ projections: false, outboxRelay: false, inboundContacts: true });
+    expect(c.events).toEqual({ topics: { contactEvents: 'acme.tandem.contact-events', feedbackEvents: 'acme.tandem.feedback-events', contactsInbound: 'acme.tandem.contacts-inbound' }, groupPrefix: 'acme-', partitions: 12 });
+    expect(problemsOf({ TANDEM_KAFKA_TOPIC_PREFIX: 'a b', TANDEM_API_MESSAGE_TIMEOUT_MS: '10', TANDEM_API_ROUTING_MAINTENANCE: 'sometimes' })).toMatch(
+      /TANDEM_API_MESSAGE_TIMEOUT_MS[\s\S]*TANDEM_API_ROUTING_MAINTENANCE[\s\S]*TANDEM_KAFKA_TOPIC_PREFIX: letters, digits/,
+    );
+  });
 });

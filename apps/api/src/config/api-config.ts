@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
+import { defaultTopics, type TandemTopics } from '@tandem/events';
 import { z } from 'zod';
 
 /**
@@ -26,6 +27,40 @@ export interface ApiConfig extends TandemConfig {
     healthTimeoutMs: number;
     /** Largest accepted request body (a 5,000-node flow document is ~2 MB). */
     bodyLimit: string;
+    /** How long a customer message may wait for the flow's reply before the request gives up (504). */
+    messageTimeoutMs: number;
+    /** How long a contact's state query may take (the worker answers it). */
+    queryTimeoutMs: number;
+    /** SSE: a comment line this often keeps proxies from closing an idle offers stream. */
+    sseHeartbeatMs: number;
+    /** SSE: pending offers are re-read this often, in case a notification was missed. */
+    ssePollMs: number;
+  };
+  /**
+   * What runs in the background of this API process. Each can be switched off to scale them apart
+   * (e.g. two API replicas serving requests, one running the consumers); the relay and the
+   * maintenance loop are safe to run in every replica (leader election / idempotent sweeps).
+   */
+  background: {
+    /** Publish the transactional outbox to Kafka (`OutboxRelay`). */
+    outboxRelay: boolean;
+    /** Keep the flow metrics projections (`runProjectionConsumer`). */
+    projections: boolean;
+    /** Start contacts handed over on the inbound topic (`runInboundContactsConsumer`). */
+    inboundContacts: boolean;
+    /** Record each escalation's node, trigger and flow version from `contact.escalated` events. */
+    escalationContexts: boolean;
+    /** Offer expiry, overflow and push dispatch (`startRoutingMaintenance`). */
+    routingMaintenance: boolean;
+    routingMaintenanceIntervalMs: number;
+  };
+  events: {
+    /** Tandem's topic names (the defaults, or with `TANDEM_KAFKA_TOPIC_PREFIX` in front). */
+    topics: TandemTopics;
+    /** Put in front of every consumer group id, so tenants (and test suites) sharing a cluster stay apart. */
+    groupPrefix: string;
+    /** Partitions of topics this process creates (existing topics are left as they are). */
+    partitions: number;
   };
   env: 'production' | 'development' | 'test';
 }
@@ -49,6 +84,19 @@ const apiSchema = z.object({
   TANDEM_API_MIGRATE: flag,
   TANDEM_API_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000),
   TANDEM_API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 512kb or 5mb'),
+  TANDEM_API_MESSAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000),
+  TANDEM_API_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000),
+  TANDEM_API_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000),
+  TANDEM_API_SSE_POLL_MS: z.coerce.number().int().min(100).max(300_000),
+  TANDEM_API_OUTBOX_RELAY: flag,
+  TANDEM_API_PROJECTIONS: flag,
+  TANDEM_API_INBOUND_CONTACTS: flag,
+  TANDEM_API_ESCALATION_CONTEXTS: flag,
+  TANDEM_API_ROUTING_MAINTENANCE: flag,
+  TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000),
+  TANDEM_KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-" (Kafka topic characters)').max(100),
+  TANDEM_KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').max(100),
+  TANDEM_KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000),
 });
 
 /**
@@ -73,6 +121,19 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     TANDEM_API_MIGRATE: env.TANDEM_API_MIGRATE || '1',
     TANDEM_API_HEALTH_TIMEOUT_MS: env.TANDEM_API_HEALTH_TIMEOUT_MS || '2000',
     TANDEM_API_BODY_LIMIT: env.TANDEM_API_BODY_LIMIT || '5mb',
+    TANDEM_API_MESSAGE_TIMEOUT_MS: env.TANDEM_API_MESSAGE_TIMEOUT_MS || '30000',
+    TANDEM_API_QUERY_TIMEOUT_MS: env.TANDEM_API_QUERY_TIMEOUT_MS || '5000',
+    TANDEM_API_SSE_HEARTBEAT_MS: env.TANDEM_API_SSE_HEARTBEAT_MS || '15000',
+    TANDEM_API_SSE_POLL_MS: env.TANDEM_API_SSE_POLL_MS || '10000',
+    TANDEM_API_OUTBOX_RELAY: env.TANDEM_API_OUTBOX_RELAY || '1',
+    TANDEM_API_PROJECTIONS: env.TANDEM_API_PROJECTIONS || '1',
+    TANDEM_API_INBOUND_CONTACTS: env.TANDEM_API_INBOUND_CONTACTS || '1',
+    TANDEM_API_ESCALATION_CONTEXTS: env.TANDEM_API_ESCALATION_CONTEXTS || '1',
+    TANDEM_API_ROUTING_MAINTENANCE: env.TANDEM_API_ROUTING_MAINTENANCE || '1',
+    TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS: env.TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS || '1000',
+    TANDEM_KAFKA_TOPIC_PREFIX: env.TANDEM_KAFKA_TOPIC_PREFIX ?? '',
+    TANDEM_KAFKA_GROUP_PREFIX: env.TANDEM_KAFKA_GROUP_PREFIX ?? '',
+    TANDEM_KAFKA_TOPIC_PARTITIONS: env.TANDEM_KAFKA_TOPIC_PARTITIONS || '6',
   });
   if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   if (parsed.success && parsed.data.NODE_ENV === 'production' && !parsed.data.TANDEM_JWT_SECRET) {
@@ -92,7 +153,33 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
       migrateOnStart: c.TANDEM_API_MIGRATE,
       healthTimeoutMs: c.TANDEM_API_HEALTH_TIMEOUT_MS,
       bodyLimit: c.TANDEM_API_BODY_LIMIT,
+      messageTimeoutMs: c.TANDEM_API_MESSAGE_TIMEOUT_MS,
+      queryTimeoutMs: c.TANDEM_API_QUERY_TIMEOUT_MS,
+      sseHeartbeatMs: c.TANDEM_API_SSE_HEARTBEAT_MS,
+      ssePollMs: c.TANDEM_API_SSE_POLL_MS,
     },
+    background: {
+      outboxRelay: c.TANDEM_API_OUTBOX_RELAY,
+      projections: c.TANDEM_API_PROJECTIONS,
+      inboundContacts: c.TANDEM_API_INBOUND_CONTACTS,
+      escalationContexts: c.TANDEM_API_ESCALATION_CONTEXTS,
+      routingMaintenance: c.TANDEM_API_ROUTING_MAINTENANCE,
+      routingMaintenanceIntervalMs: c.TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS,
+    },
+    events: {
+      topics: prefixedTopics(c.TANDEM_KAFKA_TOPIC_PREFIX),
+      groupPrefix: c.TANDEM_KAFKA_GROUP_PREFIX,
+      partitions: c.TANDEM_KAFKA_TOPIC_PARTITIONS,
+    },
+  };
+}
+
+/** Tandem's topics with `prefix` in front of each name (none: the production names). */
+export function prefixedTopics(prefix: string): TandemTopics {
+  return {
+    contactEvents: `${prefix}${defaultTopics.contactEvents}`,
+    feedbackEvents: `${prefix}${defaultTopics.feedbackEvents}`,
+    contactsInbound: `${prefix}${defaultTopics.contactsInbound}`,
   };
 }
 

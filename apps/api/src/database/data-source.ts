@@ -1,11 +1,13 @@
+import { eventsEntities, eventsMigrations } from '@tandem/events';
+import { routingEntities, routingMigrations } from '@tandem/routing';
 import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { CalendarEntity } from '../catalog/calendar.entity';
 import { CustomActivityEntity } from '../catalog/custom-activity.entity';
-import { QueueDirectoryEntity } from '../catalog/queue.entity';
 import { FlowVersionEntity } from '../flows/flow-version.entity';
 import { FlowEntity } from '../flows/flow.entity';
 import { ApiInit1763860000000 } from './migrations/1763860000000-api-init';
+import { ApiRoutingAndEvents1767300000000 } from './migrations/1767300000000-api-routing-and-events';
 import { TypeOrmLogAdapter } from './typeorm-logger';
 
 /**
@@ -27,13 +29,20 @@ export interface DatabasePart {
 /** The API's own tables. */
 export const apiDatabasePart: DatabasePart = {
   name: 'api',
-  entities: [ApiKeyEntity, FlowEntity, FlowVersionEntity, CustomActivityEntity, QueueDirectoryEntity, CalendarEntity],
-  migrations: [ApiInit1763860000000],
+  entities: [ApiKeyEntity, FlowEntity, FlowVersionEntity, CustomActivityEntity, CalendarEntity],
+  // The second migration reads routing.queue: TypeORM runs all parts' migrations in timestamp order.
+  migrations: [ApiInit1763860000000, ApiRoutingAndEvents1767300000000],
 };
 
-/** Every part the API composes today. Routing and events join this list when they land. */
+/** Routing's tables (schema `routing`): queues, agents, work items, offers, history, tickets. */
+export const routingDatabasePart: DatabasePart = { name: 'routing', entities: [...routingEntities], migrations: [...routingMigrations] };
+
+/** Events' tables (schema `events`): outbox, consumer dedupe, dead letters, inbound contacts, projections. */
+export const eventsDatabasePart: DatabasePart = { name: 'events', entities: [...eventsEntities], migrations: [...eventsMigrations] };
+
+/** Every part the API composes: its own, routing's and events'. One `migrate` brings them all up. */
 export function defaultDatabaseParts(): DatabasePart[] {
-  return [apiDatabasePart];
+  return [apiDatabasePart, routingDatabasePart, eventsDatabasePart];
 }
 
 const asArray = <T>(list: MixedList<T>): T[] => (Array.isArray(list) ? list : Object.values(list as Record<string, T>));

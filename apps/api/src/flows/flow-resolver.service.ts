@@ -9,8 +9,9 @@ import { QueuesService } from '../catalog/queues.service';
 /**
  * Builds the resolver the compiler checks references against — queues, custom activities, subflows
  * (the newest published version of every flow) and calendars — by prefetching them, so compilation
- * itself stays synchronous and pure. The one place that knows where each comes from: when routing
- * owns queues, only {@link QueuesService} changes.
+ * itself stays synchronous and pure. The one place that knows where each comes from: queues and the
+ * skills of their agents from routing, activities and calendars from the catalog, subflows from the
+ * published versions.
  */
 @Injectable()
 export class FlowResolverService {
@@ -22,9 +23,9 @@ export class FlowResolverService {
   ) {}
 
   async load(): Promise<FlowResolver> {
-    const [queues, activities, calendars, subflows] = await Promise.all([this.queues.list(), this.activities.list(), this.calendars.list(), this.subflows()]);
+    const [queues, activities, calendars, subflows] = await Promise.all([this.queues.forResolver(), this.activities.list(), this.calendars.list(), this.subflows()]);
     return createStaticResolver({
-      queues: queues.map((q) => ({ name: q.name })),
+      queues,
       activities: activities.map((a) => ({ name: a.name, description: a.description, inputSchema: a.inputSchema, outputSchema: a.outputSchema })),
       calendars: calendars.map((c) => ({ name: c.name, calendar: c.calendar })),
       subflows,

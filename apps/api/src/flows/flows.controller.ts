@@ -13,6 +13,7 @@ import {
   FlowExportResponseDto,
   FlowListDto,
   FlowParamsDto,
+  FlowMetricsDto,
   FlowVersionDto,
   FlowVersionParamsDto,
   FlowVersionSummaryDto,
@@ -25,13 +26,17 @@ import {
   ValidateFlowDto,
   ValidationResultDto,
 } from './dto/flows.dto';
+import { FlowMetricsService, type FlowMetricsView } from './flow-metrics.service';
 import { type FlowExport, type FlowSummary, FlowsService, type FlowVersionSummary, type FlowVersionView, type FlowView, type ValidationResult } from './flows.service';
 
 @ApiTags('flows')
 @ApiBearerAuth()
 @Controller('v1/flows')
 export class FlowsController {
-  constructor(private readonly flows: FlowsService) {}
+  constructor(
+    private readonly flows: FlowsService,
+    private readonly metricsService: FlowMetricsService,
+  ) {}
 
   @Post()
   @Roles(...Access.design)
@@ -123,6 +128,17 @@ export class FlowsController {
   @ApiOkResponse({ type: FlowVersionDto.Output })
   version(@Param() params: FlowVersionParamsDto): Promise<FlowVersionView> {
     return this.flows.version(params.flowId, params.version);
+  }
+
+  @Get(':flowId/versions/:version/metrics')
+  @Roles(...Access.readMetrics)
+  @ApiOperation({
+    summary:
+      'How a published version performs, per node, from the event projections: entered, exits by port, containment, escalations by trigger and reason tag, queue wait and handle times, abandonment, CSAT.',
+  })
+  @ApiOkResponse({ type: FlowMetricsDto.Output })
+  metrics(@Param() params: FlowVersionParamsDto): Promise<FlowMetricsView> {
+    return this.metricsService.metrics(params.flowId, params.version);
   }
 
   @Get(':flowId/diff')

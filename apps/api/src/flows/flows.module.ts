@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module';
+import { FlowMetricsService } from './flow-metrics.service';
 import { FlowResolverService } from './flow-resolver.service';
 import { FlowVersionEntity } from './flow-version.entity';
 import { FlowEntity } from './flow.entity';
@@ -12,7 +13,7 @@ import { OpenContactsService } from './open-contacts.service';
 @Module({
   imports: [TypeOrmModule.forFeature([FlowEntity, FlowVersionEntity]), CatalogModule],
   controllers: [FlowsController],
-  providers: [FlowsService, FlowResolverService, OpenContactsService],
+  providers: [FlowsService, FlowResolverService, OpenContactsService, FlowMetricsService],
   exports: [FlowsService, FlowResolverService],
 })
 export class FlowsModule {}

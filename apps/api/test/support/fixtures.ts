@@ -28,13 +28,38 @@ export function minimalFlow(id = 'minimal'): FlowDocument {
   };
 }
 
+/** start → wait for the customer's reply (up to an hour) → end: contacts that stay open until they are spoken to. */
+export function waitingFlow(id = 'waiting'): FlowDocument {
+  return {
+    schemaVersion: 1,
+    id,
+    name: `Waiting ${id}`,
+    description: '',
+    channels: ['chat'],
+    variables: [],
+    nodes: [
+      { id: 'start', type: 'start', typeVersion: 1, position: { x: 0, y: 0 }, config: {} },
+      { id: 'ask', type: 'wait', typeVersion: 1, position: { x: 200, y: 0 }, config: { mode: 'reply', prompt: 'How can we help?', timeoutSeconds: 3600 } },
+      { id: 'done', type: 'end', typeVersion: 1, position: { x: 400, y: 0 }, config: { outcome: 'resolved_by_bot' } },
+      { id: 'gave-up', type: 'end', typeVersion: 1, position: { x: 400, y: 100 }, config: { outcome: 'abandoned' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', sourcePort: 'next', target: 'ask' },
+      { id: 'e2', source: 'ask', sourcePort: 'reply', target: 'done' },
+      { id: 'e3', source: 'ask', sourcePort: 'timeout', target: 'gave-up' },
+    ],
+  };
+}
+
+/** The example flows' queues as routing defines them (a short SLA; `support` and `complaints` push). */
+export const EXAMPLE_QUEUES = (exampleResolverData.queues ?? []).map((q) => (typeof q === 'string' ? q : q.name));
+
 /** Registers, through the API, the queues, calendar and custom activity the example flows use. */
 export async function seedExampleCatalog(t: TestApp): Promise<void> {
   const admin = t.token('admin');
   const service = t.token('service');
-  for (const q of exampleResolverData.queues ?? []) {
-    const name = typeof q === 'string' ? q : q.name;
-    await t.http.put(`/v1/catalog/queues/${name}`).set('Authorization', `Bearer ${admin}`).send({ title: name }).expect((r) => expect([200, 201]).toContain(r.status));
+  for (const name of EXAMPLE_QUEUES) {
+    await t.http.put(`/v1/catalog/queues/${name}`).set('Authorization', `Bearer ${admin}`).send({ description: name, slaTargetSeconds: 120 }).expect((r) => expect([200, 201]).toContain(r.status));
   }
   for (const c of exampleResolverData.calendars ?? []) {
     if (typeof c === 'string' || !c.calendar) continue;

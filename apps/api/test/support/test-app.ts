@@ -1,5 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createTestDatabase, type TestDatabase } from '@tandem/testkit';
+import { createTestDatabase, type TestDatabase, uniqueName } from '@tandem/testkit';
+import { Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
 import jwt from 'jsonwebtoken';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
@@ -8,7 +10,9 @@ import { ApiKeysService } from '../../src/auth/api-keys.service';
 import type { Role } from '../../src/auth/roles';
 import { TokenService } from '../../src/auth/token.service';
 import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
+import { BackgroundService } from '../../src/background/background.service';
 import { createApp } from '../../src/create-app';
+import { startTestWorker, type TestWorker } from './worker';
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-api-e2e-suites-0123456789';
 
@@ -26,29 +30,65 @@ export interface TestApp {
   expiredToken(role: Role): string;
   /** A token for the role signed with another secret. */
   badSignatureToken(role: Role): string;
+  /** Runs SQL on the suite's database (through the app's pool). */
+  sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  /** The in-process contact worker, when the suite asked for one. */
+  worker?: TestWorker;
+  /** Resolves once the background parts the suite enabled run (consumers joined, relay started). */
+  backgroundReady(): Promise<void>;
   /** Creates an API key with the given roles and returns it. */
   apiKey(roles: Role[], name?: string): Promise<string>;
   close(): Promise<void>;
 }
 
+/** Background parts a suite may switch on (all are off unless asked for: most suites need none). */
+export type BackgroundPart = 'outboxRelay' | 'projections' | 'inboundContacts' | 'escalationContexts' | 'routingMaintenance';
+
+const BACKGROUND_ENV: Record<BackgroundPart, string> = {
+  outboxRelay: 'TANDEM_API_OUTBOX_RELAY',
+  projections: 'TANDEM_API_PROJECTIONS',
+  inboundContacts: 'TANDEM_API_INBOUND_CONTACTS',
+  escalationContexts: 'TANDEM_API_ESCALATION_CONTEXTS',
+  routingMaintenance: 'TANDEM_API_ROUTING_MAINTENANCE',
+};
+
+export interface TestAppOptions {
+  logDestination?: DestinationStream;
+  /** Run a contact worker in process (for contacts to answer messages and queries). */
+  worker?: boolean;
+  background?: BackgroundPart[];
+}
+
 /**
  * Starts the real API (createApp, exactly what main.ts runs) on its own fresh database, migrated at
- * start, against the stack's Temporal and Kafka. `env` overrides configuration (e.g. a closed Kafka
- * port for the health test).
+ * start, against the stack's Temporal and Kafka — with its own Temporal task queue, Kafka topics and
+ * consumer groups, so suites never see each other's contacts or events. `env` overrides
+ * configuration (e.g. a closed Kafka port for the health test).
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase('api');
   let app: NestExpressApplication | undefined;
+  let worker: TestWorker | undefined;
+  const scope = uniqueName('api').toLowerCase();
+  const background = Object.fromEntries(Object.entries(BACKGROUND_ENV).map(([part, name]) => [name, options.background?.includes(part as BackgroundPart) ? '1' : '0']));
+  const config = loadApiConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    TANDEM_DATABASE_URL: db.url,
+    TANDEM_LOG_LEVEL: process.env.TANDEM_TEST_LOG_LEVEL ?? 'silent',
+    TANDEM_JWT_SECRET: TEST_JWT_SECRET,
+    TANDEM_TEMPORAL_TASK_QUEUE: scope,
+    TANDEM_KAFKA_TOPIC_PREFIX: `${scope}.`,
+    TANDEM_KAFKA_GROUP_PREFIX: `${scope}.`,
+    TANDEM_KAFKA_TOPIC_PARTITIONS: '1',
+    TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS: '200',
+    TANDEM_API_SSE_POLL_MS: '1000',
+    ...background,
+    ...env,
+  });
   try {
-    const config = loadApiConfig({
-      ...process.env,
-      NODE_ENV: 'test',
-      TANDEM_DATABASE_URL: db.url,
-      TANDEM_LOG_LEVEL: process.env.TANDEM_TEST_LOG_LEVEL ?? 'silent',
-      TANDEM_JWT_SECRET: TEST_JWT_SECRET,
-      ...env,
-    });
     app = await createApp({ config, ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
+    if (options.worker) worker = await startTestWorker(config, app.get(DataSource));
     const server = app.getHttpServer();
     const tokens = app.get(TokenService);
     const keys = app.get(ApiKeysService);
@@ -65,6 +105,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       config,
       db,
       http: request(server),
+      ...(worker ? { worker } : {}),
+      sql: (query, params) => started.get(DataSource).query(query, params),
+      backgroundReady: async () => {
+        await started.get(BackgroundService).ready();
+      },
       token,
       expiredToken: (role) =>
         jwt.sign(
@@ -84,15 +129,49 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       apiKey: async (roles, name = `key-${roles.join('-')}`) => (await keys.create({ name, roles, ...(roles.includes('agent') ? { agentId: TEST_AGENT_ID } : {}) }, 'test')).key,
       close: async () => {
         try {
+          await worker?.stop();
           await started.close();
         } finally {
-          await db.drop();
+          await dropTopics(config).catch(() => undefined);
+          await dropDatabase(db);
         }
       },
     };
   } catch (e) {
+    await worker?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
-    await db.drop().catch(() => undefined);
+    await dropTopics(config).catch(() => undefined);
+    await dropDatabase(db).catch(() => undefined);
     throw e;
+  }
+}
+
+/**
+ * Drops the suite's database. `DROP … WITH (FORCE)` cannot terminate an autovacuum worker (it belongs
+ * to the server's superuser), which a freshly migrated database often has for a moment: try again.
+ */
+export async function dropDatabase(db: TestDatabase): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.drop();
+      return;
+    } catch (e) {
+      if (attempt >= 10 || !/pg_signal_backend|being accessed by other users/.test(String((e as Error).message))) throw e;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
+}
+
+/** Deletes the suite's topics (if it created any), so runs leave nothing behind on the shared broker. */
+async function dropTopics(config: ApiConfig): Promise<void> {
+  const kafka = new Kafka({ clientId: 'api-test-cleanup', brokers: config.kafka.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 2_000, retry: { retries: 1 } });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const wanted = Object.values(config.events.topics);
+    const existing = (await admin.listTopics()).filter((t) => wanted.includes(t));
+    if (existing.length) await admin.deleteTopics({ topics: existing, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -126,10 +126,16 @@ export interface SubflowPlanRequest {
   flowId: string;
 }
 
-/** A contact event as the workflow records it; the events sink maps it to the published contract. */
+/**
+ * A contact event as the workflow records it; the sink turns it into the published CloudEvent
+ * (packages/events), whose `data` schema these fields follow.
+ */
 export interface ContactEventRecord {
-  /** Deterministic: `<workflowId>/<sequence>`, so a retried emit republishes the same ids. */
+  /** `<workflowId>/<sequence>`: deterministic, so a retried emit republishes the same events. */
   id: string;
+  workflowId: string;
+  /** Per contact, counting across continue-as-new runs. */
+  sequence: number;
   type:
     | 'contact.started'
     | 'step.entered'
@@ -142,7 +148,8 @@ export interface ContactEventRecord {
   contactId: string;
   flowId: string;
   flowVersion: number;
-  nodeId?: string;
+  /** The node the event belongs to (for contact.started the start node). */
+  nodeId: string;
   data: Record<string, unknown>;
 }
 

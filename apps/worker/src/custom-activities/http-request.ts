@@ -19,7 +19,7 @@ export class HttpActivityError extends Error {
 }
 
 async function readLimited(response: Response, maxBytes: number): Promise<string> {
-  const reader = response.body?.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -12,11 +12,20 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import { workItemResolutionSchema } from '@tandem/contracts';
-import { CancelledContact, ContinueAsNewRequest, Interpreter } from './interpreter';
-import { agentMessageSignal, cancelSignal, customerMessageUpdate, stateQuery, workItemResolvedSignal } from './messages';
-import type { ContactFlowInput, ContactFlowResult } from './types';
+import { CONTACT_MOVING, CancelledContact, ContinueAsNewRequest, Interpreter } from './interpreter';
+import {
+  agentMessageSignal,
+  cancelSignal,
+  customerMessageUpdate,
+  stateQuery,
+  subflowInputSignal,
+  subflowOutputSignal,
+  workItemResolvedSignal,
+} from './messages';
+import type { ContactFlowInput, ContactFlowResult, CustomerMessageInput } from './types';
 
 const MAX_MESSAGE_LENGTH = 10_000;
+
 
 export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowResult> {
   if (input?.schemaVersion !== 1 || !input.plan || !input.contact?.id) {
@@ -27,11 +36,14 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
 
   setHandler(stateQuery, () => it.view());
   setHandler(customerMessageUpdate, (message) => it.onCustomerMessage(message), {
-    validator: (message) => {
+    validator: (message: CustomerMessageInput) => {
       if (message?.schemaVersion !== 1) throw new Error('customerMessage needs schemaVersion 1');
       if (typeof message.text !== 'string' || !message.text.trim()) throw new Error('text: the message is empty');
       if (message.text.length > MAX_MESSAGE_LENGTH) throw new Error(`text: longer than ${MAX_MESSAGE_LENGTH} characters`);
       if (it.view().outcome !== null) throw new Error('the contact has ended');
+      // Rejected (not recorded) while the run hands over to its continuation; the client retries and
+      // the new run answers it.
+      if (it.isContinuing()) throw new Error(CONTACT_MOVING);
     },
   });
   setHandler(agentMessageSignal, (message) => {
@@ -49,18 +61,24 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     }
     it.onWorkItemResolved(parsed.data);
   });
+  setHandler(subflowInputSignal, (input) => it.onSubflowInput(input));
+  setHandler(subflowOutputSignal, (output) => it.onSubflowOutput(output));
   setHandler(cancelSignal, (request) => {
     if (it.onCancel(request ?? { schemaVersion: 1, reason: 'operator' })) main.cancel();
   });
 
+  // A cancellation that raced the previous run's hand-over.
+  if (input.carried?.cancel && it.onCancel(input.carried.cancel)) main.cancel();
+
   const flusher = it.flushEvents();
+  const relay = it.relayToParent();
   let result: ContactFlowResult;
   try {
     result = await main.run(() => it.run());
   } catch (e) {
     if (e instanceof ContinueAsNewRequest) {
       await it.drain();
-      await flusher;
+      await Promise.all([flusher, relay]);
       await condition(allHandlersFinished);
       log.info('continuing as new', { resumeAt: e.resumeAt });
       return continueAsNew<typeof contactFlow>({ ...input, carried: it.carried(e.resumeAt) });
@@ -72,7 +90,7 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     }
   }
   await it.drain();
-  await flusher;
+  await Promise.all([flusher, relay]);
   await condition(allHandlersFinished);
   return result;
 }

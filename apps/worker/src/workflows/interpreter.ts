@@ -18,10 +18,12 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
@@ -47,7 +49,7 @@ import {
 import type { BuiltinActivities, ContactEventRecord, LiveDataResponse } from '../activities/contract';
 import { customActivityType } from '../activities/contract';
 import { workflowNow, workflowNowIso } from './clock';
-import type { AgentMessageInput, CancelInput } from './messages';
+import { subflowInputSignal, subflowOutputSignal, type AgentMessageInput, type CancelInput, type SubflowInput, type SubflowOutput } from './messages';
 import { OutcomeKey, QueueKey, StepKey } from './search-attributes';
 import type {
   CarriedState,
@@ -61,8 +63,10 @@ import type {
   OutboundMessage,
 } from './types';
 
+// Built-in activities are quick (a bot turn is milliseconds, a first model training about a second), so a
+// short timeout lets a retry on another worker start soon after a worker dies mid-activity.
 const activities = proxyActivities<BuiltinActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
 
@@ -72,6 +76,16 @@ const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
   // No maximumAttempts: unlimited retries.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/**
+ * Interpreter changes that alter the commands a workflow issues go behind `patched()`, so contacts that
+ * started on an older worker replay unchanged (test/replay.test.ts replays recorded histories). Each id
+ * is a dated change; remove the old branch with `deprecatePatch` once no such contact can be running.
+ */
+export const PATCH_STEP_WHEN_WAITING = '2026-11-23-step-search-attribute-when-waiting';
+
+/** Error of a customer message sent while the contact continues-as-new: send it again. */
+export const CONTACT_MOVING = 'CONTACT_MOVING: the contact is continuing in a new run; send the message again';
 
 /** Thrown by the main path at a park point when it is time to continue-as-new. */
 export class ContinueAsNewRequest extends Error {
@@ -104,6 +118,9 @@ interface Path {
   stopRequested: boolean;
   node?: string;
   activity: HandledBy;
+  /** The current node's visit and entry time (ms), for step.exited. */
+  visit: number;
+  enteredAt: number;
 }
 
 interface BotNodeState {
@@ -143,6 +160,23 @@ export function parseSurveyScore(kind: string, text: string): number | null {
 
 const AFFIRMATIVE = /\b(yes|yeah|yep|sure|ok|okay|please|call me|callback|call back)\b/i;
 
+/**
+ * Evaluators by plan hash, shared by the contacts this worker runs (the sandbox reuses its context), so
+ * each plan's expressions are parsed once rather than once per contact. A pure cache: results never
+ * depend on it, so replay stays deterministic.
+ */
+const evaluators = new Map<string, Evaluator>();
+
+function evaluatorFor(plan: Plan): Evaluator {
+  let evaluator = evaluators.get(plan.hash);
+  if (!evaluator) {
+    if (evaluators.size >= 200) evaluators.delete(evaluators.keys().next().value as string);
+    evaluator = createEvaluator({ variables: plan.variables });
+    evaluators.set(plan.hash, evaluator);
+  }
+  return evaluator;
+}
+
 export class Interpreter {
   readonly plan: Plan;
   readonly state: ContactState;
@@ -164,18 +198,29 @@ export class Interpreter {
   private closing = false;
   private continuing = false;
   private ended: { outcome: ContactFlowResult['outcome']; nodeId: string } | null = null;
-  private readonly path: string[] = [];
   private pathCounter = 0;
   private readonly liveCache: LiveDataResponse = { queues: {}, calendars: {} };
   private background: Promise<unknown>[] = [];
+  /** Subflow side: what to send the parent, and the parent indexes of forwarded messages by our index. */
+  private readonly relayOut: OutboundMessage[] = [];
+  private readonly parentIndexOf = new Map<number, number>();
+  private lastParentConsumed = -1;
+  private lastParentReported = -1;
+  private relaying = false;
+  /** Parent side: outputs received from running subflows, by child workflow id. */
+  private readonly subflowOutputs = new Map<string, SubflowOutput[]>();
 
   constructor(private readonly input: ContactFlowInput) {
     this.plan = input.plan;
     this.workflowId = workflowInfo().workflowId;
-    this.evaluator = createEvaluator({ variables: input.plan.variables });
+    this.evaluator = evaluatorFor(input.plan);
     this.runs = input.carried?.runs ?? 0;
     this.resumeAt = input.carried?.resumeAt;
-    this.state = input.carried?.state ?? this.initialState();
+    // A carried state from an older run may lack fields added since: fill them in.
+    const carried = input.carried?.state as Partial<ContactState> | undefined;
+    this.state = carried
+      ? ({ ...carried, trail: carried.trail ?? [], escalations: carried.escalations ?? 0, lastHandler: carried.lastHandler ?? null } as ContactState)
+      : this.initialState();
     Object.assign(this.liveCache.calendars, input.calendars ?? {});
   }
 
@@ -196,6 +241,9 @@ export class Interpreter {
       transcript: [],
       inbox: [],
       visits: {},
+      trail: [],
+      escalations: 0,
+      lastHandler: null,
       nodeState: {},
       handoff: null,
       workItem: null,
@@ -204,9 +252,11 @@ export class Interpreter {
       eventSeq: 0,
       startedAt: workflowNowIso(),
     };
+    // A subflow starts with the conversation so far (its handoffs and summaries need it).
+    if (this.input.parent) state.transcript.push(...this.input.parent.transcript);
     if (contact.firstMessage?.trim()) {
+      state.inbox.push(state.transcript.length);
       state.transcript.push({ at: state.startedAt, from: 'customer', text: contact.firstMessage.trim() });
-      state.inbox.push(0);
     }
     return state;
   }
@@ -216,14 +266,18 @@ export class Interpreter {
   /** Runs the flow to its end (or throws ContinueAsNewRequest / a cancellation). */
   async run(): Promise<ContactFlowResult> {
     if (!this.input.carried) {
-      this.emit('contact.started', undefined, {
+      const origin = this.input.origin ?? { kind: 'api' as const };
+      const customer = this.state.contact.customer;
+      this.emit('contact.started', this.plan.start, {
         channel: this.state.contact.channel,
-        customerId: this.state.contact.customer.id,
-        tier: this.state.contact.customer.tier,
-        planHash: this.plan.hash,
+        customer: { id: customer.id, tier: customer.tier, authenticated: customer.authenticated },
+        origin: origin.kind,
+        ...(origin.external ? { external: origin.external } : {}),
+        ...(origin.parentContactId ? { parentContactId: origin.parentContactId } : {}),
       });
     }
     const main = this.newPath(true);
+    this.started = true;
     try {
       await this.runPath(this.resumeAt ?? this.plan.start, main, this.resumeAt !== undefined);
     } catch (e) {
@@ -245,7 +299,7 @@ export class Interpreter {
   }
 
   private newPath(main: boolean, stopAt?: string): Path {
-    const path: Path = { id: `p${this.pathCounter++}`, main, stopAt, stopRequested: false, activity: 'flow' };
+    const path: Path = { id: `p${this.pathCounter++}`, main, stopAt, stopRequested: false, activity: 'flow', visit: 0, enteredAt: 0 };
     this.paths.set(path.id, path);
     return path;
   }
@@ -260,6 +314,9 @@ export class Interpreter {
       let visit: number;
       if (resumeFirst) {
         visit = this.state.visits[id] ?? 1;
+        path.node = id;
+        path.visit = visit;
+        path.enteredAt = workflowNow().getTime();
       } else {
         visit = (this.state.visits[id] ?? 0) + 1;
         this.state.visits[id] = visit;
@@ -284,7 +341,7 @@ export class Interpreter {
         port = await this.runNode(node, path, visit, resumingNode);
       }
       const next = node.next[port];
-      this.emit('step.exited', node.id, { port, nodeType: node.type });
+      this.exited(path, node, port);
       if (next === undefined) {
         throw ApplicationFailure.nonRetryable(`the node "${node.id}" left through "${port}", which leads nowhere`, 'PlanError');
       }
@@ -292,11 +349,22 @@ export class Interpreter {
     }
   }
 
+  private exited(path: Path, node: PlanNode, port: string): void {
+    this.emit('step.exited', node.id, { nodeType: node.type, visit: path.visit || 1, port, durationMs: Math.max(0, workflowNow().getTime() - path.enteredAt) });
+  }
+
   private enter(path: Path, node: PlanNode, visit: number): void {
     path.node = node.id;
-    this.path.push(node.id);
-    this.emit('step.entered', node.id, { nodeType: node.type, label: node.label, visit });
-    if (path.main || this.paths.size <= 1) upsertSearchAttributes([{ key: StepKey, value: node.id }]);
+    path.visit = visit;
+    path.enteredAt = workflowNow().getTime();
+    this.state.trail.push(node.id);
+    this.emit('step.entered', node.id, { nodeType: node.type, visit });
+    if (path.main || this.paths.size <= 1) {
+      // Operators look for where contacts *wait*; publishing every step passed through cost one history
+      // event per node. Contacts started before this change keep the old behaviour on replay.
+      if (patched(PATCH_STEP_WHEN_WAITING)) this.stepToPublish = node.id;
+      else upsertSearchAttributes([{ key: StepKey, value: node.id }]);
+    }
   }
 
   private async runNode(node: PlanNode, path: Path, visit: number, resuming: boolean): Promise<string> {
@@ -328,7 +396,7 @@ export class Interpreter {
       case 'activity':
         return this.runCustomActivity(node, visit);
       case 'subflow':
-        return this.runSubflow(node, visit);
+        return this.runSubflow(node, path, visit);
       default:
         throw ApplicationFailure.nonRetryable(`this worker cannot run nodes of type "${node.type}" (typeVersion ${node.typeVersion})`, 'PlanError');
     }
@@ -340,9 +408,9 @@ export class Interpreter {
     const s = this.state;
     return {
       contact: { id: s.contact.id, channel: s.contact.channel, attributes: s.contact.attributes },
-      customer: s.contact.customer as unknown as Record<string, unknown>,
+      customer: s.contact.customer,
       ctx: s.ctx,
-      nlu: s.nlu as unknown as Record<string, unknown>,
+      nlu: s.nlu,
       bot: s.bot,
       live: { queues: this.liveCache.queues, calendars: this.calendarFlags() },
     };
@@ -400,6 +468,11 @@ export class Interpreter {
     const index = this.state.transcript.length;
     this.state.transcript.push({ at: workflowNowIso(), from, text, ...(nodeId ? { nodeId } : {}), ...(articleId ? { articleId } : {}) });
     const message: OutboundMessage = { from, text, ...(nodeId ? { nodeId } : {}), ...(articleId ? { articleId } : {}) };
+    if (this.input.parent) {
+      // A subflow talks through its parent, which holds the customer's conversation.
+      this.relayOut.push(message);
+      return;
+    }
     if (this.currentTurn && !this.turnClosed(this.currentTurn)) {
       this.currentTurn.replies.push(message);
       return;
@@ -416,6 +489,8 @@ export class Interpreter {
       if (!arrived || !this.state.inbox.length) return null;
     }
     const index = this.state.inbox.shift() as number;
+    const parentIndex = this.parentIndexOf.get(index);
+    if (parentIndex !== undefined) this.lastParentConsumed = Math.max(this.lastParentConsumed, parentIndex);
     const turn = this.turns.find((t) => t.index === index);
     if (turn) {
       turn.consumed = true;
@@ -428,6 +503,7 @@ export class Interpreter {
 
   /** Waits for `ready` (or the timeout); while waiting the path counts as parked. */
   private async park(path: Path, acceptsInput: boolean, ready: () => boolean, timeoutMs?: number): Promise<boolean> {
+    this.publishStep();
     this.parked++;
     if (acceptsInput) this.accepting++;
     try {
@@ -449,8 +525,12 @@ export class Interpreter {
   }
 
   private quiescent(): boolean {
-    return this.parked >= this.paths.size;
+    // Before the main path exists (a buffered update is delivered as soon as its handler is set, when
+    // the run has not started yet) nothing is parked: the flow is about to act.
+    return this.started && this.parked >= this.paths.size;
   }
+
+  private started = false;
 
   private turnClosed(turn: Turn): boolean {
     return this.ended !== null || this.continuing || (this.quiescent() && (turn.consumed || this.accepting === 0));
@@ -458,28 +538,49 @@ export class Interpreter {
 
   /** At a park point of the main path: continue-as-new when history grew long (and nobody waits on us). */
   private maybeContinueAsNew(path: Path, nodeId: string): void {
-    if (!path.main || this.paths.size > 1 || this.turns.length > 0) return;
+    // Only the main path, alone, with every customer message read (their updates then return with what
+    // was said, and the next run starts from a clean inbox).
+    if (this.input.parent || !path.main || this.paths.size > 1 || this.state.inbox.length > 0 || this.turns.some((t) => !t.consumed)) return;
     const info = workflowInfo();
     const limit = this.input.options?.continueAsNewAfterEvents;
     if (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) {
+      this.handledByWhenContinuing = this.handledBy();
       this.continuing = true;
       throw new ContinueAsNewRequest(nodeId);
     }
   }
 
+  private handledByWhenContinuing: HandledBy = 'flow';
+
+  /** The step operators should see (`TandemStep`), published when the contact waits there. */
+  private stepToPublish: string | null = null;
+  private publishedStep: string | null = null;
+
+  private publishStep(): void {
+    if (this.stepToPublish !== null && this.stepToPublish !== this.publishedStep) {
+      upsertSearchAttributes([{ key: StepKey, value: this.stepToPublish }]);
+      this.publishedStep = this.stepToPublish;
+    }
+  }
+
+  isContinuing(): boolean {
+    return this.continuing;
+  }
+
   carried(resumeAt: string): CarriedState {
-    return { state: this.state, resumeAt, runs: this.runs + 1 };
+    return { state: this.state, resumeAt, runs: this.runs + 1, ...(this.cancelRequested ? { cancel: this.cancelRequested } : {}) };
   }
 
   // ---------------------------------------------------------------- message handlers
 
   async onCustomerMessage(message: CustomerMessageInput): Promise<CustomerMessageReply> {
+    if (this.continuing || this.ended) {
+      // Accepted by the validator a moment before the run decided to hand over (or end): fail the
+      // update without touching the state; the client sends it again to the next run.
+      throw ApplicationFailure.create({ message: this.ended ? 'the contact has ended' : CONTACT_MOVING, type: this.ended ? 'ContactEnded' : 'ContactMoving', nonRetryable: true });
+    }
     const index = this.state.transcript.length;
     this.state.transcript.push({ at: workflowNowIso(), from: 'customer', text: message.text.trim() });
-    if (this.ended || this.continuing) {
-      if (!this.ended) this.state.inbox.push(index);
-      return { handledBy: this.handledBy(), messages: [], steps: this.steps() };
-    }
     const turn: Turn = { index, consumed: false, replies: [] };
     this.turns.push(turn);
     this.state.inbox.push(index);
@@ -502,9 +603,12 @@ export class Interpreter {
     const index = this.state.transcript.length;
     this.state.transcript.push({ at: workflowNowIso(), from: 'agent', text: message.text, agentId: message.agentId, nodeId: item.nodeId });
     for (const p of this.paths.values()) if (p.node === item.nodeId) p.activity = 'human';
-    this.background.push(
-      activities.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from: 'agent', text: message.text, index }),
-    );
+    if (this.input.parent) this.relayOut.push({ from: 'agent', text: message.text, nodeId: item.nodeId });
+    else {
+      this.background.push(
+        activities.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from: 'agent', text: message.text, index }),
+      );
+    }
   }
 
   onWorkItemResolved(resolution: WorkItemResolution): void {
@@ -526,6 +630,7 @@ export class Interpreter {
 
   handledBy(): HandledBy {
     if (this.ended) return 'ended';
+    if (this.continuing) return this.handledByWhenContinuing;
     const kinds = [...this.paths.values()].map((p) => p.activity);
     for (const k of ['human', 'queue', 'bot'] as const) if (kinds.includes(k)) return k;
     return 'flow';
@@ -552,29 +657,83 @@ export class Interpreter {
       handoff: this.state.handoff,
       workItem: this.state.workItem,
       assist: this.state.assist,
-      path: this.path,
+      path: this.state.trail,
       continuedAsNew: this.runs,
     };
   }
 
+  /** Subflow side: a customer message forwarded by the parent. */
+  onSubflowInput(input: SubflowInput): void {
+    const index = this.state.transcript.length;
+    this.state.transcript.push({ at: workflowNowIso(), from: 'customer', text: input.text });
+    this.parentIndexOf.set(index, input.parentIndex);
+    this.state.inbox.push(index);
+  }
+
+  /** Parent side: a subflow's output. */
+  onSubflowOutput(output: SubflowOutput): void {
+    const queue = this.subflowOutputs.get(output.childWorkflowId);
+    if (!queue) {
+      log.warn('output from a subflow this contact is not running: ignored', { child: output.childWorkflowId });
+      return;
+    }
+    queue.push(output);
+  }
+
+  /** Subflow side, background: sends the parent what we said, each time we wait again. */
+  async relayToParent(): Promise<void> {
+    const parent = this.input.parent;
+    if (!parent) return;
+    const handle = getExternalWorkflowHandle(parent.workflowId);
+    for (;;) {
+      await condition(() => this.closing || ((this.relayOut.length > 0 || this.lastParentConsumed > this.lastParentReported) && this.quiescent()));
+      if (this.relayOut.length === 0 && this.lastParentConsumed <= this.lastParentReported) return;
+      const messages = this.relayOut.splice(0);
+      const answeredUpTo = this.lastParentConsumed;
+      this.relaying = true;
+      try {
+        await CancellationScope.nonCancellable(() =>
+          handle.signal(subflowOutputSignal, { schemaVersion: 1, childWorkflowId: this.workflowId, messages, answeredUpTo, handledBy: this.handledBy() }),
+        );
+      } finally {
+        this.relaying = false;
+      }
+      this.lastParentReported = answeredUpTo;
+    }
+  }
+
   // ---------------------------------------------------------------- events
 
-  private emit(type: ContactEventRecord['type'], nodeId: string | undefined, data: Record<string, unknown>): void {
+  private emit(type: ContactEventRecord['type'], nodeId: string, data: Record<string, unknown>): void {
+    const sequence = this.state.eventSeq++;
     this.events.push({
-      id: `${this.workflowId}/${this.state.eventSeq++}`,
+      id: `${this.workflowId}/${sequence}`,
+      workflowId: this.workflowId,
+      sequence,
       type,
       time: workflowNowIso(),
       contactId: this.state.contact.id,
       flowId: this.plan.flowId,
       flowVersion: this.input.flowVersion,
-      ...(nodeId ? { nodeId } : {}),
+      nodeId,
       data,
     });
   }
 
+  private resolvedBy(outcome: ContactFlowResult['outcome']): { kind: 'bot' | 'agent' | 'none'; agentId?: string } {
+    if (outcome === 'resolved_by_bot') return { kind: 'bot' };
+    if (outcome === 'resolved_by_human') {
+      const agentId = this.state.lastHandler?.kind === 'agent' ? this.state.lastHandler.agentId : undefined;
+      return { kind: 'agent', ...(agentId ? { agentId } : {}) };
+    }
+    return { kind: 'none' };
+  }
+
   /** Background: sends buffered events in batches, when enough are pending or the contact went quiet. */
   async flushEvents(): Promise<void> {
-    const batchSize = this.input.options?.eventBatchSize ?? 20;
+    // Sent when the contact goes quiet (waits) or ends, or when this many are pending: short flows
+    // send one batch, long stretches of automation do not buffer without bound.
+    const batchSize = this.input.options?.eventBatchSize ?? 100;
     for (;;) {
       await condition(() => this.events.length >= batchSize || (this.events.length > 0 && (this.quiescent() || this.closing)) || (this.closing && this.events.length === 0));
       if (this.events.length === 0) return;
@@ -591,7 +750,7 @@ export class Interpreter {
   /** Stops the flusher after it sent what is pending; also waits for background deliveries. */
   async drain(): Promise<void> {
     this.closing = true;
-    await condition(() => this.events.length === 0 && !this.flushing);
+    await condition(() => this.events.length === 0 && !this.flushing && this.relayOut.length === 0 && !this.relaying);
     await Promise.allSettled(this.background);
     this.background = [];
   }
@@ -626,13 +785,13 @@ export class Interpreter {
       this.state.bot = result.bot;
       Object.assign(this.state.ctx, result.variables);
       for (const reply of result.replies) await this.say('bot', this.renderBotReply(node, reply), node.id, reply.articleId);
+      const articleId = result.replies.find((r) => r.articleId)?.articleId;
+      this.state.lastHandler = { nodeId: node.id, kind: 'bot' };
       this.emit('bot.turn', node.id, {
-        intent: result.nlu.intent,
-        confidence: result.nlu.confidence,
-        sentiment: result.nlu.sentiment,
-        triggers: result.nlu.triggers,
-        outcome: result.outcome,
-        articleId: result.replies.find((r) => r.articleId)?.articleId ?? null,
+        ...result.nlu,
+        turn: typeof result.bot.turns === 'number' && result.bot.turns > 0 ? result.bot.turns : 1,
+        answered: Boolean(articleId) || (result.nlu.intent !== 'none' && result.replies.length > 0),
+        ...(articleId ? { articleId } : {}),
       });
       if (result.outcome === 'continue') continue;
       if (result.outcome === 'escalate') this.lastTrigger = result.escalation;
@@ -795,7 +954,16 @@ export class Interpreter {
         const score = parseSurveyScore(cfg.kind, message.text);
         if (score !== null) {
           if (cfg.saveAs) this.state.ctx[cfg.saveAs] = score;
-          this.emit('feedback.csat', node.id, { kind: cfg.kind, score, workItemId: this.lastWorkItemId });
+          if (cfg.kind === 'csat') {
+            // Attributed to the node that handled the contact (the bot, or the escalation a human resolved).
+            const handler = this.state.lastHandler;
+            this.emit('feedback.csat', handler?.nodeId ?? node.id, {
+              score,
+              collectedBy: 'survey_node',
+              surveyNodeId: node.id,
+              resolvedBy: handler ? { kind: handler.kind, ...(handler.agentId ? { agentId: handler.agentId } : {}) } : { kind: 'none' },
+            });
+          }
           return 'answered';
         }
         if (attempt === 0) await this.say('bot', cfg.kind === 'nps' ? 'Please answer with a number from 0 to 10.' : cfg.kind === 'thumbs' ? 'Please answer yes or no.' : 'Please answer with a number from 1 to 5.', node.id);
@@ -807,7 +975,6 @@ export class Interpreter {
     }
   }
 
-  private lastWorkItemId: string | null = null;
 
   private async runEscalate(node: PlanNode, path: Path, visit: number, resuming: boolean): Promise<string> {
     const cfg = node.config as {
@@ -852,13 +1019,15 @@ export class Interpreter {
       ns = { workItemId, queue: cfg.queue, createdAt: workflowNow().getTime(), actionsDone: 0, callbackOffered: false, visit };
       this.state.nodeState[node.id] = ns;
       this.state.workItem = { id: workItemId, nodeId: node.id, queue: cfg.queue, visit };
-      this.lastWorkItemId = workItemId;
+      this.state.escalations++;
+      const fired = handoff.trigger ?? trigger;
       this.emit('contact.escalated', node.id, {
-        workItemId,
         queue: cfg.queue,
-        priority,
-        trigger: handoff.trigger?.kind ?? trigger?.kind ?? null,
-        triggerReason: handoff.trigger?.reason ?? trigger?.reason ?? null,
+        trigger: fired ? { kind: fired.kind, reason: fired.reason, ...(fired.detail ? { detail: fired.detail } : {}) } : null,
+        // Where the escalation came from: the node the bot got stuck in, else the escalate node itself.
+        causeNodeId: handoff.stuckAt?.nodeId ?? (this.state.lastHandler?.kind === 'bot' ? this.state.lastHandler.nodeId : node.id),
+        workItemId,
+        priority: Math.round(priority),
       });
       upsertSearchAttributes([{ key: QueueKey, value: cfg.queue }]);
     }
@@ -871,6 +1040,7 @@ export class Interpreter {
         if (resolution) {
           this.pendingResolutions.delete(item.workItemId);
           this.state.resolvedWorkItems.push(item.workItemId);
+          this.state.lastHandler = { nodeId: node.id, kind: 'agent', ...(resolution.agentId ? { agentId: resolution.agentId } : {}) };
           return resolution.outcome === 'transferred' ? 'transferred' : resolution.outcome === 'abandoned' ? 'abandoned' : 'resolved';
         }
         if (this.cancelRequested?.reason === 'customer_left') {
@@ -1008,12 +1178,18 @@ export class Interpreter {
     }
   }
 
-  private async runSubflow(node: PlanNode, visit: number): Promise<string> {
+  /**
+   * A subflow runs as a child workflow. This contact keeps the customer's conversation: it forwards the
+   * customer's messages to the child and says what the child says, so the customer sees one
+   * conversation and the update of a message returns the child's answer.
+   */
+  private async runSubflow(node: PlanNode, path: Path, visit: number): Promise<string> {
     const cfg = node.config as { flowId: string; input: Record<string, string> };
     const activation = await this.prepared(node);
     const input: Record<string, unknown> = {};
     for (const [name, source] of Object.entries(cfg.input)) input[name] = this.evaluator.evaluate(source, activation);
     const { plan, version } = this.input.subflows?.[cfg.flowId] ?? (await activities.loadSubflowPlan({ flowId: cfg.flowId }));
+    const childWorkflowId = `${this.workflowId}/sub/${node.id}/${visit}`;
     const childInput: ContactFlowInput = {
       schemaVersion: 1,
       plan,
@@ -1025,15 +1201,58 @@ export class Interpreter {
         attributes: this.state.contact.attributes,
       },
       input,
+      origin: { kind: 'subflow', parentContactId: this.state.contact.id },
+      parent: { workflowId: this.workflowId, transcript: this.state.transcript },
       ...(this.input.options ? { options: this.input.options } : {}),
       ...(this.input.calendars ? { calendars: this.input.calendars } : {}),
       ...(this.input.subflows ? { subflows: this.input.subflows } : {}),
     };
-    const result = await executeChild<(i: ContactFlowInput) => Promise<ContactFlowResult>>('contactFlow', {
-      workflowId: `${this.workflowId}/sub/${node.id}/${visit}`,
-      args: [childInput],
-    });
-    return result.outcome;
+    const outputs: SubflowOutput[] = [];
+    this.subflowOutputs.set(childWorkflowId, outputs);
+    const child = await startChild<(i: ContactFlowInput) => Promise<ContactFlowResult>>('contactFlow', { workflowId: childWorkflowId, args: [childInput] });
+    let result: ContactFlowResult | undefined;
+    let failure: unknown;
+    const done = child.result().then(
+      (r) => void (result = r),
+      (e: unknown) => void (failure = e),
+    );
+    let forwarded = -1;
+    let answered = -1;
+    let ending = false;
+    try {
+      for (;;) {
+        // The customer's messages go to the subflow.
+        while (this.state.inbox.length) {
+          const message = await this.nextMessage(path, node.id);
+          if (!message) break;
+          await child.signal(subflowInputSignal, { schemaVersion: 1, text: message.text, parentIndex: message.index });
+          forwarded = message.index;
+        }
+        // What it said comes back through us (into the waiting customer's reply, or the channel).
+        for (const output of outputs.splice(0)) {
+          for (const m of output.messages) await this.say(m.from, m.text, m.nodeId, m.articleId);
+          answered = Math.max(answered, output.answeredUpTo);
+          ending ||= output.handledBy === 'ended';
+          path.activity = output.handledBy === 'ended' ? 'flow' : output.handledBy;
+        }
+        if (result || failure) break;
+        if (forwarded > answered || ending) {
+          // Not parked: the customer's update waits for the subflow's answer (or for the flow to go on
+          // after the subflow's end, so what comes next is part of the same answer).
+          await condition(() => outputs.length > 0 || result !== undefined || failure !== undefined);
+          continue;
+        }
+        await this.park(path, true, () => this.state.inbox.length > 0 || outputs.length > 0 || result !== undefined || failure !== undefined);
+      }
+      await done;
+      // The child's last words arrive before its result (it drains them before completing).
+      for (const output of outputs.splice(0)) for (const m of output.messages) await this.say(m.from, m.text, m.nodeId, m.articleId);
+      if (failure) throw failure;
+      return (result as ContactFlowResult).outcome;
+    } finally {
+      this.subflowOutputs.delete(childWorkflowId);
+      path.activity = 'flow';
+    }
   }
 
   private async runParallel(node: PlanNode, path: Path): Promise<string> {
@@ -1041,7 +1260,8 @@ export class Interpreter {
     if (!spec) throw ApplicationFailure.nonRetryable(`the plan has no parallel spec for "${node.id}"`, 'PlanError');
     const join = this.plan.nodes[spec.join];
     if (!join) throw ApplicationFailure.nonRetryable(`the join "${spec.join}" is missing`, 'PlanError');
-    this.emit('step.exited', node.id, { port: spec.branches.map((b) => b.port).join(','), nodeType: 'parallel' });
+    // A fork leaves by every branch at once.
+    for (const b of spec.branches) this.exited(path, node, b.port);
     const arrived: string[] = [];
     const scope = new CancellationScope();
     const branches = spec.branches.map((branch) => {
@@ -1081,7 +1301,8 @@ export class Interpreter {
     const visit = (this.state.visits[join.id] ?? 0) + 1;
     this.state.visits[join.id] = visit;
     this.enter(path, join, visit);
-    this.emit('step.exited', join.id, { port: 'next', nodeType: 'join', arrived });
+    log.debug('join', { joinId: join.id, arrived });
+    this.exited(path, join, 'next');
     const next = join.next.next;
     if (!next) throw ApplicationFailure.nonRetryable(`the join "${join.id}" leads nowhere`, 'PlanError');
     return next;
@@ -1098,14 +1319,23 @@ export class Interpreter {
   finish(outcome: ContactFlowResult['outcome'], nodeId: string, reason?: string): void {
     if (this.ended) return;
     this.ended = { outcome, nodeId };
-    upsertSearchAttributes([{ key: OutcomeKey, value: outcome }]);
+    if (this.stepToPublish !== null) {
+      // One command for both: where it ended and how.
+      upsertSearchAttributes([
+        { key: StepKey, value: nodeId },
+        { key: OutcomeKey, value: outcome },
+      ]);
+      this.publishedStep = this.stepToPublish = nodeId;
+    } else {
+      upsertSearchAttributes([{ key: OutcomeKey, value: outcome }]);
+    }
     this.emit('contact.ended', nodeId, {
       outcome,
-      resolvedBy: outcome === 'resolved_by_bot' ? 'bot' : outcome === 'resolved_by_human' ? 'human' : null,
-      reason: reason ?? null,
-      turns: this.state.transcript.filter((t) => t.from === 'customer').length,
-      tickets: this.tickets,
+      resolvedBy: this.resolvedBy(outcome),
+      escalations: this.state.escalations,
+      durationMs: Math.max(0, workflowNow().getTime() - Date.parse(this.state.startedAt)),
     });
+    if (reason) log.info('contact ended', { outcome, nodeId, reason });
   }
 
   /** After a cancellation: withdraw the open work item, end as abandoned. */
@@ -1121,7 +1351,7 @@ export class Interpreter {
 
   /** The node the main path is at (for cancellation reports). */
   currentNode(): string {
-    return this.steps()[0] ?? this.path[this.path.length - 1] ?? this.plan.start;
+    return this.steps()[0] ?? this.state.trail[this.state.trail.length - 1] ?? this.plan.start;
   }
 
   private site(node: PlanNode, visit: number) {

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { WORK_ITEM_RESOLVED_SIGNAL, type WorkItemResolution } from '@tandem/contracts';
-import type { ContactStateView, CustomerMessageInput, CustomerMessageReply } from './types';
+import type { ContactStateView, CustomerMessageInput, CustomerMessageReply, HandledBy, OutboundMessage } from './types';
 
 /** A customer's message; returns what the flow answered before it waited again. */
 export const customerMessageUpdate = defineUpdate<CustomerMessageReply, [CustomerMessageInput]>('customerMessage');
@@ -31,3 +31,23 @@ export const cancelSignal = defineSignal<[CancelInput]>('cancel');
 
 /** The contact as operators and agents see it: current step, context, transcript, handoff. */
 export const stateQuery = defineQuery<ContactStateView>('state');
+
+/** Parent → subflow: a customer message the parent received while the subflow holds the conversation. */
+export interface SubflowInput {
+  schemaVersion: 1;
+  text: string;
+  /** The message's index in the parent's transcript. */
+  parentIndex: number;
+}
+export const subflowInputSignal = defineSignal<[SubflowInput]>('subflowInput');
+
+/** Subflow → parent: what the subflow said, once it waits again, and who has the contact now. */
+export interface SubflowOutput {
+  schemaVersion: 1;
+  childWorkflowId: string;
+  messages: OutboundMessage[];
+  /** The last forwarded message (parent index) the subflow has read and answered; -1 before any. */
+  answeredUpTo: number;
+  handledBy: HandledBy;
+}
+export const subflowOutputSignal = defineSignal<[SubflowOutput]>('subflowOutput');

@@ -28,7 +28,7 @@ export interface ContactInput {
 export interface ContactFlowOptions {
   /** Continue-as-new once history has this many events (default: when Temporal suggests it). */
   continueAsNewAfterEvents?: number;
-  /** Flush buffered events once this many are pending (default 20). */
+  /** Flush buffered events once this many are pending (default 100; they are also sent whenever the contact waits or ends). */
   eventBatchSize?: number;
 }
 
@@ -49,8 +49,15 @@ export interface ContactFlowInput {
   /** Published plans of the subflows the plan calls (transitively), pinned when the contact started. */
   subflows?: Record<string, { plan: Plan; version: number }>;
   options?: ContactFlowOptions;
+  /** How the contact reached Tandem (reported in contact.started). */
+  origin?: { kind: 'api' | 'inbound' | 'subflow'; external?: { system: string; contactId: string }; parentContactId?: string };
   /** Set when this run continues an earlier one (continue-as-new). */
   carried?: CarriedState;
+  /**
+   * Set for a subflow: the parent workflow holding the customer's conversation. The subflow receives the
+   * customer's messages from it and sends what it says back to it.
+   */
+  parent?: { workflowId: string; transcript: TranscriptEntry[] };
 }
 
 export interface ContactFlowResult {
@@ -119,6 +126,12 @@ export interface ContactState {
   inbox: number[];
   /** Times each node ran. */
   visits: Record<string, number>;
+  /** Nodes the contact went through, in order. */
+  trail: string[];
+  /** Escalations to a human queue so far (0 = contained by the bot). */
+  escalations: number;
+  /** Who handled the contact last: the node (a bot or an escalation) and, for a human, the agent. */
+  lastHandler: { nodeId: string; kind: 'bot' | 'agent'; agentId?: string } | null;
   /** Per-node state of nodes that wait (bot conversation, escalation progress), so they can resume. */
   nodeState: Record<string, unknown>;
   handoff: HandoffPackage | null;
@@ -137,6 +150,8 @@ export interface CarriedState {
   /** The node to resume at (it re-enters with its `nodeState`). */
   resumeAt: string;
   runs: number;
+  /** A cancellation that arrived while the run handed over; the next run acts on it first. */
+  cancel?: { schemaVersion: 1; reason: 'customer_left' | 'operator' | 'timeout'; note?: string };
 }
 
 /** What the `state` query returns. */

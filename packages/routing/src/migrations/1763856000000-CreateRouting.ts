@@ -45,7 +45,7 @@ export class CreateRouting1763856000000 implements MigrationInterface {
         overflow_queue text NULL REFERENCES routing.queue (name),
         max_wait_seconds integer NULL CONSTRAINT queue_max_wait_positive CHECK (max_wait_seconds > 0),
         relaxation jsonb NOT NULL DEFAULT '[]'::jsonb,
-        floor_tokens text[] GENERATED ALWAYS AS (routing.requirement_tokens(routing.fully_relaxed(skills, relaxation))) STORED,
+        floor_tokens text[] NOT NULL DEFAULT '{}',
         offer_timeout_seconds integer NOT NULL DEFAULT 30 CONSTRAINT queue_offer_timeout_positive CHECK (offer_timeout_seconds > 0),
         aging_per_minute double precision NOT NULL DEFAULT 0 CONSTRAINT queue_aging_rate CHECK (aging_per_minute >= 0),
         aging_cap double precision NOT NULL DEFAULT 0 CONSTRAINT queue_aging_cap CHECK (aging_cap >= 0),
@@ -58,7 +58,7 @@ export class CreateRouting1763856000000 implements MigrationInterface {
         id text PRIMARY KEY,
         display_name text NOT NULL DEFAULT '',
         skills jsonb NOT NULL DEFAULT '{}'::jsonb,
-        skill_tokens text[] GENERATED ALWAYS AS (routing.capability_tokens(skills)) STORED,
+        skill_tokens text[] NOT NULL DEFAULT '{}',
         capacity jsonb NOT NULL DEFAULT '{}'::jsonb,
         load jsonb NOT NULL DEFAULT '{}'::jsonb,
         queues text[] NOT NULL DEFAULT '{}',
@@ -81,7 +81,7 @@ export class CreateRouting1763856000000 implements MigrationInterface {
         priority integer NOT NULL DEFAULT 0,
         requested_skills jsonb NOT NULL DEFAULT '{}'::jsonb,
         required_skills jsonb NOT NULL DEFAULT '{}'::jsonb,
-        required_tokens text[] GENERATED ALWAYS AS (routing.requirement_tokens(required_skills)) STORED,
+        required_tokens text[] NOT NULL DEFAULT '{}',
         handoff jsonb NOT NULL,
         notes jsonb NOT NULL DEFAULT '[]'::jsonb,
         status text NOT NULL CONSTRAINT work_item_status
@@ -101,12 +101,34 @@ export class CreateRouting1763856000000 implements MigrationInterface {
         CONSTRAINT work_item_idempotency_key UNIQUE (workflow_id, step_id, visit),
         CONSTRAINT work_item_held_by_agent CHECK (status NOT IN ('offered', 'assigned', 'wrapping') OR agent_id IS NOT NULL)
       )`);
+    // The token columns follow the skills they derive from. Triggers rather than generated columns:
+    // PostgreSQL recomputes a stored generated column on every UPDATE, and claims update agents and
+    // work items constantly; "UPDATE OF" fires only when the skills themselves change.
+    await q.query(`
+      CREATE FUNCTION routing.derive_skill_tokens() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_TABLE_NAME = 'work_item' THEN
+          NEW.required_tokens := routing.requirement_tokens(NEW.required_skills);
+        ELSIF TG_TABLE_NAME = 'agent' THEN
+          NEW.skill_tokens := routing.capability_tokens(NEW.skills);
+        ELSE
+          NEW.floor_tokens := routing.requirement_tokens(routing.fully_relaxed(NEW.skills, NEW.relaxation));
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await q.query(`CREATE TRIGGER queue_floor_tokens BEFORE INSERT OR UPDATE OF skills, relaxation, floor_tokens ON routing.queue
+      FOR EACH ROW EXECUTE FUNCTION routing.derive_skill_tokens()`);
+    await q.query(`CREATE TRIGGER agent_skill_tokens BEFORE INSERT OR UPDATE OF skills, skill_tokens ON routing.agent
+      FOR EACH ROW EXECUTE FUNCTION routing.derive_skill_tokens()`);
+    await q.query(`CREATE TRIGGER work_item_required_tokens BEFORE INSERT OR UPDATE OF required_skills, required_tokens ON routing.work_item
+      FOR EACH ROW EXECUTE FUNCTION routing.derive_skill_tokens()`);
     // The claim walks this index head by head: per queue and base priority, the oldest queued item.
     await q.query(`CREATE INDEX work_item_queue_head ON routing.work_item (queue_name, priority DESC, queued_at, id) WHERE status = 'queued'`);
     await q.query(`CREATE INDEX work_item_agent_active ON routing.work_item (agent_id) WHERE status IN ('offered', 'assigned', 'wrapping')`);
     await q.query(`CREATE INDEX work_item_queue_ended ON routing.work_item (queue_name, ended_at) WHERE ended_at IS NOT NULL`);
     await q.query(`CREATE INDEX work_item_queue_answered ON routing.work_item (queue_name, answered_at) WHERE answered_at IS NOT NULL`);
-    await q.query(`CREATE INDEX work_item_contact ON routing.work_item (contact_id)`);
+    // No index on contact_id: a contact's items are found by workflow id (contact-<id>), the leading
+    // column of the idempotency key; every extra index costs each claim and completion an insert.
 
     await q.query(`
       CREATE TABLE routing.offer (
@@ -128,7 +150,8 @@ export class CreateRouting1763856000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE routing.work_item_history (
         seq bigserial PRIMARY KEY,
-        event_id uuid NOT NULL DEFAULT gen_random_uuid() CONSTRAINT work_item_history_event_id UNIQUE,
+        -- A random UUID: unique without a unique index that every claim would have to maintain.
+        event_id uuid NOT NULL DEFAULT gen_random_uuid(),
         work_item_id uuid NOT NULL REFERENCES routing.work_item (id),
         type text NOT NULL,
         from_status text NULL,

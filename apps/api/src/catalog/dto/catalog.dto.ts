@@ -55,15 +55,55 @@ export class RegistrationResultsDto extends createZodDto(registrationResultsSche
 export const activityParamsSchema = z.strictObject({ name: activityName });
 export class ActivityParamsDto extends createZodDto(activityParamsSchema) {}
 
-export const queueSchema = z
-  .object({ name: z.string(), title: z.string(), description: z.string().nullable(), updatedAt: z.iso.datetime() });
+const skillLevels = z
+  .record(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, 'a skill name: letters, digits, "_", "." or "-" (max 64)'), z.number().int().min(1).max(10))
+  .describe('Skill → level (1 basic … 10 expert), e.g. {"billing": 2}.');
+const queueName = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'a queue name: lowercase letters, digits, "_", "." or "-" (max 63)');
+const relaxationStep = z.strictObject({
+  afterSeconds: z.number().int().min(1).max(31_536_000),
+  skill: z.string().min(1).max(64),
+  level: z.number().int().min(0).max(10).describe('0 drops the requirement.'),
+});
+const aging = z.strictObject({ perMinute: z.number().min(0).max(1000), cap: z.number().min(0).max(100_000) });
+
+/** A human queue: routing's definition (`@tandem/routing`). */
+export const queueSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  skills: z.record(z.string(), z.number().int()).describe('Skills every item of the queue requires (merged with the escalation\'s own).'),
+  distribution: z.enum(['push', 'pull']).describe('push: offered to the longest-idle agent; pull: agents claim.'),
+  slaTargetSeconds: z.number().int(),
+  businessHours: z.string().nullable().describe('The calendar flows check before routing here.'),
+  overflowQueue: z.string().nullable(),
+  maxWaitSeconds: z.number().int().nullable(),
+  relaxation: z.array(z.object({ afterSeconds: z.number().int(), skill: z.string(), level: z.number().int() })),
+  offerTimeoutSeconds: z.number().int(),
+  aging: z.object({ perMinute: z.number(), cap: z.number() }),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
 export class QueueDto extends createZodDto(queueSchema) {}
 
-export const putQueueSchema = z
-  .strictObject({ title: z.string().trim().min(1).max(200), description: z.string().max(2_000).optional() });
+/** PUT /v1/catalog/queues/:name — routing's queue definition (the name is in the path). */
+export const putQueueSchema = z.strictObject({
+  description: z.string().max(2_000).optional(),
+  skills: skillLevels.optional(),
+  distribution: z.enum(['push', 'pull']).optional().describe('Default pull.'),
+  slaTargetSeconds: z.number().int().min(1).max(31_536_000).describe('Service-level target: answered within this many seconds.'),
+  businessHours: catalogNameRef().nullable().optional(),
+  overflowQueue: queueName.nullable().optional().describe('Where items go after maxWaitSeconds (must exist).'),
+  maxWaitSeconds: z.number().int().min(1).max(31_536_000).nullable().optional(),
+  relaxation: z.array(relaxationStep).max(50).optional(),
+  offerTimeoutSeconds: z.number().int().min(1).max(3_600).optional().describe('Push: how long an agent has to accept (default 30).'),
+  aging: aging.optional(),
+});
 export class PutQueueDto extends createZodDto(putQueueSchema) {}
 
-export const queueParamsSchema = z.strictObject({ name: catalogName });
+function catalogNameRef() {
+  return z.string().max(100).regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be lower case letters, digits, "_", "-" or ".", e.g. "support-hours"');
+}
+
+export const queueParamsSchema = z.strictObject({ name: queueName });
 export class QueueParamsDto extends createZodDto(queueParamsSchema) {}
 
 export const calendarParamsSchema = z.strictObject({ name: catalogName });

@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { QueueStatistics, RoutingDirectory, TicketDesk, WorkRouter } from '@tandem/routing';
+import type { DataSource } from 'typeorm';
+import { RoutingOutboxSink } from '../events/routing-outbox.sink';
+import { RoutingNotificationsService } from './routing-notifications.service';
+
+/**
+ * `@tandem/routing` on the API's DataSource: the work router (its state changes append their events
+ * to the outbox in the same transaction), the directory of queues and agents, queue statistics,
+ * tickets, and the LISTEN stream behind the agents' offer streams.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: WorkRouter, inject: [getDataSourceToken(), RoutingOutboxSink], useFactory: (dataSource: DataSource, sink: RoutingOutboxSink) => new WorkRouter({ dataSource, eventSink: sink }) },
+    { provide: RoutingDirectory, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new RoutingDirectory({ dataSource }) },
+    { provide: QueueStatistics, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new QueueStatistics({ dataSource }) },
+    { provide: TicketDesk, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new TicketDesk({ dataSource }) },
+    RoutingNotificationsService,
+  ],
+  exports: [WorkRouter, RoutingDirectory, QueueStatistics, TicketDesk, RoutingNotificationsService],
+})
+export class RoutingModule {}

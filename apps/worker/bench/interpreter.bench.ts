@@ -1,0 +1,176 @@
+/**
+ * Benchmark: the same 10-step flow run (a) as a compiled plan through the interpreter and (b) as a
+ * hand-written workflow calling the same activities, on the same dev server in the same run.
+ * Prints contacts/s and p50/p99 contact latency for both and the ratio (goal: interpreter ≥ 0.9×).
+ *
+ *   npm run bench -w @tandem/worker            (BENCH_CONTACTS=300 BENCH_CONCURRENCY=30 BENCH_ROUNDS=2)
+ */
+import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { ActivityRegistry } from '@tandem/activity-kit';
+import { loadConfig } from '@tandem/config';
+import { customerSchema } from '@tandem/contracts';
+import { compileFlow, exampleResolver, type FlowDocument } from '@tandem/flow';
+import { preloadBotModels } from '@tandem/virtual-agent';
+import { randomUUID } from 'node:crypto';
+import { createActivities } from '../src/activities';
+import { createLogger } from '../src/logger';
+import type { ContactFlowInput } from '../src/workflows/types';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const N = Number(process.env.BENCH_CONTACTS ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 30);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+
+const n = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, typeVersion: 1, position: { x: 0, y: 0 }, config });
+const e = (source: string, sourcePort: string, target: string) => ({ id: `${source}.${sourcePort}`, source, sourcePort, target });
+
+/** The 10 steps: start, classify, decide, set, message, set, decide, message, ticket, end. */
+const flow = {
+  schemaVersion: 1,
+  id: 'bench-ten-steps',
+  name: 'Ten steps',
+  channels: ['chat'],
+  variables: [
+    { name: 'urgent', type: 'bool' },
+    { name: 'attempts', type: 'int' },
+  ],
+  nodes: [
+    n('start', 'start'),
+    n('classify', 'classify'),
+    n('decide', 'decision', { rules: [{ id: 'urgent', condition: 'nlu.sentiment < -0.5 || size(nlu.triggers) > 0' }] }),
+    n('mark', 'set', { assignments: [{ variable: 'attempts', value: 'ctx.attempts + 1' }, { variable: 'urgent', value: 'nlu.sentiment < -0.5' }] }),
+    n('ack', 'message', { text: 'Thanks {{customer.name}}, we are looking into {{nlu.intent}}.' }),
+    n('count', 'set', { assignments: [{ variable: 'attempts', value: 'ctx.attempts + 1' }] }),
+    n('tier', 'decision', { rules: [{ id: 'priority', condition: 'customer.tier == "vip" || ctx.urgent' }] }),
+    n('tell', 'message', { text: 'Your request is {{ctx.urgent ? "priority" : "standard"}} ({{ctx.attempts}}).' }),
+    n('ticket', 'ticket', { kind: 'follow_up', queue: 'support', subject: 'Follow up: {{nlu.intent}}', priority: 'ctx.urgent ? 50 : 10', includeHandoff: false }),
+    n('end', 'end', { outcome: 'ticketed' }),
+  ],
+  edges: [
+    e('start', 'next', 'classify'),
+    e('classify', 'next', 'decide'),
+    e('decide', 'urgent', 'mark'),
+    e('decide', 'default', 'mark'),
+    e('mark', 'next', 'ack'),
+    e('ack', 'next', 'count'),
+    e('count', 'next', 'tier'),
+    e('tier', 'priority', 'tell'),
+    e('tier', 'default', 'tell'),
+    e('tell', 'next', 'ticket'),
+    e('ticket', 'next', 'end'),
+  ],
+} as unknown as FlowDocument;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function runMany(start: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= N) return;
+        const s = performance.now();
+        await start(i);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: N / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const compiled = compileFlow(flow, exampleResolver);
+  if (!compiled.ok) throw new Error(`the bench flow does not compile: ${JSON.stringify(compiled.diagnostics)}`);
+  const plan = compiled.plan;
+  await preloadBotModels([{}]);
+  const tickets = new Map<string, string>();
+  const activities = createActivities({
+    workItems: {
+      create: () => Promise.reject(new Error('unused')),
+      raisePriority: () => Promise.resolve(),
+      move: () => Promise.resolve(),
+      withdraw: () => Promise.resolve(),
+      estimatedWaitSeconds: () => Promise.resolve(0),
+    },
+    calendars: { get: () => Promise.resolve(undefined) },
+    plans: { latestPublished: () => Promise.resolve(undefined) },
+    tickets: {
+      create: async (key) => {
+        if (!tickets.has(key)) tickets.set(key, randomUUID());
+        return { ticketId: tickets.get(key)! };
+      },
+    },
+    channel: { deliver: () => Promise.resolve() },
+    events: { publish: () => Promise.resolve() },
+    customActivities: new ActivityRegistry(),
+    logger: createLogger('warn'),
+  });
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  const taskQueue = `bench-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const worker = await Worker.create({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue, workflowBundle: bundle, activities, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100 });
+  const running = worker.run();
+  const customer = customerSchema.parse({ id: 'bench', name: 'Bea', tier: 'standard' });
+  const text = 'I was charged twice for my order, please help';
+
+  const interpreted = (i: number, tag: string) => {
+    const id = `${tag}-${i}-${randomUUID().slice(0, 8)}`;
+    const input: ContactFlowInput = { schemaVersion: 1, plan, flowVersion: 1, contact: { id, channel: 'chat', customer, firstMessage: text } };
+    return client.workflow.execute('contactFlow', { taskQueue, workflowId: `contact-${id}`, args: [input] });
+  };
+  const handwritten = (i: number, tag: string) => {
+    const id = `${tag}-${i}-${randomUUID().slice(0, 8)}`;
+    return client.workflow.execute('handwrittenFlow', { taskQueue, workflowId: `hw-${id}`, args: [{ contactId: id, text, customer }] });
+  };
+
+  process.stdout.write(`warming up (${Math.min(N, 40)} contacts each)…\n`);
+  const saved = { N };
+  for (let i = 0; i < 40; i++) await Promise.all([interpreted(i, 'warm'), handwritten(i, 'warm')]);
+  void saved;
+
+  const results: { round: number; interp: Awaited<ReturnType<typeof runMany>>; hand: Awaited<ReturnType<typeof runMany>> }[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Alternate the order so drift on a shared machine does not favour one side.
+    const first = round % 2 === 1 ? 'interp' : 'hand';
+    const a = await runMany((i) => (first === 'interp' ? interpreted(i, `r${round}`) : handwritten(i, `r${round}`)));
+    const b = await runMany((i) => (first === 'interp' ? handwritten(i, `r${round}`) : interpreted(i, `r${round}`)));
+    const interp = first === 'interp' ? a : b;
+    const hand = first === 'interp' ? b : a;
+    results.push({ round, interp, hand });
+    process.stdout.write(
+      `round ${round}: interpreter ${interp.perSecond.toFixed(1)} contacts/s (p50 ${interp.p50.toFixed(0)} ms, p99 ${interp.p99.toFixed(0)} ms) | hand-written ${hand.perSecond.toFixed(1)} contacts/s (p50 ${hand.p50.toFixed(0)} ms, p99 ${hand.p99.toFixed(0)} ms) | ratio ${(interp.perSecond / hand.perSecond).toFixed(2)}\n`,
+    );
+  }
+  const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((acc, r) => acc + f(r), 0) / results.length;
+  const ratio = sum((r) => r.interp.perSecond) / sum((r) => r.hand.perSecond);
+  process.stdout.write(
+    [
+      '',
+      `10-step flow, ${N} contacts per side per round, ${CONCURRENCY} in flight, ${ROUNDS} rounds (${new Date().toISOString()}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`,
+      `interpreter : ${sum((r) => r.interp.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.interp.p50).toFixed(0)} ms, p99 ${sum((r) => r.interp.p99).toFixed(0)} ms`,
+      `hand-written: ${sum((r) => r.hand.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.hand.p50).toFixed(0)} ms, p99 ${sum((r) => r.hand.p99).toFixed(0)} ms`,
+      `throughput ratio interpreter / hand-written: ${ratio.toFixed(2)} (goal ≥ 0.90)`,
+      '',
+    ].join('\n'),
+  );
+  worker.shutdown();
+  await running;
+  await connection.close();
+  await nativeConnection.close();
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+/**
+ * The benchmark's workflows: the interpreter, and the same 10-step flow written by hand against the
+ * same activities (what a developer would write without Tandem).
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { BuiltinActivities, ContactEventRecord } from '../src/activities/contract';
+
+export { contactFlow } from '../src/workflows';
+
+const acts = proxyActivities<BuiltinActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 20 },
+});
+
+export interface HandwrittenInput {
+  contactId: string;
+  text: string;
+  customer: { id: string; name: string; tier: string; authenticated: boolean; authMethod: 'none'; language: string; attributes: Record<string, unknown> };
+}
+
+/** start → classify → decide → set → message → set → decide → message → ticket → end, as plain code. */
+export async function handwrittenFlow(input: HandwrittenInput): Promise<string> {
+  const site = (nodeId: string) => ({ contactId: input.contactId, workflowId: `hw-${input.contactId}`, nodeId, visit: 1 });
+  const events: ContactEventRecord[] = [];
+  const { nlu } = await acts.classify({ ...site('classify'), config: {}, text: input.text, index: 0, customer: input.customer, now: new Date(0).toISOString() });
+  const urgent = nlu.sentiment < -0.5 || nlu.triggers.length > 0;
+  let attempts = 1;
+  await acts.deliverMessage({ contactId: input.contactId, channel: 'chat', from: 'bot', text: `Thanks ${input.customer.name}, we are looking into ${nlu.intent}.`, index: 1 });
+  attempts += 1;
+  const tier = input.customer.tier === 'vip' || urgent ? 'priority' : 'standard';
+  await acts.deliverMessage({ contactId: input.contactId, channel: 'chat', from: 'bot', text: `Your request is ${tier} (${attempts}).`, index: 2 });
+  await acts.createTicket({ ...site('ticket'), kind: 'follow_up', queue: 'support', subject: `Follow up: ${nlu.intent}`, body: null, priority: urgent ? 50 : 10, dueAt: null, customer: input.customer, channel: 'chat', handoff: null });
+  // The same number of events as the interpreter, sent in one batch like it does.
+  for (let i = 0; i < 21; i++) events.push({ id: `hw-${input.contactId}/${i}`, workflowId: `hw-${input.contactId}`, sequence: i, type: 'step.entered', time: new Date(0).toISOString(), contactId: input.contactId, flowId: 'bench', flowVersion: 1, nodeId: 'n', data: {} });
+  await acts.emitEvents({ events });
+  return 'ticketed';
+}

@@ -1,0 +1,216 @@
+/**
+ * The worker's production wiring: routing on PostgreSQL, contact events on Kafka, tickets, the
+ * custom activities, and the background routing loops (resolution delivery, offer expiry). `main.ts`
+ * runs it; the API's end-to-end tests start the same thing in process.
+ */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { ActivityRegistry, isCustomActivity, type CustomActivity } from '@tandem/activity-kit';
+import type { TandemConfig } from '@tandem/config';
+import { EventPublisher, ensureTopics } from '@tandem/events';
+import { QueueStatistics, ResolutionOutbox, TicketDesk, WorkRouter, routingEntities } from '@tandem/routing';
+import { preloadBotModels } from '@tandem/virtual-agent';
+import { Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import type { ActivityDependencies } from './activities';
+import type { DeliverMessageRequest } from './activities/contract';
+import type { CalendarDirectory, MessageChannel, PlanStore, TicketStore } from './activities/ports';
+import { KafkaContactEventSink } from './adapters/events';
+import { RoutingWorkItemGateway } from './adapters/routing';
+import { createDraftEmailReplyActivity, createHttpRequestActivity, createOrderLookupActivity } from './custom-activities';
+import type { Logger } from './logger';
+import { createContactWorker } from './worker';
+
+/** The worker's own settings, on top of @tandem/config's shared ones. */
+export const workerSettingsSchema = z.object({
+  /** Comma-separated module paths exporting custom activities (`defineActivity` results). */
+  TANDEM_ACTIVITY_MODULES: z.string().default(''),
+  /** Hosts the built-in `http.request` activity may call, comma-separated (none by default). */
+  TANDEM_HTTP_ALLOWED_HOSTS: z.string().default(''),
+  /** Database the `orders.lookup` example activity reads; the activity is registered only when set. */
+  TANDEM_ORDERS_DATABASE_URL: z.string().default(''),
+  /** POSTs messages the flow sends outside a customer's turn (greetings, agent replies) to this URL. */
+  TANDEM_CHANNEL_WEBHOOK_URL: z.string().url().or(z.literal('')).default(''),
+  /** `0` leaves the delivery of work-item resolutions to another process. */
+  TANDEM_WORKER_ROUTING_LOOPS: z.enum(['0', '1']).default('1'),
+  TANDEM_WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(100),
+  TANDEM_WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(1).max(1000).default(40),
+});
+export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
+
+export function loadWorkerSettings(env: Record<string, string | undefined> = process.env): WorkerSettings {
+  const parsed = workerSettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid worker configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Calendars and subflow plans travel with each contact (pinned when it starts); nothing to look up. */
+class PinnedWithContact implements CalendarDirectory, PlanStore {
+  async get(name: string): Promise<undefined> {
+    throw new Error(`the calendar "${name}" was not given with the contact; start contacts through the API, which pins the calendars a flow uses`);
+  }
+  async latestPublished(flowId: string): Promise<undefined> {
+    throw new Error(`the subflow "${flowId}" was not given with the contact; start contacts through the API, which pins subflow plans`);
+  }
+}
+
+/** Chat clients read the transcript (API); a webhook pushes out-of-turn messages to a channel gateway. */
+export class WebhookChannel implements MessageChannel {
+  constructor(private readonly url: string) {}
+  async deliver(request: DeliverMessageRequest): Promise<void> {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `${request.contactId}/${request.index}` },
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (res.status >= 300) throw new Error(`the channel webhook answered ${res.status}`);
+  }
+}
+
+const transcriptOnly: MessageChannel = { deliver: async () => undefined };
+
+class RoutingTickets implements TicketStore {
+  constructor(private readonly desk: TicketDesk) {}
+  async create(key: string, r: Parameters<TicketStore['create']>[1]): Promise<{ ticketId: string }> {
+    const { ticket } = await this.desk.create({
+      idempotencyKey: key,
+      kind: r.kind,
+      queue: r.queue,
+      contactId: r.contactId,
+      workflowId: r.workflowId,
+      nodeId: r.nodeId,
+      channel: r.channel,
+      customer: r.customer,
+      subject: r.subject,
+      body: r.body,
+      priority: Math.max(0, Math.min(1000, Math.round(r.priority))),
+      dueAt: r.dueAt,
+      handoff: r.handoff,
+    });
+    return { ticketId: ticket.id };
+  }
+}
+
+/** Loads custom activities from modules (their exported `defineActivity` results, or an array of them). */
+export function loadActivityModules(specs: string[], cwd = process.cwd()): CustomActivity[] {
+  const found: CustomActivity[] = [];
+  for (const spec of specs) {
+    const resolved = spec.startsWith('.') || spec.startsWith('/') ? path.resolve(cwd, spec) : spec;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- modules named in configuration
+    const mod = require(resolved) as Record<string, unknown>;
+    const values = Object.values(mod).flatMap((v): unknown[] => (Array.isArray(v) ? (v as unknown[]) : [v]));
+    const activities = values.filter(isCustomActivity);
+    if (!activities.length) throw new Error(`${spec} exports no custom activity (use defineActivity from @tandem/activity-kit)`);
+    found.push(...activities);
+  }
+  return found;
+}
+
+export interface WorkerRuntime {
+  worker: Worker;
+  dependencies: ActivityDependencies;
+  registry: ActivityRegistry;
+  /** Runs the worker until `stop()`. */
+  run(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorkerRuntime(options: {
+  config: TandemConfig;
+  settings: WorkerSettings;
+  logger: Logger;
+  /** Defaults to the configured task queue. */
+  taskQueue?: string;
+  workflowBundle?: { code: string };
+}): Promise<WorkerRuntime> {
+  const { config, settings, logger } = options;
+  const dataSource = new DataSource({ type: 'postgres', url: config.database.url, entities: routingEntities, synchronize: false, extra: { max: 10 } });
+  await dataSource.initialize();
+  const router = new WorkRouter({ dataSource });
+  const stats = new QueueStatistics({ dataSource });
+
+  const kafka = new Kafka({ clientId: `${config.kafka.clientId}-worker`, brokers: config.kafka.brokers, logLevel: logLevel.WARN });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin);
+  await admin.disconnect();
+  const publisher = new EventPublisher({ kafka });
+
+  const customActivities: CustomActivity[] = [
+    createDraftEmailReplyActivity(),
+    createHttpRequestActivity({ allowedHosts: settings.TANDEM_HTTP_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) }),
+  ];
+  let ordersPool: Pool | undefined;
+  if (settings.TANDEM_ORDERS_DATABASE_URL) {
+    ordersPool = new Pool({ connectionString: settings.TANDEM_ORDERS_DATABASE_URL, max: 5 });
+    customActivities.push(createOrderLookupActivity({ pool: ordersPool }));
+  }
+  customActivities.push(...loadActivityModules(settings.TANDEM_ACTIVITY_MODULES.split(',').map((m) => m.trim()).filter(Boolean)));
+  const registry = new ActivityRegistry(customActivities);
+
+  const pinned = new PinnedWithContact();
+  const dependencies: ActivityDependencies = {
+    workItems: new RoutingWorkItemGateway(router, stats),
+    calendars: pinned,
+    plans: pinned,
+    tickets: new RoutingTickets(new TicketDesk({ dataSource })),
+    channel: settings.TANDEM_CHANNEL_WEBHOOK_URL ? new WebhookChannel(settings.TANDEM_CHANNEL_WEBHOOK_URL) : transcriptOnly,
+    events: new KafkaContactEventSink(publisher),
+    customActivities: registry,
+    logger,
+  };
+
+  // Train the default intent model now rather than on the first customer message.
+  const t0 = Date.now();
+  await preloadBotModels([{}]);
+  logger.info({ ms: Date.now() - t0 }, 'virtual agent model ready');
+
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createContactWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: options.taskQueue ?? config.temporal.taskQueue,
+    dependencies,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
+    tuning: { maxConcurrentActivityTaskExecutions: settings.TANDEM_WORKER_MAX_ACTIVITIES, maxConcurrentWorkflowTaskExecutions: settings.TANDEM_WORKER_MAX_WORKFLOW_TASKS },
+  });
+
+  // Background routing work: workItemResolved delivery (at least once; the workflow dedupes by work
+  // item). Leased, so several workers (or the API too) may run it. Offer expiry and overflow
+  // (startRoutingMaintenance) run in the API, next to the notification stream.
+  const stops: (() => Promise<void>)[] = [];
+  let clientConnection: Connection | undefined;
+  if (settings.TANDEM_WORKER_ROUTING_LOOPS === '1') {
+    clientConnection = await Connection.connect({ address: config.temporal.address });
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const outbox = new ResolutionOutbox({ dataSource });
+    stops.push(outbox.start(client, { intervalMs: 500, onError: (e) => logger.warn({ err: e }, 'resolution delivery failed; will retry') }));
+  }
+
+  let running: Promise<void> | undefined;
+  return {
+    worker,
+    dependencies,
+    registry,
+    run() {
+      running ??= worker.run();
+      return running;
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+      for (const stop of stops) await stop();
+      await clientConnection?.close();
+      await nativeConnection.close();
+      await publisher.disconnect();
+      await ordersPool?.end();
+      await dataSource.destroy();
+    },
+  };
+}

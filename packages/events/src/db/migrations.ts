@@ -1,0 +1,89 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Creates the `events` schema: the transactional outbox, consumer deduplication, dead letters, inbound
+ * contact deduplication and the projection counters.
+ */
+export class EventsInitialSchema1767225600000 implements MigrationInterface {
+  name = 'EventsInitialSchema1767225600000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE SCHEMA IF NOT EXISTS "events"`);
+    await q.query(`
+      CREATE TABLE "events"."outbox" (
+        "position" BIGSERIAL NOT NULL,
+        "event_id" text NOT NULL,
+        "event_type" text NOT NULL,
+        "topic" text NOT NULL,
+        "message_key" text NOT NULL,
+        "payload" text NOT NULL,
+        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        "published_at" TIMESTAMP WITH TIME ZONE,
+        CONSTRAINT "outbox_pkey" PRIMARY KEY ("position")
+      )`);
+    // A retried API request appends the same event id again: the unique index makes that a no-op.
+    await q.query(`CREATE UNIQUE INDEX "outbox_event_id_key" ON "events"."outbox" ("event_id")`);
+    // The relay's work list stays small however much published history is retained.
+    await q.query(`CREATE INDEX "outbox_unpublished_idx" ON "events"."outbox" ("position") WHERE (published_at IS NULL)`);
+
+    await q.query(`
+      CREATE TABLE "events"."processed_events" (
+        "consumer_group" text NOT NULL,
+        "event_id" text NOT NULL,
+        "processed_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "processed_events_pkey" PRIMARY KEY ("consumer_group", "event_id")
+      )`);
+    await q.query(`CREATE INDEX "processed_events_processed_at_idx" ON "events"."processed_events" ("processed_at")`);
+
+    await q.query(`
+      CREATE TABLE "events"."dead_letters" (
+        "id" BIGSERIAL NOT NULL,
+        "consumer_group" text NOT NULL,
+        "topic" text NOT NULL,
+        "partition" integer NOT NULL,
+        "offset" bigint NOT NULL,
+        "message_key" text,
+        "payload" text,
+        "error" text NOT NULL,
+        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "dead_letters_pkey" PRIMARY KEY ("id")
+      )`);
+    await q.query(`CREATE UNIQUE INDEX "dead_letters_message_key" ON "events"."dead_letters" ("consumer_group", "topic", "partition", "offset")`);
+
+    await q.query(`
+      CREATE TABLE "events"."inbound_contacts" (
+        "external_system" text NOT NULL,
+        "external_contact_id" text NOT NULL,
+        "contact_id" text NOT NULL,
+        "flow_id" text NOT NULL,
+        "event_id" text NOT NULL,
+        "started_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "inbound_contacts_pkey" PRIMARY KEY ("external_system", "external_contact_id")
+      )`);
+    await q.query(`CREATE UNIQUE INDEX "inbound_contacts_contact_id_key" ON "events"."inbound_contacts" ("contact_id")`);
+
+    await q.query(`
+      CREATE TABLE "events"."projection_counters" (
+        "flow_id" text NOT NULL,
+        "flow_version" integer NOT NULL,
+        "node_id" text NOT NULL,
+        "metric" text NOT NULL,
+        "dimension" text NOT NULL,
+        "dimension2" text NOT NULL,
+        "value" bigint NOT NULL,
+        CONSTRAINT "projection_counters_pkey" PRIMARY KEY ("flow_id", "flow_version", "node_id", "metric", "dimension", "dimension2")
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "events"."projection_counters"`);
+    await q.query(`DROP TABLE "events"."inbound_contacts"`);
+    await q.query(`DROP TABLE "events"."dead_letters"`);
+    await q.query(`DROP TABLE "events"."processed_events"`);
+    await q.query(`DROP TABLE "events"."outbox"`);
+    await q.query(`DROP SCHEMA IF EXISTS "events"`);
+  }
+}
+
+/** The package's migrations, in order, for the API's DataSource `migrations`. */
+export const eventsMigrations = [EventsInitialSchema1767225600000];
