@@ -26,7 +26,10 @@ function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType
   const [tier, setTier] = useState('standard');
   const [name, setName] = useState('Test Customer');
   const bottom = useRef<HTMLDivElement>(null);
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [state.transcript.length]);
+  // Braces: newer browsers' scrollIntoView returns a promise, which an effect must not return.
+  useEffect(() => {
+    void bottom.current?.scrollIntoView({ block: 'end' });
+  }, [state.transcript.length]);
 
   const started = state.status !== 'idle' && state.status !== 'error';
   const submit = () => {

@@ -21,9 +21,15 @@ export function WatchPanel() {
 
   useEffect(() => {
     if (!api || !flowId) return;
-    api.versions(flowId).then(setVersions, (e: unknown) => setError(describeError(e)));
+    api.versions(flowId).then(
+      (list) => {
+        setVersions(list);
+        // The newest version unless one that exists is chosen (it may have been published elsewhere).
+        setVersion((v) => (v !== null && list.some((x) => x.version === v) ? v : (list[0]?.version ?? null)));
+      },
+      (e: unknown) => setError(describeError(e)),
+    );
   }, [api, flowId, latestVersion]);
-  useEffect(() => setVersion((v) => v ?? latestVersion), [latestVersion]);
 
   const load = async (v: number) => {
     if (!api || !flowId) return;
@@ -124,13 +130,13 @@ function NodeMetricsView({ label, m }: { label: string; m: NodeMetrics | undefin
       <Table title="Left through" rows={m.exitedByPort} />
       <Table title="Escalations by trigger" rows={m.escalations?.byTrigger} />
       <Table title="Reasons agents tagged" rows={m.escalations?.byReasonTag} />
-      {wait && (wait.p50 ?? wait.avg) !== undefined && (
+      {wait && (wait.p50 ?? wait.avg) != null && (
         <p>
           Wait for an agent: median {formatDuration(wait.p50 ?? wait.avg ?? 0)}
           {wait.p90 ? `, 90% within ${formatDuration(wait.p90)}` : ''}
         </p>
       )}
-      {handle && (handle.p50 ?? handle.avg) !== undefined && <p>Handle time: median {formatDuration(handle.p50 ?? handle.avg ?? 0)}</p>}
+      {handle && (handle.p50 ?? handle.avg) != null && <p>Handle time: median {formatDuration(handle.p50 ?? handle.avg ?? 0)}</p>}
     </section>
   );
 }

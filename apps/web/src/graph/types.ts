@@ -55,7 +55,7 @@ export interface CatalogActivity {
 export interface Catalog {
   nodeTypes: NodeCatalogEntry[];
   expressions: ExpressionEnvironmentView;
-  queues: { name: string; title: string; description: string | null }[];
+  queues: { name: string; description?: string | null }[];
   activities: CatalogActivity[];
   calendars: { name: string }[];
 }

@@ -14,7 +14,7 @@ let h: Harness;
 beforeAll(async () => {
   buildDesigner();
   h = await startHarness();
-  expect((await h.call('PUT', '/v1/catalog/queues/billing', { title: 'Billing' })).status).toBeLessThan(300);
+  expect((await h.call('PUT', '/v1/catalog/queues/billing', { description: 'Billing', slaTargetSeconds: 120 })).status).toBeLessThan(300);
 });
 afterAll(async () => h?.close());
 

@@ -4,10 +4,10 @@
  * exits are drawn as handles, and the README screenshot is taken from it (test-artifacts/example-flow.png;
  * with TANDEM_UPDATE_SCREENSHOT=1 also docs/images/designer.png).
  */
-import { exampleResolverData } from '@tandem/flow';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildDesigner, type Harness, signIn, startHarness } from './harness';
+import { exampleDocument, seedExampleCatalog } from './support';
 
 jest.setTimeout(180_000);
 
@@ -15,15 +15,8 @@ let h: Harness;
 beforeAll(async () => {
   buildDesigner();
   h = await startHarness({ viewport: { width: 1680, height: 1000 } });
-  for (const q of exampleResolverData.queues ?? []) {
-    const name = typeof q === 'string' ? q : q.name;
-    expect((await h.call('PUT', `/v1/catalog/queues/${name}`, { title: name })).status).toBeLessThan(300);
-  }
-  for (const c of exampleResolverData.calendars ?? []) {
-    if (typeof c !== 'string' && c.calendar) expect((await h.call('PUT', `/v1/catalog/calendars/${c.name}`, c.calendar)).status).toBeLessThan(300);
-  }
-  const file = path.join(path.dirname(require.resolve('@tandem/flow/package.json')), 'examples', 'ai-first-human-backup.json');
-  const imported = await h.call<{ valid: boolean }>('POST', '/v1/flows/import', { format: 'tandem.flow', formatVersion: 1, document: JSON.parse(fs.readFileSync(file, 'utf8')) });
+  await seedExampleCatalog(h.call);
+  const imported = await h.call<{ valid: boolean }>('POST', '/v1/flows/import', { format: 'tandem.flow', formatVersion: 1, document: exampleDocument('ai-first-human-backup') });
   expect(imported.status).toBe(201);
 });
 afterAll(async () => h?.close());

@@ -4,11 +4,13 @@
  * playwright-core. Never a downloaded browser.
  */
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createTestDatabase, type TestDatabase } from '@tandem/testkit';
+import { createTestDatabase, type TestDatabase, uniqueName } from '@tandem/testkit';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { type SharedConfig, startContactWorker } from './contact-worker';
 
 // The API is consumed through its build (dist/), like every workspace package.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,6 +19,8 @@ const { createApp } = require('@tandem/api/dist/create-app') as { createApp(opti
 const { loadApiConfig } = require('@tandem/api/dist/config/api-config') as { loadApiConfig(env: Record<string, string | undefined>): unknown };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { TokenService } = require('@tandem/api/dist/auth/token.service') as { TokenService: new (...args: never[]) => { issue(r: { subject: string; roles: string[]; ttl: string }): { token: string } } };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { BackgroundService } = require('@tandem/api/dist/background/background.service') as { BackgroundService: new (...args: never[]) => { ready(): Promise<void> } };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startDesignerServer } = require('../../scripts/serve.cjs') as { startDesignerServer(o: { port?: number; apiUrl: string | (() => string); root?: string }): Promise<{ url: string; port: number; close(): Promise<void> }> };
 
@@ -58,7 +62,24 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   });
 }
 
-export async function startHarness(options: { viewport?: { width: number; height: number } } = {}): Promise<Harness> {
+/** API background parts a suite may switch on (all are off unless asked for). */
+export type BackgroundPart = 'outboxRelay' | 'projections' | 'escalationContexts' | 'routingMaintenance';
+const BACKGROUND_ENV: Record<BackgroundPart | 'inboundContacts', string> = {
+  outboxRelay: 'TANDEM_API_OUTBOX_RELAY',
+  projections: 'TANDEM_API_PROJECTIONS',
+  escalationContexts: 'TANDEM_API_ESCALATION_CONTEXTS',
+  routingMaintenance: 'TANDEM_API_ROUTING_MAINTENANCE',
+  inboundContacts: 'TANDEM_API_INBOUND_CONTACTS',
+};
+
+export interface HarnessOptions {
+  viewport?: { width: number; height: number };
+  /** Run the real contact worker in process, so test chats run on the runtime. */
+  worker?: boolean;
+  background?: BackgroundPart[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const db = await createTestDatabase('web');
   const cleanups: (() => Promise<unknown>)[] = [() => db.drop()];
@@ -70,6 +91,9 @@ export async function startHarness(options: { viewport?: { width: number; height
     let apiUrl = '';
     const server = await startDesignerServer({ port: 0, apiUrl: () => apiUrl });
     cleanups.push(() => server.close());
+    // The suite's own task queue, topics and consumer groups: nothing shared with other suites.
+    const scope = uniqueName('web').toLowerCase();
+    const background = Object.fromEntries(Object.entries(BACKGROUND_ENV).map(([part, name]) => [name, options.background?.includes(part as BackgroundPart) ? '1' : '0']));
     const config = loadApiConfig({
       ...process.env,
       NODE_ENV: 'test',
@@ -77,9 +101,19 @@ export async function startHarness(options: { viewport?: { width: number; height
       TANDEM_LOG_LEVEL: process.env.TANDEM_TEST_LOG_LEVEL ?? 'silent',
       TANDEM_JWT_SECRET: 'test-secret-for-the-designer-e2e-suite-0123456789',
       TANDEM_API_CORS_ORIGINS: server.url,
-    });
+      TANDEM_TEMPORAL_TASK_QUEUE: scope,
+      TANDEM_KAFKA_TOPIC_PREFIX: `${scope}.`,
+      TANDEM_KAFKA_GROUP_PREFIX: `${scope}.`,
+      TANDEM_KAFKA_TOPIC_PARTITIONS: '1',
+      ...background,
+    }) as SharedConfig;
     const app = await createApp({ config });
     cleanups.push(() => app.close());
+    if (options.worker) {
+      const worker = await startContactWorker(config, app.get(DataSource));
+      cleanups.push(() => worker.stop());
+    }
+    if (options.background?.length) await app.get(BackgroundService).ready();
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     apiUrl = `http://127.0.0.1:${address.port}`;
@@ -93,7 +127,10 @@ export async function startHarness(options: { viewport?: { width: number; height
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const consoleErrors: string[] = [];
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('pageerror', (e) => consoleErrors.push(e.stack ?? e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`console: ${m.text()}`);
+    });
 
     return {
       apiUrl,

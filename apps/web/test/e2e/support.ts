@@ -1,4 +1,7 @@
 /** Gestures on the designer page, as a person makes them. */
+import { exampleResolverData } from '@tandem/flow';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 
 /** Drags a step from the palette onto the canvas at a point (relative to the canvas). */
@@ -32,4 +35,24 @@ export async function typeInExpression(page: Page, testId: string, text: string)
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('Delete');
   await editor.pressSequentially(text, { delay: 15 });
+}
+
+/** What the example flows reference, registered through the API: queues, the calendar. */
+export async function seedExampleCatalog(call: (method: string, url: string, body?: unknown, role?: string) => Promise<{ status: number }>): Promise<void> {
+  for (const q of exampleResolverData.queues ?? []) {
+    const name = typeof q === 'string' ? q : q.name;
+    const r = await call('PUT', `/v1/catalog/queues/${name}`, { description: name, slaTargetSeconds: 120 }, 'admin');
+    if (r.status >= 300) throw new Error(`seeding queue ${name}: ${r.status}`);
+  }
+  for (const c of exampleResolverData.calendars ?? []) {
+    if (typeof c === 'string' || !c.calendar) continue;
+    const r = await call('PUT', `/v1/catalog/calendars/${c.name}`, c.calendar, 'admin');
+    if (r.status >= 300) throw new Error(`seeding calendar ${c.name}: ${r.status}`);
+  }
+}
+
+/** An example flow document from @tandem/flow. */
+export function exampleDocument(name: string): Record<string, unknown> {
+  const file = path.join(path.dirname(require.resolve('@tandem/flow/package.json')), 'examples', `${name}.json`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 }

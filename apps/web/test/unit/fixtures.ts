@@ -8,7 +8,7 @@ export function testCatalog(): Catalog {
   return {
     nodeTypes: nodeCatalog(),
     expressions: { language: 'cel', variables: [], flowVariables: { name: 'ctx', description: '', types: [] } },
-    queues: [{ name: 'billing', title: 'Billing', description: null }],
+    queues: [{ name: 'billing', description: null }],
     activities: [],
     calendars: [{ name: 'support' }],
   };
