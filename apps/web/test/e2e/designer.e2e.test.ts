@@ -5,14 +5,13 @@
  * test-artifacts/ (and the README screenshot to docs/images/designer.png).
  */
 import { waitFor } from '@tandem/testkit';
-import { buildDesigner, type Harness, signIn, startHarness } from './harness';
+import { type Harness, signIn, startHarness } from './harness';
 import { connect, dragFromPalette, typeInExpression } from './support';
 
 jest.setTimeout(240_000);
 
 let h: Harness;
 beforeAll(async () => {
-  buildDesigner();
   h = await startHarness();
   expect((await h.call('PUT', '/v1/catalog/queues/billing', { description: 'Billing', slaTargetSeconds: 120 })).status).toBeLessThan(300);
 });

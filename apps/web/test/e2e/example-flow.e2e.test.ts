@@ -6,14 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildDesigner, type Harness, signIn, startHarness } from './harness';
+import { type Harness, signIn, startHarness } from './harness';
 import { exampleDocument, seedExampleCatalog } from './support';
 
 jest.setTimeout(180_000);
 
 let h: Harness;
 beforeAll(async () => {
-  buildDesigner();
   h = await startHarness({ viewport: { width: 1680, height: 1000 } });
   await seedExampleCatalog(h.call);
   const imported = await h.call<{ valid: boolean }>('POST', '/v1/flows/import', { format: 'tandem.flow', formatVersion: 1, document: exampleDocument('ai-first-human-backup') });

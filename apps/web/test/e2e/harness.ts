@@ -28,7 +28,10 @@ export const WEB_ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(WEB_ROOT, 'test-artifacts');
 const CHROMIUM = process.env.TANDEM_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Builds the designer once per test run (vite build into dist/), unless TANDEM_WEB_SKIP_BUILD=1. */
+/**
+ * Builds the designer (vite build into dist/), unless TANDEM_WEB_SKIP_BUILD=1. The test run builds
+ * once in its globalSetup; the benchmark calls this.
+ */
 export function buildDesigner(): void {
   if (process.env.TANDEM_WEB_SKIP_BUILD === '1' && fs.existsSync(path.join(WEB_ROOT, 'dist', 'index.html'))) return;
   const r = spawnSync(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'build', '--logLevel', 'error'], { cwd: WEB_ROOT, stdio: 'inherit' });

@@ -7,7 +7,7 @@
  * paints per-node metrics on the canvas.
  */
 import { waitFor } from '@tandem/testkit';
-import { buildDesigner, type Harness, signIn, startHarness } from './harness';
+import { type Harness, signIn, startHarness } from './harness';
 import { exampleDocument, seedExampleCatalog } from './support';
 
 jest.setTimeout(300_000);
@@ -16,7 +16,6 @@ const flowId = 'ai-first-human-backup';
 let h: Harness;
 
 beforeAll(async () => {
-  buildDesigner();
   h = await startHarness({ worker: true, background: ['projections'] });
   await seedExampleCatalog(h.call);
   expect((await h.call('POST', '/v1/flows/import', { format: 'tandem.flow', formatVersion: 1, document: exampleDocument(flowId) })).status).toBe(201);
