@@ -30,12 +30,10 @@ it('opens the example flow with every exit drawn, compiles clean, and takes the 
   for (const port of ['sensitive', 'default']) await page.getByTestId(`handle-triage-${port}`).waitFor();
   expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(10);
 
-  // Tidy up (ELK) spreads the example out; the tidied layout is saved as the draft.
-  await page.getByTestId('auto-layout').click();
-  await page.getByTestId('save-state').filter({ hasText: 'Saving' }).waitFor();
-  await page.getByTestId('save-state').filter({ hasText: 'All changes saved' }).waitFor();
   await page.getByTestId('node-triage').click();
   await page.getByTestId('inspector').waitFor();
+  // The expression editors load with the first expression field.
+  await page.locator('[data-testid="inspector"] .cm-editor').first().waitFor();
   const file = await h.screenshot('example-flow');
   expect(fs.statSync(file).size).toBeGreaterThan(20_000);
   // TANDEM_UPDATE_SCREENSHOT=1 refreshes the README's picture (a tracked file: not on every run).
