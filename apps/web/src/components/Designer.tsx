@@ -58,7 +58,8 @@ function DesignerScreen({ flowId }: { flowId: string }) {
     setLoadError(null);
     void (async () => {
       try {
-        if (!designerStore.getState().catalog) designerStore.getState().setCatalog(await api.catalog());
+        // Fresh on every open: queues, calendars and activities change outside the designer.
+        designerStore.getState().setCatalog(await api.catalog());
         const { outcome } = await openFlow(designerStore, api, flowId);
         if (cancelled) return;
         sessionStore.getState().setApiStatus('ok');
