@@ -32,6 +32,8 @@ export function generateFlow(id: string, size: number): FlowDocument {
     node.position = { x: node.position.x, y: Math.round((a + b) / 2) };
     return node.position.y;
   };
-  build(decisions, 0, 'start', 'next');
+  const rootY = build(decisions, 0, 'start', 'next');
+  // Level with the first decision, as a layout would place it.
+  (nodes[0] as FlowDocument['nodes'][number]).position = { x: 0, y: rootY };
   return { schemaVersion: 1, id, name: `Generated ${nodes.length} nodes`, description: 'Render benchmark', channels: ['chat'], variables: [], nodes, edges };
 }

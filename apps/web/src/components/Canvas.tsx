@@ -4,13 +4,16 @@
  * only visible elements rendered, stable callbacks, narrow selectors.
  */
 import { Background, Controls, type Connection, type Edge, type IsValidConnection, MarkerType, MiniMap, type OnConnect, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
-import { type DragEvent, useCallback, useEffect, useMemo } from 'react';
+import { type DragEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import type { DesignerEdge, DesignerNode } from '../graph/types';
 import { designerStore, useDesigner } from '../store';
 import { CATEGORY_LOOK, nodeTypes } from './nodes/FlowNodes';
 import { addFromPalette, PALETTE_MIME } from '../services/palette';
 
 const EDGE_COLORS = { error: '#dc2626', warning: '#d97706', added: '#16a34a', removed: '#dc2626', changed: '#d97706', taken: '#2563eb' } as const;
+
+/** Above this many steps a flow opens at 100 % on its start instead of fitted to the screen. */
+const LARGE_FLOW = 150;
 
 const defaultEdgeOptions = { type: 'smoothstep', markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 const proOptions = { hideAttribution: true };
@@ -47,6 +50,14 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
   const flow = useReactFlow<DesignerNode, Edge>();
   const far = useFlowStore(zoomIsFar);
 
+  // A large flow opens at 100 % on its start, readable and quick to draw (only what is on screen is
+  // rendered); a small one opens fitted. `F` fits any flow.
+  const [initialViewport] = useState(() => {
+    const { nodes: all } = designerStore.getState();
+    if (all.length <= LARGE_FLOW) return undefined;
+    const start = all.find((n) => n.data.nodeType === 'start') ?? all[0];
+    return { x: 80 - (start?.position.x ?? 0), y: 260 - (start?.position.y ?? 0), zoom: 1 };
+  });
   const diff = overlay.kind === 'diff' ? overlay.view : null;
   const shownNodes = diff ? diff.nodes : nodes;
   const shownEdges = useMemo(() => {
@@ -105,8 +116,9 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         elementsSelectable
         defaultEdgeOptions={defaultEdgeOptions}
         onlyRenderVisibleElements
-        fitView
+        fitView={!initialViewport}
         fitViewOptions={fitViewOptions}
+        {...(initialViewport ? { defaultViewport: initialViewport } : {})}
         minZoom={0.05}
         maxZoom={2}
         deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
