@@ -5,7 +5,9 @@
  * test-artifacts/ (and the README screenshot to docs/images/designer.png).
  */
 import { waitFor } from '@tandem/testkit';
-import { type Harness, signIn, startHarness } from './harness';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS, type Harness, signIn, startHarness } from './harness';
 import { connect, dragFromPalette, typeInExpression } from './support';
 
 jest.setTimeout(240_000);
@@ -124,6 +126,31 @@ describe('designing a flow', () => {
     await h.screenshot('02-diff-v1-v2');
     await page.getByTestId('close-diff').click();
     await page.locator('.mark-added').first().waitFor({ state: 'detached' });
+  });
+
+  it('rolls back to version 1, exports the draft and imports it as a new flow', async () => {
+    const { page } = h;
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('versions').getByRole('button', { name: 'Roll back to this' }).click();
+    await page.getByTestId('versions-message').filter({ hasText: 'Version 1 is live again, as version 3' }).waitFor();
+    expect((await flowOnServer(flowId)).latestVersion).toBe(3);
+    await page.getByTestId('versions').getByText('re-publishes v1').waitFor();
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export' }).first().click();
+    const file = await (await download).path();
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8')) as { format: string; document: { id: string; name: string } };
+    expect(exported).toMatchObject({ format: 'tandem.flow', document: { id: flowId } });
+
+    // The same file under another id and name comes in as a new flow, opened in the designer.
+    const copy = path.join(ARTIFACTS, 'billing-copy.tandem-flow.json');
+    fs.writeFileSync(copy, JSON.stringify({ ...exported, document: { ...exported.document, id: 'billing-copy', name: 'Billing (copy)' } }));
+    await page.locator('.topbar input[type="file"]').setInputFiles(copy);
+    await page.locator('.topbar__name').filter({ hasText: 'Billing (copy)' }).waitFor();
+    expect((await h.call('GET', '/v1/flows/billing-copy')).status).toBe(200);
+    await page.getByRole('button', { name: 'Back to all flows' }).click();
+    await page.getByTestId(`open-flow-${flowId}`).click();
+    await page.getByTestId('node-decision').waitFor();
   });
 
   it('undo / redo, copy / paste with the keyboard', async () => {
