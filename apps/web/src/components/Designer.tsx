@@ -100,10 +100,11 @@ function DesignerScreen({ flowId }: { flowId: string }) {
         const fragment = s.copy();
         if (fragment) void navigator.clipboard?.writeText(JSON.stringify(fragment)).catch(() => undefined);
       } else if (mod && key === 'v' && editing) {
-        // The system clipboard carries fragments between tabs; the store's copy is the fallback.
-        const fallback = () => void s.paste();
-        if (typeof navigator.clipboard?.readText === 'function') void navigator.clipboard.readText().then((text) => s.paste(parseFragment(text) ?? undefined), fallback);
-        else fallback();
+        // The system clipboard carries fragments between tabs; the store's copy is the fallback when
+        // it holds something else, is refused (an unfocused page) or does not answer promptly.
+        const fromSystem = typeof navigator.clipboard?.readText === 'function' ? navigator.clipboard.readText().then(parseFragment, () => null) : Promise.resolve(null);
+        const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 300));
+        void Promise.race([fromSystem, timeout]).then((fragment) => s.paste(fragment ?? undefined));
       } else if (mod && key === 'd' && editing) s.duplicateSelection();
       else if (mod && key === 'a') s.selectAll();
       else if (mod && key === 's') void saveNow();
