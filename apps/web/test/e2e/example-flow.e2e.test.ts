@@ -1,0 +1,45 @@
+/**
+ * An example flow from @tandem/flow (AI first, human backup) imported through the API and opened in
+ * the designer: it compiles clean against this installation's queues, calendars and activities, its
+ * exits are drawn as handles, and the README screenshot is taken from it (test-artifacts/example-flow.png;
+ * with TANDEM_UPDATE_SCREENSHOT=1 also docs/images/designer.png).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Harness, signIn, startHarness } from './harness';
+import { exampleDocument, seedExampleCatalog } from './support';
+
+jest.setTimeout(180_000);
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ viewport: { width: 1680, height: 1000 } });
+  await seedExampleCatalog(h.call);
+  const imported = await h.call<{ valid: boolean }>('POST', '/v1/flows/import', { format: 'tandem.flow', formatVersion: 1, document: exampleDocument('ai-first-human-backup') });
+  expect(imported.status).toBe(201);
+});
+afterAll(async () => h?.close());
+
+it('opens the example flow with every exit drawn, compiles clean, and takes the README screenshot', async () => {
+  const { page } = h;
+  await signIn(page, h.webUrl, h.designerToken);
+  await page.getByTestId('open-flow-ai-first-human-backup').click();
+  await page.getByTestId('node-triage').waitFor();
+  await page.getByText('Ready to publish').waitFor();
+  // The decision's rules are its exits, plus Otherwise.
+  for (const port of ['sensitive', 'default']) await page.getByTestId(`handle-triage-${port}`).waitFor();
+  expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(10);
+
+  await page.getByTestId('node-triage').click();
+  await page.getByTestId('inspector').waitFor();
+  // The expression editors load with the first expression field.
+  await page.locator('[data-testid="inspector"] .cm-editor').first().waitFor();
+  const file = await h.screenshot('example-flow');
+  expect(fs.statSync(file).size).toBeGreaterThan(20_000);
+  // TANDEM_UPDATE_SCREENSHOT=1 refreshes the README's picture (a tracked file: not on every run).
+  if (process.env.TANDEM_UPDATE_SCREENSHOT === '1') {
+    const readme = path.resolve(__dirname, '..', '..', '..', '..', 'docs', 'images', 'designer.png');
+    fs.mkdirSync(path.dirname(readme), { recursive: true });
+    fs.copyFileSync(file, readme);
+  }
+});
