@@ -37,7 +37,7 @@ describe('operability: /health, /metrics, OpenAPI, request ids, JSON logs, CORS'
   it('/health answers 503 naming what is down, within its timeout', async () => {
     // Every background part on: with Kafka down they retry in the background, never in the way.
     const down = await startTestApp(
-      { TANDEM_KAFKA_BROKERS: `127.0.0.1:${await closedPort()}`, TANDEM_TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`, TANDEM_API_HEALTH_TIMEOUT_MS: '500' },
+      { TANDEM_KAFKA_BROKERS: `127.0.0.1:${await closedPort()}`, TANDEM_TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`, TANDEM_API_HEALTH_TIMEOUT_MS: '500', TANDEM_API_QUERY_TIMEOUT_MS: '500' },
       { background: ['outboxRelay', 'projections', 'inboundContacts', 'escalationContexts', 'routingMaintenance'] },
     );
     let closing = 0;
@@ -51,6 +51,10 @@ describe('operability: /health, /metrics, OpenAPI, request ids, JSON logs, CORS'
       // The API itself still serves: only the dependencies are down.
       await down.http.get('/v1/auth/me').set('Authorization', `Bearer ${down.token('designer')}`).expect(200);
       await down.http.get('/v1/catalog/queues').set('Authorization', `Bearer ${down.token('designer')}`).expect(200);
+      // A call that needs Temporal says so with a 503 the caller may retry, not a 500.
+      const contacts = await down.http.get('/v1/contacts').set('Authorization', `Bearer ${down.token('designer')}`).expect(503);
+      expect(contacts.headers['retry-after']).toBe('1');
+      expect(contacts.body).toMatchObject({ code: 'temporal_unavailable', message: expect.stringMatching(/Temporal.*retry the request/) });
     } finally {
       closing = Date.now();
       await down.app.close();

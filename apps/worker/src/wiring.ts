@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { ActivityRegistry, isCustomActivity, type CustomActivity } from '@tandem/activity-kit';
 import type { TandemConfig } from '@tandem/config';
-import { EventPublisher, ensureTopics } from '@tandem/events';
+import { EventPublisher, ensureTopics, type TandemTopics } from '@tandem/events';
 import { QueueStatistics, ResolutionOutbox, TicketDesk, WorkRouter, routingEntities } from '@tandem/routing';
 import { preloadBotModels } from '@tandem/virtual-agent';
 import { Kafka, logLevel } from 'kafkajs';
@@ -121,26 +121,48 @@ export interface WorkerRuntime {
   stop(): Promise<void>;
 }
 
-export async function startWorkerRuntime(options: {
+export interface WorkerRuntimeOptions {
   config: TandemConfig;
   settings: WorkerSettings;
   logger: Logger;
   /** Defaults to the configured task queue. */
   taskQueue?: string;
   workflowBundle?: { code: string };
-}): Promise<WorkerRuntime> {
+  /** Kafka topics (default: the production names); suites and tenants sharing a cluster use their own. */
+  topics?: TandemTopics;
+  /** Partitions of the topics this worker creates when they are missing (default 6). */
+  topicPartitions?: number;
+  /** Where out-of-turn messages go; overrides `TANDEM_CHANNEL_WEBHOOK_URL`. */
+  channel?: MessageChannel;
+  /** How often the resolution-delivery loop looks for work (default 500 ms; tests use less). */
+  resolutionPollMs?: number;
+}
+
+export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { config, settings, logger } = options;
   const dataSource = new DataSource({ type: 'postgres', url: config.database.url, entities: routingEntities, synchronize: false, extra: { max: 10 } });
   await dataSource.initialize();
   const router = new WorkRouter({ dataSource });
   const stats = new QueueStatistics({ dataSource });
 
-  const kafka = new Kafka({ clientId: `${config.kafka.clientId}-worker`, brokers: config.kafka.brokers, logLevel: logLevel.WARN });
+  const kafka = new Kafka({
+    clientId: `${config.kafka.clientId}-worker`,
+    brokers: config.kafka.brokers,
+    logLevel: logLevel.WARN,
+    // kafkajs' warnings and errors into the worker's JSON log rather than its own console lines.
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, ...rest } = log;
+        if (level === logLevel.ERROR) logger.error({ kafka: rest }, message);
+        else logger.warn({ kafka: rest }, message);
+      },
+  });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin);
+  await ensureTopics(admin, options.topics, options.topicPartitions ? { partitions: options.topicPartitions } : {});
   await admin.disconnect();
-  const publisher = new EventPublisher({ kafka });
+  const publisher = new EventPublisher({ kafka, ...(options.topics ? { topics: options.topics } : {}) });
 
   const customActivities: CustomActivity[] = [
     createDraftEmailReplyActivity(),
@@ -160,7 +182,7 @@ export async function startWorkerRuntime(options: {
     calendars: pinned,
     plans: pinned,
     tickets: new RoutingTickets(new TicketDesk({ dataSource })),
-    channel: settings.TANDEM_CHANNEL_WEBHOOK_URL ? new WebhookChannel(settings.TANDEM_CHANNEL_WEBHOOK_URL) : transcriptOnly,
+    channel: options.channel ?? (settings.TANDEM_CHANNEL_WEBHOOK_URL ? new WebhookChannel(settings.TANDEM_CHANNEL_WEBHOOK_URL) : transcriptOnly),
     events: new KafkaContactEventSink(publisher),
     customActivities: registry,
     logger,
@@ -189,8 +211,9 @@ export async function startWorkerRuntime(options: {
   if (settings.TANDEM_WORKER_ROUTING_LOOPS === '1') {
     clientConnection = await Connection.connect({ address: config.temporal.address });
     const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-    const outbox = new ResolutionOutbox({ dataSource });
-    stops.push(outbox.start(client, { intervalMs: 500, onError: (e) => logger.warn({ err: e }, 'resolution delivery failed; will retry') }));
+    const pollMs = options.resolutionPollMs ?? 500;
+    const outbox = new ResolutionOutbox({ dataSource, ...(pollMs < 500 ? { baseBackoffSeconds: 0.05, maxBackoffSeconds: 0.5 } : {}) });
+    stops.push(outbox.start(client, { intervalMs: pollMs, onError: (e) => logger.warn({ err: e }, 'resolution delivery failed; will retry') }));
   }
 
   let running: Promise<void> | undefined;

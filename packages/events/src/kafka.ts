@@ -1,4 +1,4 @@
-import type { Admin, IHeaders, ITopicConfig, Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
+import { Partitioners, type Admin, type IHeaders, type ITopicConfig, type Kafka, type Message, type Producer, type ProducerConfig } from 'kafkajs';
 import { CLOUDEVENTS_CONTENT_TYPE } from './contracts/envelope';
 import { eventTypeDefinition, type TandemEvent, type TopicRole } from './contracts/events';
 
@@ -46,6 +46,8 @@ export function createEventProducer(kafka: Kafka, overrides: Partial<ProducerCon
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // Explicit: the Java client's murmur2 partitioning (kafkajs 2's default), so keys land where other clients put them.
+    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
     ...overrides,
   });

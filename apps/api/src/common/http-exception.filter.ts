@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { InvalidRoutingInputError, RoutingError } from '@tandem/routing';
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import { ApiError, type ErrorBody } from './errors';
 
 /**
@@ -25,6 +26,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (body.statusCode === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="tandem"');
+    if (body.statusCode === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '1');
     res.status(body.statusCode).json(body);
   }
 
@@ -41,6 +43,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof RoutingError) return routingErrorBody(exception);
+    const overloaded = temporalUnavailable(exception);
+    if (overloaded) {
+      this.logger.warn({ err: exception }, 'Temporal did not answer in time');
+      return { statusCode: 503, error: STATUS_CODES[503] ?? 'Service Unavailable', code: 'temporal_unavailable', message: overloaded };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -74,6 +81,23 @@ function routingErrorBody(e: RoutingError): ErrorBody {
     message: e.message,
     ...(e instanceof InvalidRoutingInputError ? { errors: e.issues.map((i) => ({ location: 'body' as const, path: i.path, message: i.message, code: 'invalid' })) } : {}),
   };
+}
+
+/** gRPC status codes that mean "Temporal is slow or out of reach", not "the request is wrong". */
+const RETRYABLE_GRPC = new Map<number, string>([
+  [4, 'did not answer before the deadline'],
+  [8, 'is out of resources'],
+  [14, 'is unreachable'],
+]);
+
+/**
+ * A Temporal call that failed because the cluster was slow or unreachable: a 503 the caller may retry
+ * (nothing was lost: a start with the same contact id is idempotent), not a 500.
+ */
+function temporalUnavailable(exception: unknown): string | undefined {
+  const grpc = isGrpcServiceError(exception) ? exception : exception instanceof ServiceError && isGrpcServiceError(exception.cause) ? exception.cause : undefined;
+  const why = grpc ? RETRYABLE_GRPC.get(grpc.code) : undefined;
+  return why ? `the workflow service (Temporal) ${why}; retry the request` : undefined;
 }
 
 function requestIdOf(req: Request, res: Response): string | undefined {

@@ -88,7 +88,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   });
   try {
     app = await createApp({ config, ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
-    if (options.worker) worker = await startTestWorker(config, app.get(DataSource));
+    if (options.worker) worker = await startTestWorker(config);
     const server = app.getHttpServer();
     const tokens = app.get(TokenService);
     const keys = app.get(ApiKeysService);

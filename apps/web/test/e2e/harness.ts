@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { DataSource } from 'typeorm';
 import { type SharedConfig, startContactWorker } from './contact-worker';
 
 // The API is consumed through its build (dist/), like every workspace package.
@@ -113,7 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const app = await createApp({ config });
     cleanups.push(() => app.close());
     if (options.worker) {
-      const worker = await startContactWorker(config, app.get(DataSource));
+      const worker = await startContactWorker(config);
       cleanups.push(() => worker.stop());
     }
     if (options.background?.length) await app.get(BackgroundService).ready();
