@@ -16,6 +16,7 @@ import { preloadBotModels } from '@tandem/virtual-agent';
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../src/activities';
 import { createLogger } from '../src/logger';
+import { contactBundlerOptions } from '../src/worker';
 import type { ContactFlowInput } from '../src/workflows/types';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -118,7 +119,8 @@ async function main(): Promise<void> {
     customActivities: new ActivityRegistry(),
     logger: createLogger('warn'),
   });
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  // The product's bundler options (modules shared across contacts), so the bench runs what ships.
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), ...contactBundlerOptions });
   const taskQueue = `bench-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });

@@ -20,16 +20,26 @@ export interface ContactWorkerOptions {
 /** The workflow entry the bundle is built from. */
 export const workflowsPath = path.join(__dirname, 'workflows', 'index');
 
+const noop = () => undefined;
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
+
+/**
+ * Evaluated once per workflow thread and shared by every contact, rather than once per contact: zod,
+ * the CEL library, the contracts and the flow runtime (see `workflows/shared-modules.ts` for why and
+ * what may be shared). The SDK deep-freezes what they export.
+ */
+export const SHARED_WORKFLOW_MODULES = [require.resolve('./workflows/shared-modules')];
+
+/** Bundler options for the contact workflows (also what the benchmark bundles with). */
+export const contactBundlerOptions = { logger: quietBundlerLogger, preloadModules: SHARED_WORKFLOW_MODULES };
+
 let bundle: Promise<{ code: string }> | undefined;
 
 /** Bundles the workflow code once per process (webpack takes a few seconds). */
 export function contactWorkflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve(workflowsPath), logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve(workflowsPath), ...contactBundlerOptions });
   return bundle;
 }
-
-const noop = () => undefined;
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
 
 export async function createContactWorker(options: ContactWorkerOptions): Promise<Worker> {
   return Worker.create({

@@ -34,18 +34,10 @@ import {
   type EscalationTrigger,
   type WorkItemResolution,
 } from '@tandem/contracts';
-import {
-  createEvaluator,
-  isOpen,
-  nextOpening,
-  type Activation,
-  type Calendar,
-  type CalendarRef,
-  type Evaluator,
-  type Plan,
-  type PlanNode,
-  type PreparedActivation,
-} from '@tandem/flow/runtime';
+import type { Activation, Calendar, CalendarRef, Evaluator, Plan, PlanNode, PreparedActivation } from '@tandem/flow/runtime';
+// Values from the sandbox entry: the runtime entry's plan schemas would be rebuilt for every contact.
+import { createEvaluator, isOpen, nextOpening } from '@tandem/flow/sandbox';
+import { planEvaluators } from './shared-modules';
 import type { BuiltinActivities, ContactEventRecord, LiveDataResponse } from '../activities/contract';
 import { customActivityType } from '../activities/contract';
 import { workflowNow, workflowNowIso } from './clock';
@@ -160,12 +152,8 @@ export function parseSurveyScore(kind: string, text: string): number | null {
 
 const AFFIRMATIVE = /\b(yes|yeah|yep|sure|ok|okay|please|call me|callback|call back)\b/i;
 
-/**
- * Evaluators by plan hash, shared by the contacts this worker runs (the sandbox reuses its context), so
- * each plan's expressions are parsed once rather than once per contact. A pure cache: results never
- * depend on it, so replay stays deterministic.
- */
-const evaluators = new Map<string, Evaluator>();
+/** Evaluators by plan hash, shared across contacts (see `planEvaluators`). */
+const evaluators = planEvaluators as Map<string, Evaluator>;
 
 function evaluatorFor(plan: Plan): Evaluator {
   let evaluator = evaluators.get(plan.hash);
