@@ -4,6 +4,7 @@ export * from './activities/contract';
 export { ContactIdKey, FlowIdKey, FlowVersionKey, ChannelKey, StepKey, QueueKey, OutcomeKey } from './workflows/search-attributes';
 export { CONTACT_MOVING } from './workflows/interpreter';
 export { startWorkerRuntime, loadWorkerSettings, type WorkerRuntimeOptions, loadActivityModules, workerSettingsSchema, WebhookChannel, type WorkerRuntime, type WorkerSettings } from './wiring';
+export { startEmbeddedWorker, type EmbeddedWorker, type EmbeddedWorkerConfig } from './embedded';
 export { createContactWorker, contactWorkflowBundle, workflowsPath, type ContactWorkerOptions } from './worker';
 export { createActivities, botOptionsFor, type ActivityDependencies, type TandemActivities } from './activities';
 export { createDraftEmailReplyActivity, createHttpRequestActivity, createOrderLookupActivity } from './custom-activities';

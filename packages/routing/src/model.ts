@@ -133,6 +133,15 @@ export const workItemStatusSchema = z.enum(['queued', 'offered', 'assigned', 'wr
  * `abandoned` (the customer left, or the flow withdrew the item).
  */
 export type WorkItemStatus = z.infer<typeof workItemStatusSchema>;
+/** A listing of work items (supervisors' queue views, an agent's desk). */
+export const workItemFilterSchema = z.strictObject({
+  queue: z.string().min(1).optional(),
+  statuses: z.array(workItemStatusSchema).optional(),
+  agentId: z.string().min(1).optional(),
+  contactId: z.string().min(1).optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+export type WorkItemFilter = z.input<typeof workItemFilterSchema>;
 export const ACTIVE_STATUSES: readonly WorkItemStatus[] = ['offered', 'assigned', 'wrapping'];
 export const TERMINAL_STATUSES: readonly WorkItemStatus[] = ['completed', 'transferred', 'abandoned'];
 

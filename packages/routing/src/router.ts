@@ -12,6 +12,7 @@ import {
   mergeSkills,
   systemClock,
   transferSchema,
+  workItemFilterSchema,
   type Actor,
   type AgentStatus,
   type Clock,
@@ -23,6 +24,7 @@ import {
   type Transfer,
   type TransferNote,
   type WorkItem,
+  type WorkItemFilter,
   type WorkItemStatus,
 } from './model';
 import {
@@ -157,6 +159,25 @@ export class WorkRouter {
     const [row] = await this.db.run<WorkItemRow>(`SELECT * FROM routing.work_item WHERE id = $1`, [id]);
     if (!row) throw new RoutingNotFoundError('work item', id);
     return toWorkItem(row);
+  }
+
+  /**
+   * Work items by queue, status, agent or contact (all given filters apply), oldest first, at most
+   * `limit` (default 100). A read: it locks nothing.
+   */
+  async listWorkItems(filter: WorkItemFilter = {}): Promise<WorkItem[]> {
+    const f = parseInput(workItemFilterSchema, filter, 'work item filter');
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (f.queue) where.push(`queue_name = $${values.push(f.queue)}`);
+    if (f.statuses?.length) where.push(`status = ANY ($${values.push(f.statuses)}::text[])`);
+    if (f.agentId) where.push(`agent_id = $${values.push(f.agentId)}`);
+    if (f.contactId) where.push(`contact_id = $${values.push(f.contactId)}`);
+    const rows = await this.db.run<WorkItemRow>(
+      `SELECT * FROM routing.work_item ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY queued_at, id LIMIT $${values.push(f.limit)}`,
+      values,
+    );
+    return rows.map(toWorkItem);
   }
 
   /** Every state change of an item, oldest first. */

@@ -63,4 +63,26 @@ describe('creating work items', () => {
     await expect(ctx.router.createWorkItem(escalation('nowhere'))).rejects.toThrow(new RoutingNotFoundError('queue', 'nowhere'));
     await expect(ctx.router.getWorkItem('not-a-uuid')).rejects.toBeInstanceOf(RoutingNotFoundError);
   });
+  it('lists work items by queue, status, agent and contact, oldest first, and refuses a bad filter by name', async () => {
+    await ctx.directory.defineQueue({ name: 'listing', slaTargetSeconds: 60 });
+    const items = [];
+    for (let i = 0; i < 3; i++) {
+      items.push((await ctx.router.createWorkItem(escalation('listing'))).workItem);
+      ctx.clock.advance(1);
+    }
+    await ctx.directory.defineAgent({ id: 'lister', queues: ['listing'], capacity: { chat: 1 } });
+    await ctx.router.setAgentStatus('lister', 'available');
+    const claimed = (await ctx.router.claim('lister'))!;
+    expect(claimed.id).toBe(items[0]!.id);
+
+    expect((await ctx.router.listWorkItems({ queue: 'listing' })).map((w) => w.id)).toEqual(items.map((w) => w.id));
+    expect((await ctx.router.listWorkItems({ queue: 'listing', statuses: ['queued'] })).map((w) => w.id)).toEqual([items[1]!.id, items[2]!.id]);
+    expect((await ctx.router.listWorkItems({ agentId: 'lister', statuses: ['assigned', 'wrapping'] })).map((w) => w.id)).toEqual([claimed.id]);
+    expect((await ctx.router.listWorkItems({ contactId: items[2]!.contactId })).map((w) => w.id)).toEqual([items[2]!.id]);
+    expect(await ctx.router.listWorkItems({ queue: 'listing', limit: 2 })).toHaveLength(2);
+
+    await expect(ctx.router.listWorkItems({ statuses: ['waiting' as never] })).rejects.toThrow(InvalidRoutingInputError);
+    await expect(ctx.router.listWorkItems({ limit: 0 })).rejects.toThrow(/limit/);
+    await expect(ctx.router.listWorkItems({ queues: ['listing'] } as never)).rejects.toThrow(/queues/);
+  });
 });

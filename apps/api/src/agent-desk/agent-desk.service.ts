@@ -1,16 +1,14 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Channel } from '@tandem/contracts';
 import { type AgentStatus, type Completion, RoutingDirectory, RoutingNotFoundError, type WorkItem, type WorkItemStatus, WorkRouter } from '@tandem/routing';
 import { agentMessageSignal, type AssistSuggestions, type ContactStateView } from '@tandem/worker';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { DataSource } from 'typeorm';
 import { ApiError, ConflictError, NotFoundError } from '../common/errors';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ContactsService } from '../contacts/contacts.service';
 import { EscalationContextService } from '../events/escalation-context.service';
 import { TemporalService } from '../infrastructure/temporal.service';
-import { type AgentView, listWorkItems, type PendingOfferView, toAgentView, toPendingOfferView, toWorkItemView, type WorkItemView } from './work-item.view';
+import { type AgentView, type PendingOfferView, toAgentView, toPendingOfferView, toWorkItemView, type WorkItemView } from './work-item.view';
 
 /** What an agent sees of the contact behind a work item, live from the contact's workflow. */
 export interface LiveContact {
@@ -50,7 +48,6 @@ export class AgentDeskService {
     private readonly contacts: ContactsService,
     private readonly contexts: EscalationContextService,
     private readonly temporal: TemporalService,
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
@@ -89,7 +86,7 @@ export class AgentDeskService {
 
   async myItems(agentId: string): Promise<WorkItemView[]> {
     await this.agent(agentId);
-    return (await listWorkItems(this.dataSource, { agentId, statuses: ACTIVE, limit: 200 })).map(toWorkItemView);
+    return (await this.router.listWorkItems({ agentId, statuses: ACTIVE, limit: 200 })).map(toWorkItemView);
   }
 
   async detail(agentId: string, workItemId: string): Promise<WorkItemDetail> {

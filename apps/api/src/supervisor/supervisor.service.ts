@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Channel } from '@tandem/contracts';
 import { type AgentDefinition, type AgentStatus, QueueStatistics, type QueueStats, RoutingDirectory, TicketDesk, type Ticket, type TicketStatus, type WorkItemStatus, WorkRouter } from '@tandem/routing';
-import { DataSource } from 'typeorm';
-import { type AgentView, type HistoryView, listWorkItems, toAgentView, toHistoryView, toWorkItemView, type WorkItemView } from '../agent-desk/work-item.view';
+import { type AgentView, type HistoryView, toAgentView, toHistoryView, toWorkItemView, type WorkItemView } from '../agent-desk/work-item.view';
 import { QueuesService, type QueueView } from '../catalog/queues.service';
 
 export type QueueStatsView = Omit<QueueStats, 'at'> & { at: string };
@@ -29,7 +27,6 @@ export class SupervisorService {
     private readonly stats: QueueStatistics,
     private readonly tickets: TicketDesk,
     private readonly queues: QueuesService,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async queuesWithStats(): Promise<{ queue: QueueView; stats: QueueStatsView }[]> {
@@ -42,7 +39,8 @@ export class SupervisorService {
   }
 
   async workItems(filter: { queue?: string | undefined; status?: WorkItemStatus[] | undefined; agentId?: string | undefined; contactId?: string | undefined; limit: number }): Promise<WorkItemView[]> {
-    const items = await listWorkItems(this.dataSource, { ...filter, statuses: filter.status ?? WAITING_AND_ACTIVE });
+    const { status, ...rest } = filter;
+    const items = await this.router.listWorkItems({ ...rest, statuses: status ?? WAITING_AND_ACTIVE });
     return items.map(toWorkItemView);
   }
 

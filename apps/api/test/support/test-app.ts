@@ -12,7 +12,7 @@ import { TokenService } from '../../src/auth/token.service';
 import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
 import { BackgroundService } from '../../src/background/background.service';
 import { createApp } from '../../src/create-app';
-import { startTestWorker, type TestWorker } from './worker';
+import { type EmbeddedWorker, startEmbeddedWorker } from '@tandem/worker';
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-api-e2e-suites-0123456789';
 
@@ -33,7 +33,7 @@ export interface TestApp {
   /** Runs SQL on the suite's database (through the app's pool). */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   /** The in-process contact worker, when the suite asked for one. */
-  worker?: TestWorker;
+  worker?: EmbeddedWorker;
   /** Resolves once the background parts the suite enabled run (consumers joined, relay started). */
   backgroundReady(): Promise<void>;
   /** Creates an API key with the given roles and returns it. */
@@ -68,7 +68,7 @@ export interface TestAppOptions {
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase('api');
   let app: NestExpressApplication | undefined;
-  let worker: TestWorker | undefined;
+  let worker: EmbeddedWorker | undefined;
   const scope = uniqueName('api').toLowerCase();
   const background = Object.fromEntries(Object.entries(BACKGROUND_ENV).map(([part, name]) => [name, options.background?.includes(part as BackgroundPart) ? '1' : '0']));
   const config = loadApiConfig({
@@ -88,7 +88,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   });
   try {
     app = await createApp({ config, ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
-    if (options.worker) worker = await startTestWorker(config);
+    if (options.worker) worker = await startEmbeddedWorker(config);
     const server = app.getHttpServer();
     const tokens = app.get(TokenService);
     const keys = app.get(ApiKeysService);

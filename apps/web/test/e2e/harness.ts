@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type SharedConfig, startContactWorker } from './contact-worker';
+import { type EmbeddedWorkerConfig, startEmbeddedWorker } from '@tandem/worker';
 
 // The API is consumed through its build (dist/), like every workspace package.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -108,11 +108,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       TANDEM_KAFKA_GROUP_PREFIX: `${scope}.`,
       TANDEM_KAFKA_TOPIC_PARTITIONS: '1',
       ...background,
-    }) as SharedConfig;
+    }) as EmbeddedWorkerConfig;
     const app = await createApp({ config });
     cleanups.push(() => app.close());
     if (options.worker) {
-      const worker = await startContactWorker(config);
+      const worker = await startEmbeddedWorker(config);
       cleanups.push(() => worker.stop());
     }
     if (options.background?.length) await app.get(BackgroundService).ready();

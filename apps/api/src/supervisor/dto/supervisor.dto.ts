@@ -1,4 +1,5 @@
 import { channelSchema, customerSchema, handoffPackageSchema } from '@tandem/contracts';
+import { workItemStatusSchema } from '@tandem/routing';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { agentSchema, agentStatusSchema, workItemSchema } from '../../agent-desk/dto/agent-desk.dto';
@@ -18,13 +19,12 @@ export class TicketParamsDto extends createZodDto(ticketParamsSchema) {}
 export const queueStatsQuerySchema = z.strictObject({ channel: channelSchema.optional().describe('Only this channel\'s items and capacity.') });
 export class QueueStatsQueryDto extends createZodDto(queueStatsQuerySchema) {}
 
-const workItemStatus = z.enum(['queued', 'offered', 'assigned', 'wrapping', 'completed', 'transferred', 'abandoned']);
 export const listWorkItemsQuerySchema = z.strictObject({
   queue: queueName.optional(),
   status: z
     .string()
     .transform((s) => s.split(',').map((x) => x.trim()))
-    .pipe(z.array(workItemStatus).min(1))
+    .pipe(z.array(workItemStatusSchema).min(1))
     .optional()
     .describe('One status or several, comma-separated (default: the waiting and active ones).'),
   agentId: agentIdSchema.optional(),
