@@ -1,5 +1,6 @@
 import { channelSchema, handoffPackageSchema, nluSnapshotSchema, transcriptEntrySchema, workItemOutcomeSchema } from '@tandem/contracts';
 import { createZodDto } from 'nestjs-zod';
+import { assistSchema, handledBySchema } from '../../contacts/dto/contacts.dto';
 import { z } from 'zod';
 
 const queueName = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'a queue name: lowercase letters, digits, "_", "." or "-" (max 63)');
@@ -127,18 +128,12 @@ export const workItemDetailSchema = z.object({
   handoff: handoffPackageSchema,
   contact: z
     .object({
-      handledBy: z.enum(['bot', 'queue', 'human', 'flow', 'ended']),
+      handledBy: handledBySchema,
       steps: z.array(z.string()),
       outcome: z.string().nullable(),
       transcript: z.array(transcriptEntrySchema).describe('The live conversation, including what was said since the handoff.'),
       nlu: nluSnapshotSchema,
-      assist: z
-        .object({
-          basedOnMessage: z.number().int(),
-          articles: z.array(z.object({ id: z.string(), title: z.string(), score: z.number() })),
-          draftReply: z.string().nullable(),
-          complianceFlags: z.array(z.object({ kind: z.string(), message: z.string() })),
-        })
+      assist: assistSchema
         .nullable()
         .describe('AI-assist suggestions for this escalation, refreshed on each customer message.'),
     })

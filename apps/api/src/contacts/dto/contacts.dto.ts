@@ -50,11 +50,19 @@ export const customerMessageSchema = z.strictObject({
 });
 export class CustomerMessageDto extends createZodDto(customerMessageSchema) {}
 
-const handledBy = z.enum(['bot', 'queue', 'human', 'flow', 'ended']).describe('Who has the contact now: the bot, the queue (waiting for an agent), a human agent, the flow itself, or nobody (ended).');
+export const handledBySchema = z.enum(['bot', 'queue', 'human', 'flow', 'ended']).describe('Who has the contact now: the bot, the queue (waiting for an agent), a human agent, the flow itself, or nobody (ended).');
 const outbound = z.object({ from: z.enum(['bot', 'agent', 'system']), text: z.string(), nodeId: z.string().optional(), articleId: z.string().optional() });
 
+/** What AI assist suggests to the agent of an escalation (refreshed on each customer message). */
+export const assistSchema = z.object({
+  basedOnMessage: z.number().int(),
+  articles: z.array(z.object({ id: z.string(), title: z.string(), score: z.number() })),
+  draftReply: z.string().nullable(),
+  complianceFlags: z.array(z.object({ kind: z.string(), message: z.string() })),
+});
+
 export const messageReplySchema = z.object({
-  handledBy,
+  handledBy: handledBySchema,
   messages: z.array(outbound).describe('What the flow answered to this message, in order.'),
   steps: z.array(z.string()).describe('The nodes the contact is at after the message.'),
 });
@@ -74,7 +82,7 @@ export const contactStateSchema = z.object({
   closedAt: z.iso.datetime().nullable(),
   steps: z.array(z.string()).describe('The nodes the contact is at now (several inside a parallel).'),
   path: z.array(z.string()).describe('Every node the contact entered, in order (a node repeats per visit).'),
-  handledBy,
+  handledBy: handledBySchema,
   outcome: contactOutcomeSchema.nullable(),
   channel: channelSchema,
   customer: customerSchema,
@@ -83,14 +91,7 @@ export const contactStateSchema = z.object({
   transcript: z.array(transcriptEntrySchema),
   handoff: handoffPackageSchema.nullable(),
   workItem: z.object({ id: z.string(), nodeId: z.string(), queue: z.string(), visit: z.number().int(), agentId: z.string().optional() }).nullable(),
-  assist: z
-    .object({
-      basedOnMessage: z.number().int(),
-      articles: z.array(z.object({ id: z.string(), title: z.string(), score: z.number() })),
-      draftReply: z.string().nullable(),
-      complianceFlags: z.array(z.object({ kind: z.string(), message: z.string() })),
-    })
-    .nullable(),
+  assist: assistSchema.nullable(),
   continuedAsNew: z.number().int(),
 });
 export class ContactStateDto extends createZodDto(contactStateSchema) {}
