@@ -5,6 +5,8 @@
 import { down, up } from '../stack.mjs';
 import { StackError } from '../stack/util.mjs';
 import { checkNode, ensureNpmDependencies, ensureTestTools, exec, say } from './common.mjs';
+import { repoRoot } from '../stack/config.mjs';
+import { printFailureRecap } from './failure-recap.mjs';
 
 async function main() {
   const t0 = Date.now();
@@ -17,7 +19,7 @@ async function main() {
 
   let code = 1;
   try {
-    code = await exec('npx', ['turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue', ...process.argv.slice(2)], {
+    code = await exec('npx', ['turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue', '--summarize', ...process.argv.slice(2)], {
       env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
     });
   } finally {
@@ -27,6 +29,7 @@ async function main() {
       await down(undefined, startedHere);
     }
   }
+  if (code !== 0) printFailureRecap(repoRoot, t0);
   say(`${code === 0 ? 'all tests passed' : 'tests FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
   process.exit(code);
 }
