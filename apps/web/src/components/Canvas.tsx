@@ -5,6 +5,7 @@
  */
 import { Background, Controls, type Connection, type Edge, type IsValidConnection, MarkerType, MiniMap, type OnConnect, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
 import { type DragEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { FarSnapshotLayer, type Snapshot, snapshotGeometry } from './FarSnapshot';
 import type { DesignerEdge, DesignerNode } from '../graph/types';
 import { designerStore, useDesigner } from '../store';
 import { CATEGORY_LOOK, nodeTypes } from './nodes/FlowNodes';
@@ -20,7 +21,8 @@ const proOptions = { hideAttribution: true };
 const fitViewOptions = { padding: 0.15, maxZoom: 1.1 };
 
 /** Zoomed far out (compact nodes): arrowheads are too small to see and costly to paint by the hundred. */
-const zoomIsFar = (s: { transform: [number, number, number] }) => s.transform[2] < 0.45;
+const FAR_ZOOM = 0.45;
+const zoomIsFar = (s: { transform: [number, number, number] }) => s.transform[2] < FAR_ZOOM;
 
 const miniMapColor = (node: { type?: string }) => CATEGORY_LOOK[(node.type as keyof typeof CATEGORY_LOOK) ?? 'flow']?.color ?? '#94a3b8';
 
@@ -78,6 +80,21 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
     void flow.fitView({ nodes: [{ id: focusRequest.nodeId }], duration: 300, maxZoom: 1.2, padding: 0.6 });
   }, [focusRequest, flow]);
 
+  // Far out on a large flow, a pan or zoom gesture moves a picture of the flow instead of its DOM
+  // (see FarSnapshot.tsx). Programmatic moves (fit, focus) have no event and keep the DOM.
+  const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
+  const onMoveStart = useCallback(
+    (event: MouseEvent | TouchEvent | null) => {
+      const zoom = flow.getZoom();
+      if (!event || zoom >= FAR_ZOOM || shownNodes.length <= LARGE_FLOW) return;
+      setSnapshot(snapshotGeometry(shownNodes, zoom, window.devicePixelRatio || 1));
+    },
+    [flow, shownNodes],
+  );
+  const onMoveEnd = useCallback(() => setSnapshot(null), []);
+  const nodeIssues = useDesigner((s) => s.nodeIssues);
+  const hasErrors = useCallback((id: string) => (nodeIssues[id]?.errors ?? 0) > 0, [nodeIssues]);
+
   const onConnect: OnConnect = useCallback((c: Connection) => void designerStore.getState().connect(c), []);
   const isValidConnection: IsValidConnection = useCallback((c) => designerStore.getState().checkConnection({ source: c.source, sourceHandle: c.sourceHandle ?? null, target: c.target }).ok, []);
   const onNodesChange = useCallback((changes: Parameters<ReturnType<typeof designerStore.getState>['onNodesChange']>[0]) => designerStore.getState().onNodesChange(changes), []);
@@ -102,7 +119,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
 
   const editable = !readOnly && !diff;
   return (
-    <div className={`canvas ${diff ? 'canvas--diff' : ''} canvas--${overlay.kind} ${far ? 'is-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className={`canvas ${diff ? 'canvas--diff' : ''} canvas--${overlay.kind} ${far ? 'is-far' : ''} ${snapshot ? 'is-moving-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
       <ReactFlow<DesignerNode, Edge>
         nodes={shownNodes}
         edges={shownEdges}
@@ -115,7 +132,11 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         nodesConnectable={editable}
         elementsSelectable
         defaultEdgeOptions={defaultEdgeOptions}
-        onlyRenderVisibleElements
+        // Culling pays off close up; far out most of a large flow is on screen, and culling would mount
+        // and unmount the steps at the screen's edges on every frame of a pan.
+        onlyRenderVisibleElements={!far}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         fitView={!initialViewport}
         fitViewOptions={fitViewOptions}
         {...(initialViewport ? { defaultViewport: initialViewport } : {})}
@@ -132,6 +153,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         connectionRadius={28}
         aria-label="Flow canvas"
       >
+        {snapshot && <FarSnapshotLayer snapshot={snapshot} nodes={shownNodes} errors={hasErrors} />}
         <Background gap={20} size={1} color="#cbd5e1" />
         <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={2} ariaLabel="Overview of the whole flow" />
         <Controls showInteractive={false} aria-label="Zoom controls" />

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS, type Harness, signIn, startHarness } from './harness';
 import { connect, dragFromPalette, typeInExpression } from './support';
+import { generateFlow } from '../../bench/generate-flow';
 
 jest.setTimeout(240_000);
 
@@ -197,5 +198,48 @@ describe('designing a flow', () => {
       return start! < decision! && decision! < message! && message! < end!;
     }, { what: 'start → decision → message → end laid out left to right' });
     await h.screenshot('04-tidied');
+  });
+});
+
+describe('a large flow seen from afar', () => {
+  it('pans a picture of the flow instead of its steps, and brings the steps back when the gesture ends', async () => {
+    const { page } = h;
+    const doc = generateFlow('large-far', 240);
+    expect((await h.call('POST', '/v1/flows', doc)).status).toBe(201);
+    await page.evaluate((id) => localStorage.setItem('tandem.lastFlow', id), 'large-far');
+    await page.goto(`${h.webUrl}/`);
+    await page.getByTestId('node-start').waitFor();
+    // Fit the whole flow: far out. A programmatic move keeps the steps' DOM.
+    await page.keyboard.press('f');
+    await page.locator('.canvas.is-far').waitFor();
+    await page.waitForTimeout(400); // the fit animation (300 ms)
+    expect(await page.getByTestId('far-snapshot').count()).toBe(0);
+    const shown = () => page.evaluate(() => [...document.querySelectorAll('.react-flow__node')].filter((n) => n.getBoundingClientRect().width > 0).length);
+    expect(await shown()).toBeGreaterThan(200);
+
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    const start = await page.getByTestId('node-start').boundingBox();
+    await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(pane.x + pane.width / 2 + 40, pane.y + pane.height / 2 + 20, { steps: 4 });
+    // Mid-gesture: the picture is there and drawn (opaque pixels), the steps are out of rendering.
+    await page.getByTestId('far-snapshot').waitFor();
+    expect(await shown()).toBe(0);
+    const painted = await page.getByTestId('far-snapshot').evaluate((c: HTMLCanvasElement) => {
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let opaque = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque++;
+      return opaque;
+    });
+    expect(painted).toBeGreaterThan(1000);
+    await h.screenshot('05-far-pan-picture');
+    await page.mouse.up();
+
+    // After it: the steps are back where the pan put them, the picture is gone.
+    await page.getByTestId('far-snapshot').waitFor({ state: 'detached' });
+    expect(await shown()).toBeGreaterThan(200);
+    const moved = await page.getByTestId('node-start').boundingBox();
+    expect(moved!.x - start!.x).toBeCloseTo(40, -1);
+    expect(moved!.y - start!.y).toBeCloseTo(20, -1);
   });
 });

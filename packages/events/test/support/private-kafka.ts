@@ -53,7 +53,9 @@ export class PrivateKafka {
       fs.symlinkSync(path.join(shared, entry), path.join(dir, 'kafka', entry));
     }
     const port = await freePort();
-    const env = { ...process.env, TANDEM_STACK_DIR: dir, TANDEM_KAFKA_PORT: String(port), TANDEM_KAFKA_CONTROLLER_PORT: String(await freePort()) };
+    let controllerPort = await freePort();
+    while (controllerPort === port) controllerPort = await freePort(); // the kernel may hand out a just-freed port again
+    const env = { ...process.env, TANDEM_STACK_DIR: dir, TANDEM_KAFKA_PORT: String(port), TANDEM_KAFKA_CONTROLLER_PORT: String(controllerPort) };
     return new PrivateKafka(dir, port, env);
   }
 
