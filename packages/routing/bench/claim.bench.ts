@@ -6,6 +6,7 @@
  *
  *   npm run bench -w @tandem/routing            # TANDEM_STACK_EXTERNAL=1 when the stack already runs
  *   BENCH_EXPLAIN=1 npm run bench -w @tandem/routing   # also print the claim's plan
+ *   BENCH_CONCURRENCY=16 BENCH_MAX_CLAIMS=4 BENCH_POOL=20 …        # claimers, the router's claim limit, pool size
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createTestDatabase } from '@tandem/testkit';
 import { DataSource } from 'typeorm';
-import { RoutingDirectory, WorkRouter, routingEntities, routingMigrations, type CreateWorkItemInput } from '../src';
+import { DEFAULT_MAX_CONCURRENT_CLAIMS, RoutingDirectory, WorkRouter, routingEntities, routingMigrations, type CreateWorkItemInput } from '../src';
 import { CLAIM } from '../src/sql';
 
 const QUEUES = 20;
@@ -24,6 +25,8 @@ const ITEMS = 10_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 5_000); // the queue stays ≥ 5,000 deep while measured
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 2_000);
+const MAX_CLAIMS = Number(process.env.BENCH_MAX_CLAIMS ?? DEFAULT_MAX_CONCURRENT_CLAIMS); // the router's claim limit
+const POOL = Number(process.env.BENCH_POOL ?? CONCURRENCY + 4);
 const SKILLS = ['billing', 'tech', 'spanish', 'french', 'retention'];
 const CHANNELS = ['chat', 'voice', 'email'] as const;
 
@@ -88,12 +91,12 @@ function backendCpuSeconds(pids: number[]): number {
 
 async function main(): Promise<void> {
   const db = await createTestDatabase('routing_bench');
-  const dataSource = new DataSource({ type: 'postgres', url: db.url, entities: routingEntities, migrations: routingMigrations, poolSize: CONCURRENCY + 4 });
+  const dataSource = new DataSource({ type: 'postgres', url: db.url, entities: routingEntities, migrations: routingMigrations, poolSize: POOL });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
     const directory = new RoutingDirectory({ dataSource });
-    const router = new WorkRouter({ dataSource });
+    const router = new WorkRouter({ dataSource, maxConcurrentClaims: MAX_CLAIMS });
 
     // 20 queues: some with relaxation, some with aging.
     for (let q = 0; q < QUEUES; q++) {
@@ -150,7 +153,7 @@ async function main(): Promise<void> {
     // What autovacuum would have done by now to a table that just took 10,000 inserts.
     await dataSource.query('VACUUM ANALYZE routing.work_item');
     await dataSource.query('VACUUM ANALYZE routing.agent');
-    console.log(`seeded ${ITEMS} items, ${AGENTS} agents, ${QUEUES} queues in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; ${CONCURRENCY} concurrent claimers`);
+    console.log(`seeded ${ITEMS} items, ${AGENTS} agents, ${QUEUES} queues in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; ${CONCURRENCY} concurrent claimers, at most ${MAX_CLAIMS} claims at once in the database, pool of ${POOL}`);
     console.log(`load average before measuring: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
     if (process.env.BENCH_EXPLAIN === '1') {

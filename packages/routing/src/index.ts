@@ -5,7 +5,7 @@
 export { TicketDesk, createTicketInputSchema, ticketKindSchema, ticketStatusSchema, type Ticket, type TicketKind, type TicketStatus, type CreateTicketInput } from './tickets';
 export { routingEntities, TicketEntity, QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity } from './entities';
 export { routingMigrations } from './migrations';
-export { WorkRouter, type RoutingServiceOptions, type PendingOffer, type ClaimOptions } from './router';
+export { WorkRouter, DEFAULT_MAX_CONCURRENT_CLAIMS, type RoutingServiceOptions, type WorkRouterOptions, type PendingOffer, type ClaimOptions } from './router';
 export { RoutingDirectory } from './directory';
 export { QueueStatistics, type QueueStatisticsOptions, type QueueStats, type EwtBasis } from './stats';
 export {

@@ -1,4 +1,5 @@
 import { type Channel, type WorkItemResolution, channelSchema } from '@tandem/contracts';
+import pLimit, { type Limit } from 'p-limit';
 import { type DataSource } from 'typeorm';
 import { z } from 'zod';
 import { RoutingDb, StateMovedError, type Tx } from './db';
@@ -63,6 +64,20 @@ export interface RoutingServiceOptions {
   eventSink?: RoutingEventSink;
 }
 
+/** The default of {@link WorkRouterOptions.maxConcurrentClaims}. */
+export const DEFAULT_MAX_CONCURRENT_CLAIMS = 4;
+
+export interface WorkRouterOptions extends RoutingServiceOptions {
+  /**
+   * How many claims this router runs against the database at once; more wait their turn here, in
+   * order. Claims are CPU-bound in PostgreSQL and contend on the queue heads, so past about twice the
+   * database's cores more concurrent claims only slow each other down (measured: 4 at a time on a
+   * 2-core server claimed 1,637/s with p99 23 ms for 16 eager agents; 20 at a time, 1,092/s with p99
+   * 41 ms — see docs/routing.md). Default 4; raise it with the database's cores.
+   */
+  maxConcurrentClaims?: number;
+}
+
 /** A pending offer with the item it reserves, as an agent desktop shows it. */
 export interface PendingOffer {
   offer: Offer;
@@ -99,7 +114,14 @@ export class WorkRouter {
   /** Counters for metrics: claims attempted, and how many needed the thorough pass (contention). */
   readonly counters = { claims: 0, claimsAssigned: 0, thoroughClaims: 0 };
 
-  constructor(options: RoutingServiceOptions) {
+  private readonly claimGate: Limit;
+
+  constructor(options: WorkRouterOptions) {
+    const maxClaims = options.maxConcurrentClaims ?? DEFAULT_MAX_CONCURRENT_CLAIMS;
+    if (!Number.isInteger(maxClaims) || maxClaims < 1 || maxClaims > 1_000) {
+      throw new InvalidRoutingInputError('router options', [{ path: 'maxConcurrentClaims', message: `must be a whole number from 1 to 1000 (got ${String(options.maxConcurrentClaims)})` }]);
+    }
+    this.claimGate = pLimit(maxClaims);
     this.now = options.clock ?? systemClock;
     this.db = new RoutingDb(options.dataSource, options.eventSink ?? noopEventSink, options.eventSink === undefined || options.eventSink === noopEventSink);
   }
@@ -198,6 +220,15 @@ export class WorkRouter {
    */
   async claim(agentId: string, options: ClaimOptions = {}): Promise<WorkItem | null> {
     const opts = parseInput(claimOptionsSchema, options, 'claim options');
+    return this.claimGate(() => this.claimNow(agentId, opts));
+  }
+
+  /** Claims in flight against the database and waiting for their turn (see `maxConcurrentClaims`). */
+  claimLoad(): { running: number; waiting: number } {
+    return { running: this.claimGate.activeCount, waiting: this.claimGate.pendingCount };
+  }
+
+  private async claimNow(agentId: string, opts: z.infer<typeof claimOptionsSchema>): Promise<WorkItem | null> {
     const now = this.now();
     const values = [agentId, now, opts.queues ?? null, opts.channels ?? null];
     // A row comes back even when nothing was claimed: it carries how many candidates were seen.

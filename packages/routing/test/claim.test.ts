@@ -1,4 +1,4 @@
-import { RoutingNotFoundError } from '../src';
+import { InvalidRoutingInputError, RoutingNotFoundError, WorkRouter } from '../src';
 import { escalation, routingTestContext, type RoutingTestContext } from './helpers';
 
 describe('claim (pull)', () => {
@@ -148,5 +148,39 @@ describe('claim (pull)', () => {
     await ctx.directory.defineAgent({ id: erin, capacity: { chat: 5 }, queues: [a.name, b.name] });
     expect(await ctx.router.claim(erin, { queues: [a.name] })).toBeNull();
     expect((await ctx.router.claim(erin, { queues: [b.name] }))!.id).toBe(inB.workItem.id);
+  });
+
+  it('runs at most maxConcurrentClaims claims against the database at once; the others wait and all complete', async () => {
+    const { name, agent } = await setup();
+    const items = [];
+    for (let i = 0; i < 12; i++) items.push((await ctx.router.createWorkItem(escalation(name))).workItem.id);
+    const agents = [];
+    for (let i = 0; i < 12; i++) agents.push(await agent(`a${i}`));
+    const router = new WorkRouter({ dataSource: ctx.dataSource, clock: ctx.clock.now, maxConcurrentClaims: 2 });
+    let maxRunning = 0;
+    let maxWaiting = 0;
+    let done = false;
+    const watching = (async () => {
+      while (!done) {
+        const load = router.claimLoad();
+        maxRunning = Math.max(maxRunning, load.running);
+        maxWaiting = Math.max(maxWaiting, load.waiting);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const claimed = await Promise.all(agents.map((a) => router.claim(a)));
+    done = true;
+    await watching;
+    expect(maxRunning).toBe(2);
+    expect(maxWaiting).toBeGreaterThanOrEqual(8);
+    expect(claimed.map((c) => c!.id).sort()).toEqual([...items].sort());
+    expect(router.claimLoad()).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('refuses a claim limit that is not a whole number from 1 to 1000', () => {
+    for (const bad of [0, -1, 1.5, 1001, Number.NaN]) {
+      expect(() => new WorkRouter({ dataSource: ctx.dataSource, maxConcurrentClaims: bad })).toThrow(InvalidRoutingInputError);
+    }
+    expect(() => new WorkRouter({ dataSource: ctx.dataSource, maxConcurrentClaims: 0 })).toThrow(/maxConcurrentClaims: must be a whole number from 1 to 1000 \(got 0\)/);
   });
 });
