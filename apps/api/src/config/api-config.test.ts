@@ -45,6 +45,13 @@ describe('loadApiConfig', () => {
     expect(c.api).toMatchObject({ port: 8080, host: '0.0.0.0', migrateOnStart: false, corsOrigins: [] });
   });
 
+  it('limits concurrent claims to 4 by default, configurable from 1 to 1000', () => {
+    expect(loadApiConfig({}).api.maxConcurrentClaims).toBe(4);
+    expect(loadApiConfig({ TANDEM_API_MAX_CONCURRENT_CLAIMS: '16' }).api.maxConcurrentClaims).toBe(16);
+    expect(problemsOf({ TANDEM_API_MAX_CONCURRENT_CLAIMS: '0' })).toMatch(/TANDEM_API_MAX_CONCURRENT_CLAIMS/);
+    expect(problemsOf({ TANDEM_API_MAX_CONCURRENT_CLAIMS: 'lots' })).toMatch(/TANDEM_API_MAX_CONCURRENT_CLAIMS/);
+  });
+
   it('runs every background part by default, each can be switched off; topics and groups take a prefix', () => {
     const d = loadApiConfig({});
     expect(d.background).toEqual({ outboxRelay: true, projections: true, inboundContacts: true, escalationContexts: true, routingMaintenance: true, routingMaintenanceIntervalMs: 1000 });

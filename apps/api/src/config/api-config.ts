@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
 import { defaultTopics, type TandemTopics } from '@tandem/events';
+import { DEFAULT_MAX_CONCURRENT_CLAIMS } from '@tandem/routing';
 import { z } from 'zod';
 
 /**
@@ -35,6 +36,8 @@ export interface ApiConfig extends TandemConfig {
     sseHeartbeatMs: number;
     /** SSE: pending offers are re-read this often, in case a notification was missed. */
     ssePollMs: number;
+    /** Claims this process runs against the database at once (the rest wait in order); about twice the database's cores. */
+    maxConcurrentClaims: number;
   };
   /**
    * What runs in the background of this API process. Each can be switched off to scale them apart
@@ -94,6 +97,7 @@ const apiSchema = z.object({
   TANDEM_API_ESCALATION_CONTEXTS: flag,
   TANDEM_API_ROUTING_MAINTENANCE: flag,
   TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000),
+  TANDEM_API_MAX_CONCURRENT_CLAIMS: z.coerce.number().int().min(1).max(1000),
   TANDEM_KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-" (Kafka topic characters)').max(100),
   TANDEM_KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').max(100),
   TANDEM_KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000),
@@ -131,6 +135,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     TANDEM_API_ESCALATION_CONTEXTS: env.TANDEM_API_ESCALATION_CONTEXTS || '1',
     TANDEM_API_ROUTING_MAINTENANCE: env.TANDEM_API_ROUTING_MAINTENANCE || '1',
     TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS: env.TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS || '1000',
+    TANDEM_API_MAX_CONCURRENT_CLAIMS: env.TANDEM_API_MAX_CONCURRENT_CLAIMS || String(DEFAULT_MAX_CONCURRENT_CLAIMS),
     TANDEM_KAFKA_TOPIC_PREFIX: env.TANDEM_KAFKA_TOPIC_PREFIX ?? '',
     TANDEM_KAFKA_GROUP_PREFIX: env.TANDEM_KAFKA_GROUP_PREFIX ?? '',
     TANDEM_KAFKA_TOPIC_PARTITIONS: env.TANDEM_KAFKA_TOPIC_PARTITIONS || '6',
@@ -157,6 +162,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
       queryTimeoutMs: c.TANDEM_API_QUERY_TIMEOUT_MS,
       sseHeartbeatMs: c.TANDEM_API_SSE_HEARTBEAT_MS,
       ssePollMs: c.TANDEM_API_SSE_POLL_MS,
+      maxConcurrentClaims: c.TANDEM_API_MAX_CONCURRENT_CLAIMS,
     },
     background: {
       outboxRelay: c.TANDEM_API_OUTBOX_RELAY,

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { QueueStatistics, RoutingDirectory, TicketDesk, WorkRouter } from '@tandem/routing';
 import type { DataSource } from 'typeorm';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { RoutingOutboxSink } from '../events/routing-outbox.sink';
 import { RoutingNotificationsService } from './routing-notifications.service';
 
@@ -13,7 +14,12 @@ import { RoutingNotificationsService } from './routing-notifications.service';
 @Global()
 @Module({
   providers: [
-    { provide: WorkRouter, inject: [getDataSourceToken(), RoutingOutboxSink], useFactory: (dataSource: DataSource, sink: RoutingOutboxSink) => new WorkRouter({ dataSource, eventSink: sink }) },
+    {
+      provide: WorkRouter,
+      inject: [getDataSourceToken(), RoutingOutboxSink, API_CONFIG],
+      useFactory: (dataSource: DataSource, sink: RoutingOutboxSink, config: ApiConfig) =>
+        new WorkRouter({ dataSource, eventSink: sink, maxConcurrentClaims: config.api.maxConcurrentClaims }),
+    },
     { provide: RoutingDirectory, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new RoutingDirectory({ dataSource }) },
     { provide: QueueStatistics, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new QueueStatistics({ dataSource }) },
     { provide: TicketDesk, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new TicketDesk({ dataSource }) },
