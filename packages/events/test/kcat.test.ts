@@ -90,7 +90,7 @@ describe('an independent client (kcat) reads the topics', () => {
     const relay = new OutboxRelay({ dataSource: env.dataSource, kafka });
     await relay.start();
     const outboxed = traffic.reduce((n, c) => n + c.api.length, 0) + examples.length;
-    await waitFor(() => relay.stats().published === outboxed, { timeoutMs: 30_000, what: 'the relay to publish the outbox' });
+    await waitFor(() => relay.stats().published === outboxed, { timeoutMs: 60_000, what: 'the relay to publish the outbox' });
     await relay.stop();
 
     const records = [...kcat(brokers, topics.contactEvents), ...kcat(brokers, topics.feedbackEvents), ...kcat(brokers, topics.contactsInbound)];

@@ -110,7 +110,7 @@ describe('a Kafka outage while contacts are running', () => {
 
     // 1. Broker up: contacts run normally.
     await run(phase(0));
-    await waitFor(() => batches.length > 0, { timeoutMs: 30_000, what: 'the projections to start receiving events' });
+    await waitFor(() => batches.length > 0, { timeoutMs: 60_000, what: 'the projections to start receiving events' });
 
     // 2. The broker goes away while contacts keep running: the API keeps committing, the worker keeps retrying.
     const stopping = broker.down();
