@@ -26,6 +26,21 @@ export function exec(cmd, args, options = {}) {
 }
 
 /**
+ * Runs a command whose output is shown as it comes and also copied to `logFile` (stdout and stderr
+ * together); resolves with its exit code.
+ */
+export function execTee(cmd, args, logFile, options = {}) {
+  return new Promise((resolve, reject) => {
+    const log = fs.createWriteStream(logFile);
+    const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['inherit', 'pipe', 'pipe'], ...options });
+    child.stdout.on('data', (d) => (process.stdout.write(d), log.write(d)));
+    child.stderr.on('data', (d) => (process.stderr.write(d), log.write(d)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => log.end(() => resolve(code ?? (signal ? 128 : 1))));
+  });
+}
+
+/**
  * Installs npm dependencies when node_modules is missing or older than the lockfile. `npm install`
  * rather than `npm ci`: registries that serve only this platform's optional binaries (as the mirrors
  * on our build machines do) leave the other platforms' entries out of the lockfile, which `npm ci`

@@ -15,11 +15,23 @@ function jestFailures(lines) {
   return out;
 }
 
+/** A task's own lines from turbo's combined output (each is prefixed `<package>:<task>: `), prefix removed. */
+function taskLines(outputLog, task) {
+  if (!outputLog || !fs.existsSync(outputLog)) return [];
+  const prefix = `${task.package}:${task.task}: `;
+  return fs
+    .readFileSync(outputLog, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith(prefix))
+    .map((l) => l.slice(prefix.length));
+}
+
 /**
  * Reads the run summary turbo wrote (`--summarize`) after `since` (ms) and prints, for every task that
- * failed, the failing tests' details, or the end of its log when they are not Jest's.
+ * failed, the failing tests' details, or the end of its output when they are not Jest's. A task's
+ * output comes from `outputLog` (turbo's combined output), else from turbo's per-task log file.
  */
-export function printFailureRecap(repoRoot, since, write = (s) => process.stdout.write(s)) {
+export function printFailureRecap(repoRoot, since, outputLog, write = (s) => process.stdout.write(s)) {
   const runsDir = path.join(repoRoot, '.turbo', 'runs');
   const latest = fs.existsSync(runsDir)
     ? fs
@@ -37,13 +49,15 @@ export function printFailureRecap(repoRoot, since, write = (s) => process.stdout
   for (const task of failed) {
     const log = path.join(repoRoot, task.directory ?? '', '.turbo', `turbo-${task.task}.log`);
     write(`\n──── ${task.taskId} (exit ${task.execution.exitCode}) ────\n`);
-    if (!fs.existsSync(log)) {
-      write(`(no log at ${log})\n`);
+    let lines = taskLines(outputLog, task);
+    if (!lines.length && fs.existsSync(log)) lines = fs.readFileSync(log, 'utf8').split('\n');
+    if (!lines.length) {
+      write('(no output of this task was kept; see above)\n');
       continue;
     }
-    const lines = fs.readFileSync(log, 'utf8').split('\n');
+    const shownFrom = outputLog && fs.existsSync(outputLog) ? outputLog : log;
     const details = jestFailures(lines);
     const shown = details.length ? details : lines.slice(-60);
-    write(shown.slice(0, 300).join('\n') + (shown.length > 300 ? `\n… ${shown.length - 300} more lines in ${log}` : '') + '\n');
+    write(shown.slice(0, 300).join('\n') + (shown.length > 300 ? `\n… ${shown.length - 300} more lines in ${shownFrom}` : '') + '\n');
   }
 }

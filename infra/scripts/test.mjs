@@ -4,7 +4,9 @@
 // Extra arguments go to turbo, e.g. `npm test -- --filter=@tandem/flow`.
 import { down, up } from '../stack.mjs';
 import { StackError } from '../stack/util.mjs';
-import { checkNode, ensureNpmDependencies, ensureTestTools, exec, say } from './common.mjs';
+import { checkNode, ensureNpmDependencies, ensureTestTools, execTee, say } from './common.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
 import { repoRoot } from '../stack/config.mjs';
 import { printFailureRecap } from './failure-recap.mjs';
 
@@ -17,11 +19,14 @@ async function main() {
   const results = process.env.TANDEM_STACK_EXTERNAL === '1' ? [] : await up();
   const startedHere = results.filter((r) => !r.reused).map((r) => r.name);
 
+  // Turbo keeps no log of uncached tasks (tests): the whole output goes here too, for the recap.
+  const outputLog = path.join(repoRoot, '.turbo', 'last-test-output.log');
+  fs.mkdirSync(path.dirname(outputLog), { recursive: true });
   let code = 1;
   try {
-    code = await exec('npx', ['turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue', '--summarize', ...process.argv.slice(2)], {
+    code = await execTee('npx', ['turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue', '--summarize', ...process.argv.slice(2)], {
       env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
-    });
+    }, outputLog);
   } finally {
     // Leave a stack that was already running for the developer; stop one we started.
     if (startedHere.length && process.env.TANDEM_KEEP_STACK !== '1') {
@@ -29,7 +34,7 @@ async function main() {
       await down(undefined, startedHere);
     }
   }
-  if (code !== 0) printFailureRecap(repoRoot, t0);
+  if (code !== 0) printFailureRecap(repoRoot, t0, outputLog);
   say(`${code === 0 ? 'all tests passed' : 'tests FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
   process.exit(code);
 }
