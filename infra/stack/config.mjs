@@ -10,6 +10,13 @@ function env(name, fallback) {
   return value === undefined || value === '' ? fallback : value;
 }
 
+function nonNegativeInt(name, fallback) {
+  const raw = env(name, String(fallback));
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name}=${raw} is not a whole number of 0 or more`);
+  return value;
+}
+
 function port(name, fallback) {
   const raw = env(name, String(fallback));
   const value = Number(raw);
@@ -53,6 +60,9 @@ export function loadStackConfig() {
       port: kafkaPort,
       controllerPort: port('TANDEM_KAFKA_CONTROLLER_PORT', kafkaPort + 1),
       heap: env('TANDEM_KAFKA_HEAP', '512m'),
+      // How long a new consumer group waits for more members before its first rebalance (Kafka's own
+      // default is 3 s; 0 makes tests fast). Tests raise it to make a slow group join on purpose.
+      groupInitialRebalanceDelayMs: nonNegativeInt('TANDEM_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS', 0),
       dir: path.join(dir, 'kafka'),
     },
     postgres: {

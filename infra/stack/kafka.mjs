@@ -44,7 +44,7 @@ export function kafkaService(cfg) {
       'transaction.state.log.num.partitions': '5',
       'share.coordinator.state.topic.replication.factor': '1',
       'share.coordinator.state.topic.min.isr': '1',
-      'group.initial.rebalance.delay.ms': '0',
+      'group.initial.rebalance.delay.ms': String(k.groupInitialRebalanceDelayMs),
       'auto.create.topics.enable': 'true',
       'log.retention.hours': '168',
     };

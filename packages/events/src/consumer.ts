@@ -51,6 +51,15 @@ export interface RunConsumerOptions {
    * one (default 60 s; an idle consumer still fetches every `maxWaitTimeInMs`).
    */
   stallTimeoutMs?: number;
+  /**
+   * How long a fresh consumer may take to connect and join its group before it is replaced. A join
+   * waits for the group's other members to rejoin, or — after a broker restart or a crash — for the
+   * sessions of departed members to expire, so it can take the session timeout plus the rebalance
+   * timeout; counting it as a stall replaced every joining consumer (each replacement another member
+   * to wait for) and the group never formed. Default: session + rebalance timeout + 10 s (100 s with
+   * kafkajs' defaults), at least `stallTimeoutMs`.
+   */
+  joinTimeoutMs?: number;
   /** Backoff between attempts of a failing batch (default 100 ms doubling to 10 s). */
   backoff?: { initialMs?: number; maxMs?: number };
   logger?: EventsLogger;
@@ -60,6 +69,8 @@ export interface RunConsumerOptions {
 export interface RunningConsumer {
   /** Finishes the batch in flight (its offsets committed) and leaves the group. */
   stop(): Promise<void>;
+  /** How many times the kafkajs consumer was replaced (after a crash, a stall or a join that took too long). */
+  restarts(): number;
 }
 
 /** Wait before restarting a consumer that kafkajs gave up on. */
@@ -145,9 +156,11 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
    * applies is deduplicated, and it no longer owns partitions to commit.
    */
   let restarting = false;
+  let restarts = 0;
   const restart = (reason: string, delayMs = RESTART_DELAY_MS) => {
     if (restarting || stopping) return;
     restarting = true;
+    restarts++;
     logger.warn({ reason }, `restarting the consumer in ${delayMs} ms`);
     const old = current;
     current = undefined;
@@ -165,10 +178,17 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   };
 
   const stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
+  const joinTimeoutMs = Math.max(
+    stallTimeoutMs,
+    options.joinTimeoutMs ?? (options.consumerConfig?.sessionTimeout ?? 30_000) + (options.consumerConfig?.rebalanceTimeout ?? 60_000) + 10_000,
+  );
+  /** Whether the current consumer is connecting or (re)joining its group rather than fetching. */
+  let joining = true;
   const watchdog = setInterval(() => {
-    if (current && Date.now() - lastSignOfLife > stallTimeoutMs) {
+    const limit = joining ? joinTimeoutMs : stallTimeoutMs;
+    if (current && Date.now() - lastSignOfLife > limit) {
       lastSignOfLife = Date.now();
-      restart(`no fetch for ${stallTimeoutMs} ms`, 0);
+      restart(joining ? `not in the group after ${limit} ms` : `no fetch for ${limit} ms`, 0);
     }
   }, Math.max(Math.floor(stallTimeoutMs / 4), 250));
   watchdog.unref();
@@ -181,12 +201,21 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
       ...options.consumerConfig,
     });
     current = consumer;
+    joining = true;
     lastSignOfLife = Date.now();
     const alive = () => {
       if (current === consumer) lastSignOfLife = Date.now();
     };
+    // A rebalance, or kafkajs restarting after a crash, is a join again: no fetches until it is done.
+    const rejoining = () => {
+      if (current !== consumer) return;
+      joining = true;
+      lastSignOfLife = Date.now();
+    };
     for (const event of [consumer.events.FETCH_START, consumer.events.FETCH, consumer.events.START_BATCH_PROCESS, consumer.events.CONNECT]) consumer.on(event, alive);
+    consumer.on(consumer.events.REBALANCING, rejoining);
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (current === consumer) joining = false;
       alive();
       const { memberAssignment } = event.payload as { memberAssignment: Record<string, number[]> };
       logger.info({ assignment: memberAssignment }, 'joined the consumer group');
@@ -194,7 +223,10 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
     consumer.on(consumer.events.CRASH, (event) => {
       const { error, restart: kafkajsRestarts } = event.payload as { error: Error; restart: boolean };
       if (stopping || current !== consumer) return;
-      if (kafkajsRestarts) logger.warn({ err: errorText(error) }, 'consumer crashed; kafkajs restarts it');
+      if (kafkajsRestarts) {
+        logger.warn({ err: errorText(error) }, 'consumer crashed; kafkajs restarts it');
+        rejoining();
+      }
       // kafkajs gives up on some errors (e.g. no broker reachable for long): start over rather than stop consuming.
       else restart(`crashed: ${errorText(error)}`);
     });
@@ -224,6 +256,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
       if (restartTimer) clearTimeout(restartTimer);
       if (current) await settleWithin(current.disconnect(), 10_000);
     },
+    restarts: () => restarts,
   };
 }
 

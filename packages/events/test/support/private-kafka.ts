@@ -44,7 +44,8 @@ export class PrivateKafka {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  static async create(): Promise<PrivateKafka> {
+  /** `env`: extra stack settings for this broker, e.g. `TANDEM_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS`. */
+  static async create(env: Record<string, string> = {}): Promise<PrivateKafka> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-events-kafka-'));
     fs.chmodSync(dir, 0o755);
     const shared = sharedKafkaDir();
@@ -55,8 +56,7 @@ export class PrivateKafka {
     const port = await freePort();
     let controllerPort = await freePort();
     while (controllerPort === port) controllerPort = await freePort(); // the kernel may hand out a just-freed port again
-    const env = { ...process.env, TANDEM_STACK_DIR: dir, TANDEM_KAFKA_PORT: String(port), TANDEM_KAFKA_CONTROLLER_PORT: String(controllerPort) };
-    return new PrivateKafka(dir, port, env);
+    return new PrivateKafka(dir, port, { ...process.env, ...env, TANDEM_STACK_DIR: dir, TANDEM_KAFKA_PORT: String(port), TANDEM_KAFKA_CONTROLLER_PORT: String(controllerPort) });
   }
 
   get brokers(): string[] {
