@@ -24,9 +24,8 @@ async function main() {
   fs.mkdirSync(path.dirname(outputLog), { recursive: true });
   let code = 1;
   try {
-    code = await execTee('npx', ['turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue', '--summarize', ...process.argv.slice(2)], {
-      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
-    }, outputLog);
+    const turbo = ['turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue', '--summarize', ...process.argv.slice(2)];
+    code = await execTee('npx', turbo, outputLog, { env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } });
   } finally {
     // Leave a stack that was already running for the developer; stop one we started.
     if (startedHere.length && process.env.TANDEM_KEEP_STACK !== '1') {
