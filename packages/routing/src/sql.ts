@@ -41,8 +41,13 @@ const waited = (now: string) => `EXTRACT(EPOCH FROM (${now} - w.queued_at))::flo
  *
  * $1 agent id, $2 now, $3 only these queues (null: all of the agent's), $4 only these channels (null: any).
  */
-/** How many of each head's oldest eligible items the fast claim considers, so a concurrent claimer taking the first is not fatal. */
-const FAST_CANDIDATES_PER_HEAD = 3;
+/**
+ * How many of each head's oldest eligible items the fast claim considers, so a concurrent claimer
+ * taking the first is not fatal. Each costs an index tuple and a row lookup per head (about ten heads
+ * per claim in the benchmark); with claims limited to a few at once (`maxConcurrentClaims`) two are
+ * plenty — the benchmark never needed the thorough pass with one, two or three.
+ */
+const FAST_CANDIDATES_PER_HEAD = 2;
 
 function claimStatement(name: string, thorough: boolean): Statement {
   return {
