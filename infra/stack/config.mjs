@@ -10,21 +10,15 @@ function env(name, fallback) {
   return value === undefined || value === '' ? fallback : value;
 }
 
-function nonNegativeInt(name, fallback) {
+/** A whole number from the environment within [min, max]; `what` names the expectation in the error. */
+function integer(name, fallback, min, max, what) {
   const raw = env(name, String(fallback));
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name}=${raw} is not a whole number of 0 or more`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${raw} is not ${what}`);
   return value;
 }
 
-function port(name, fallback) {
-  const raw = env(name, String(fallback));
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new Error(`${name}=${raw} is not a TCP port (1-65535)`);
-  }
-  return value;
-}
+const port = (name, fallback) => integer(name, fallback, 1, 65535, 'a TCP port (1-65535)');
 
 export function loadStackConfig() {
   const dir = path.resolve(repoRoot, env('TANDEM_STACK_DIR', '.stack'));
@@ -62,7 +56,7 @@ export function loadStackConfig() {
       heap: env('TANDEM_KAFKA_HEAP', '512m'),
       // How long a new consumer group waits for more members before its first rebalance (Kafka's own
       // default is 3 s; 0 makes tests fast). Tests raise it to make a slow group join on purpose.
-      groupInitialRebalanceDelayMs: nonNegativeInt('TANDEM_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS', 0),
+      groupInitialRebalanceDelayMs: integer('TANDEM_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS', 0, 0, 600_000, 'a delay in ms (0-600000)'),
       dir: path.join(dir, 'kafka'),
     },
     postgres: {

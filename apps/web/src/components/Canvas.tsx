@@ -8,7 +8,7 @@ import { type DragEvent, useCallback, useEffect, useMemo, useState } from 'react
 import { FarSnapshotLayer, type Snapshot, snapshotGeometry } from './FarSnapshot';
 import type { DesignerEdge, DesignerNode } from '../graph/types';
 import { designerStore, useDesigner } from '../store';
-import { CATEGORY_LOOK, nodeTypes } from './nodes/FlowNodes';
+import { categoryColor, nodeTypes } from './nodes/FlowNodes';
 import { addFromPalette, PALETTE_MIME } from '../services/palette';
 
 const EDGE_COLORS = { error: '#dc2626', warning: '#d97706', added: '#16a34a', removed: '#dc2626', changed: '#d97706', taken: '#2563eb' } as const;
@@ -24,7 +24,7 @@ const fitViewOptions = { padding: 0.15, maxZoom: 1.1 };
 const FAR_ZOOM = 0.45;
 const zoomIsFar = (s: { transform: [number, number, number] }) => s.transform[2] < FAR_ZOOM;
 
-const miniMapColor = (node: { type?: string }) => CATEGORY_LOOK[(node.type as keyof typeof CATEGORY_LOOK) ?? 'flow']?.color ?? '#94a3b8';
+const miniMapColor = (node: { type?: string }) => categoryColor(node.type);
 
 function styleEdges(edges: readonly DesignerEdge[], edgeIssues: Record<string, { errors: number; warnings: number; first: string }>, mark: (id: string) => string | undefined): Edge[] {
   return edges.map((e) => {
@@ -92,8 +92,6 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
     [flow, shownNodes],
   );
   const onMoveEnd = useCallback(() => setSnapshot(null), []);
-  const nodeIssues = useDesigner((s) => s.nodeIssues);
-  const hasErrors = useCallback((id: string) => (nodeIssues[id]?.errors ?? 0) > 0, [nodeIssues]);
 
   const onConnect: OnConnect = useCallback((c: Connection) => void designerStore.getState().connect(c), []);
   const isValidConnection: IsValidConnection = useCallback((c) => designerStore.getState().checkConnection({ source: c.source, sourceHandle: c.sourceHandle ?? null, target: c.target }).ok, []);
@@ -153,7 +151,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         connectionRadius={28}
         aria-label="Flow canvas"
       >
-        {snapshot && <FarSnapshotLayer snapshot={snapshot} nodes={shownNodes} errors={hasErrors} />}
+        {snapshot && <FarSnapshotLayer snapshot={snapshot} nodes={shownNodes} />}
         <Background gap={20} size={1} color="#cbd5e1" />
         <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={2} ariaLabel="Overview of the whole flow" />
         <Controls showInteractive={false} aria-label="Zoom controls" />

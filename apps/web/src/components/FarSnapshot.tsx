@@ -11,7 +11,8 @@ import { getNodesBounds, type Rect, useStoreApi, ViewportPortal } from '@xyflow/
 import { useLayoutEffect, useRef } from 'react';
 import type { DesignerNode } from '../graph/types';
 import { getNodeDefinition } from '@tandem/flow';
-import { CATEGORY_LOOK } from './nodes/FlowNodes';
+import { designerStore } from '../store';
+import { categoryColor } from './nodes/FlowNodes';
 
 /** The largest side of the picture in pixels: beyond it the picture is drawn at a lower resolution. */
 const MAX_SIDE = 4096;
@@ -34,7 +35,7 @@ export function snapshotGeometry(nodes: DesignerNode[], zoom: number, pixelRatio
 }
 
 /** Draws the flow as it is on screen: connections (their rendered SVG paths), then the compact cards. */
-function draw(canvas: HTMLCanvasElement, snapshot: Snapshot, nodes: DesignerNode[], edgePaths: string[], errors: (id: string) => boolean): void {
+function draw(canvas: HTMLCanvasElement, snapshot: Snapshot, nodes: DesignerNode[], edgePaths: string[]): void {
   const { bounds, scale } = snapshot;
   canvas.width = Math.max(1, Math.ceil(bounds.width * scale));
   canvas.height = Math.max(1, Math.ceil(bounds.height * scale));
@@ -46,21 +47,21 @@ function draw(canvas: HTMLCanvasElement, snapshot: Snapshot, nodes: DesignerNode
   ctx.lineWidth = 1.5;
   for (const d of edgePaths) ctx.stroke(new Path2D(d));
 
+  const { nodeIssues } = designerStore.getState();
   ctx.font = '600 22px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
   for (const node of nodes) {
     const width = node.measured?.width ?? node.width ?? 240;
     const height = node.measured?.height ?? node.height ?? 60;
     const { x, y } = node.position;
-    const color = CATEGORY_LOOK[node.type ?? 'flow']?.color ?? '#94a3b8';
     ctx.beginPath();
     ctx.roundRect(x, y, width, height, 8);
     ctx.fillStyle = '#fff';
     ctx.fill();
-    ctx.strokeStyle = errors(node.id) ? '#dc2626' : '#cbd5e1';
+    ctx.strokeStyle = (nodeIssues[node.id]?.errors ?? 0) > 0 ? '#dc2626' : '#cbd5e1';
     ctx.lineWidth = 1;
     ctx.stroke();
-    ctx.fillStyle = color;
+    ctx.fillStyle = categoryColor(node.type);
     ctx.fillRect(x, y, width, 10);
     ctx.fillStyle = '#0f172a';
     const title = node.data.label || getNodeDefinition(node.data.nodeType, node.data.typeVersion)?.title || node.data.nodeType;
@@ -72,7 +73,7 @@ function draw(canvas: HTMLCanvasElement, snapshot: Snapshot, nodes: DesignerNode
  * The picture, placed in the flow's own coordinates (inside the viewport), so the pan and zoom of the
  * gesture move and scale it like the steps it stands for.
  */
-export function FarSnapshotLayer({ snapshot, nodes, errors }: { snapshot: Snapshot; nodes: DesignerNode[]; errors: (id: string) => boolean }) {
+export function FarSnapshotLayer({ snapshot, nodes }: { snapshot: Snapshot; nodes: DesignerNode[] }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const store = useStoreApi();
   useLayoutEffect(() => {
@@ -80,8 +81,8 @@ export function FarSnapshotLayer({ snapshot, nodes, errors }: { snapshot: Snapsh
     // The connections exactly as React Flow routed them (the path data stays readable while hidden).
     const root = store.getState().domNode ?? document;
     const paths = [...root.querySelectorAll<SVGPathElement>('.react-flow__edge-path')].map((p) => p.getAttribute('d') ?? '').filter(Boolean);
-    draw(ref.current, snapshot, nodes, paths, errors);
-  }, [snapshot, nodes, errors, store]);
+    draw(ref.current, snapshot, nodes, paths);
+  }, [snapshot, nodes, store]);
   const { bounds } = snapshot;
   return (
     <ViewportPortal>

@@ -24,6 +24,9 @@ export const CATEGORY_LOOK: Record<NodeCategory, { color: string; name: string }
   integration: { color: '#0d9488', name: 'Integrations' },
 };
 
+/** A canvas node's colour by its type (its palette category); grey for a type the catalog does not know. */
+export const categoryColor = (nodeType: string | undefined): string => CATEGORY_LOOK[(nodeType ?? 'flow') as NodeCategory]?.color ?? '#94a3b8';
+
 /** Below this zoom a node is drawn as a compact card with its label only, readable from afar. */
 const COMPACT_ZOOM = 0.45;
 const zoomIsCompact = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_ZOOM;
