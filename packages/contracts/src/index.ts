@@ -4,31 +4,12 @@
  * once here as zod schemas. Pure: no I/O, safe in the browser and the Temporal workflow sandbox.
  */
 import { z } from 'zod';
+import { authMethodSchema, channelSchema } from './customer';
 
-/** The channel a contact arrives on. */
-export const channelSchema = z.enum(['voice', 'chat', 'email']);
-export type Channel = z.infer<typeof channelSchema>;
+export * from './customer';
+export * from './empty-nlu';
+export * from './work-items';
 
-/** How the customer proved who they are, if they did. */
-export const authMethodSchema = z.enum(['none', 'password', 'otp', 'sso', 'knowledge_based', 'voice_biometrics', 'caller_id']);
-export type AuthMethod = z.infer<typeof authMethodSchema>;
-
-/** The customer behind a contact, as the channel or CRM lookup knows them. */
-export const customerSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().optional(),
-  email: z.string().optional(),
-  phone: z.string().optional(),
-  /** Service tier; flows route high-value customers differently (`customer.tier == "vip"`). */
-  tier: z.string().min(1).default('standard'),
-  authenticated: z.boolean().default(false),
-  authMethod: authMethodSchema.default('none'),
-  language: z.string().default('en'),
-  /** Free-form CRM attributes, readable from flow expressions as `customer.attributes`. */
-  attributes: z.record(z.string(), z.unknown()).default({}),
-});
-export type Customer = z.infer<typeof customerSchema>;
-export type CustomerInput = z.input<typeof customerSchema>;
 
 /** Who said something in a conversation. */
 export const speakerSchema = z.enum(['customer', 'bot', 'agent', 'system']);
@@ -102,7 +83,6 @@ export const nluSnapshotSchema = z.object({
 });
 export type NluSnapshot = z.infer<typeof nluSnapshotSchema>;
 
-export const emptyNluSnapshot: NluSnapshot = { intent: 'none', confidence: 0, sentiment: 0, topics: [], triggers: [] };
 
 /** A value extracted from the conversation (order number, date, amount, email, phone, …). */
 export const entitySchema = z.object({
@@ -162,28 +142,6 @@ export const handoffPackageSchema = z.object({
 });
 export type HandoffPackage = z.infer<typeof handoffPackageSchema>;
 
-/** How a human handled a work item. */
-export const workItemOutcomeSchema = z.enum(['resolved', 'transferred', 'abandoned', 'callback_scheduled', 'unresolved']);
-export type WorkItemOutcome = z.infer<typeof workItemOutcomeSchema>;
-
-/** Name of the signal routing sends to a contact's workflow when a work item is completed. */
-export const WORK_ITEM_RESOLVED_SIGNAL = 'workItemResolved';
-
-/**
- * Payload of the `workItemResolved` signal. Names the work item it resolves: the workflow accepts it
- * only for the item it is waiting on now and ignores late or duplicate resolutions.
- */
-export const workItemResolutionSchema = z.object({
-  schemaVersion: z.literal(1),
-  workItemId: z.string().min(1),
-  outcome: workItemOutcomeSchema,
-  reasonTags: z.array(z.string()).default([]),
-  agentId: z.string().optional(),
-  note: z.string().optional(),
-  /** ISO-8601 time of completion. */
-  resolvedAt: z.string(),
-});
-export type WorkItemResolution = z.infer<typeof workItemResolutionSchema>;
 
 /** How a contact ended, as an `end` node declares it. */
 export const contactOutcomeSchema = z.enum(['resolved_by_bot', 'resolved_by_human', 'ticketed', 'abandoned']);

@@ -7,4 +7,4 @@
 export { createEvaluator, evaluate, toJsonValue, ExpressionEvaluationError } from './expressions/evaluator';
 export { MissingLiveDataError } from './expressions/environment';
 export { parseTemplate, formatTemplateValue } from './expressions/template';
-export { isOpen, nextOpening, isValidTimeZone } from './calendar/calendar';
+export { isOpen, nextOpening, isValidTimeZone } from './calendar/hours';

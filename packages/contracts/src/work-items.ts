@@ -1,0 +1,28 @@
+/**
+ * How a human handled a work item, and the signal that tells the contact's workflow. A module of its
+ * own for the workflow sandbox (see `sandbox.ts`).
+ */
+import { z } from 'zod';
+
+/** How a human handled a work item. */
+export const workItemOutcomeSchema = z.enum(['resolved', 'transferred', 'abandoned', 'callback_scheduled', 'unresolved']);
+export type WorkItemOutcome = z.infer<typeof workItemOutcomeSchema>;
+
+/** Name of the signal routing sends to a contact's workflow when a work item is completed. */
+export const WORK_ITEM_RESOLVED_SIGNAL = 'workItemResolved';
+
+/**
+ * Payload of the `workItemResolved` signal. Names the work item it resolves: the workflow accepts it
+ * only for the item it is waiting on now and ignores late or duplicate resolutions.
+ */
+export const workItemResolutionSchema = z.object({
+  schemaVersion: z.literal(1),
+  workItemId: z.string().min(1),
+  outcome: workItemOutcomeSchema,
+  reasonTags: z.array(z.string()).default([]),
+  agentId: z.string().optional(),
+  note: z.string().optional(),
+  /** ISO-8601 time of completion. */
+  resolvedAt: z.string(),
+});
+export type WorkItemResolution = z.infer<typeof workItemResolutionSchema>;
