@@ -5,7 +5,9 @@
  *
  *   npm run bench -w @tandem/worker            (BENCH_CONTACTS=300 BENCH_CONCURRENCY=30 BENCH_ROUNDS=2)
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { ActivityRegistry } from '@tandem/activity-kit';
@@ -16,10 +18,12 @@ import { preloadBotModels } from '@tandem/virtual-agent';
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../src/activities';
 import { createLogger } from '../src/logger';
-import { contactBundlerOptions } from '../src/worker';
+import { contactWorkflowBundle } from '../src/worker';
 import type { ContactFlowInput } from '../src/workflows/types';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
 
 const N = Number(process.env.BENCH_CONTACTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 30);
@@ -119,14 +123,25 @@ async function main(): Promise<void> {
     customActivities: new ActivityRegistry(),
     logger: createLogger('warn'),
   });
-  // The product's bundler options (modules shared across contacts), so the bench runs what ships.
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), ...contactBundlerOptions });
+  // The interpreter runs from the product's bundle (what ships); the hand-written workflow from its own
+  // bundle with the SDK's defaults, as a developer would build it. One worker each, same process,
+  // same activities and tuning, each on its own task queue.
+  const [contactBundle, handwrittenBundle] = await Promise.all([
+    contactWorkflowBundle(),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietLogger }),
+  ]);
   const taskQueue = `bench-${randomUUID()}`;
+  const hwTaskQueue = `${taskQueue}-hw`;
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const worker = await Worker.create({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue, workflowBundle: bundle, activities, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100 });
-  const running = worker.run();
+  const tuning = { connection: nativeConnection, namespace: config.temporal.namespace, activities, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100 };
+  const workers = [
+    await Worker.create({ ...tuning, taskQueue, workflowBundle: contactBundle }),
+    await Worker.create({ ...tuning, taskQueue: hwTaskQueue, workflowBundle: handwrittenBundle }),
+  ];
+  const running = Promise.all(workers.map((w) => w.run()));
+  const shutdown = () => workers.forEach((w) => w.shutdown());
   const customer = customerSchema.parse({ id: 'bench', name: 'Bea', tier: 'standard' });
   const text = 'I was charged twice for my order, please help';
 
@@ -138,8 +153,9 @@ async function main(): Promise<void> {
   const handwritten = (i: number, tag: string) => {
     const id = `${tag}-${i}-${randomUUID().slice(0, 8)}`;
     // BENCH_HW_CARRIES_PLAN=1: the hand-written one carries the same plan in its input (measures payload cost).
-    const extra = process.env.BENCH_HW_CARRIES_PLAN === '1' ? { plan } : {};
-    return client.workflow.execute('handwrittenFlow', { taskQueue, workflowId: `hw-${id}`, args: [{ contactId: id, text, customer, ...extra }] });
+    // BENCH_HW_VERSIONED=1: it also records a patch and the outcome search attribute (history cost of versioning).
+    const extra = { ...(process.env.BENCH_HW_CARRIES_PLAN === '1' ? { plan } : {}), ...(process.env.BENCH_HW_VERSIONED === '1' ? { versioned: true } : {}) };
+    return client.workflow.execute('handwrittenFlow', { taskQueue: hwTaskQueue, workflowId: `hw-${id}`, args: [{ contactId: id, text, customer, ...extra }] });
   };
 
   process.stdout.write(`warming up (${Math.min(N, 40)} contacts each)…\n`);
@@ -147,12 +163,28 @@ async function main(): Promise<void> {
   for (let i = 0; i < 40; i++) await Promise.all([interpreted(i, 'warm'), handwritten(i, 'warm')]);
   void saved;
 
+  if (process.env.BENCH_SAVE_HISTORIES) {
+    // Profiling aid: one contact of each kind, saved for bench/replay-cost.ts (workflow-side CPU without the server).
+    const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
+    const id = randomUUID().slice(0, 8);
+    const input: ContactFlowInput = { schemaVersion: 1, plan, flowVersion: 1, contact: { id, channel: 'chat', customer, firstMessage: text } };
+    const started = [
+      ['interpreter', await client.workflow.start('contactFlow', { taskQueue, workflowId: `contact-${id}`, args: [input] })],
+      ['handwritten', await client.workflow.start('handwrittenFlow', { taskQueue: hwTaskQueue, workflowId: `hw-${id}`, args: [{ contactId: id, text, customer }] })],
+    ] as const;
+    for (const [name, handle] of started) {
+      await handle.result();
+      fs.writeFileSync(path.join(process.env.BENCH_SAVE_HISTORIES, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+    }
+    process.stdout.write(`saved histories to ${process.env.BENCH_SAVE_HISTORIES}\n`);
+  }
+
   if (process.env.BENCH_ONLY) {
     // Profiling aid: one side only (BENCH_ONLY=interpreter|handwritten), e.g. under node --cpu-prof.
     const only = process.env.BENCH_ONLY === 'handwritten' ? handwritten : interpreted;
     const r = await runMany((i) => only(i, 'only'));
     process.stdout.write(`${process.env.BENCH_ONLY}: ${r.perSecond.toFixed(1)} contacts/s, ${r.cpuMsPerContact.toFixed(1)} ms CPU/contact\n`);
-    worker.shutdown();
+    shutdown();
     await running;
     await connection.close();
     await nativeConnection.close();
@@ -184,7 +216,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  worker.shutdown();
+  shutdown();
   await running;
   await connection.close();
   await nativeConnection.close();

@@ -1,11 +1,12 @@
 /**
- * The benchmark's workflows: the interpreter, and the same 10-step flow written by hand against the
- * same activities (what a developer would write without Tandem).
+ * The benchmark's hand-written workflow: the same 10-step flow written by hand against the same
+ * activities (what a developer would write without Tandem). Bundled on its own, with the SDK's default
+ * options, so it pays for none of the interpreter's modules; the interpreter runs from the product's
+ * own bundle (`src/workflows`).
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { OutcomeKey } from '../src/workflows/search-attributes';
 import type { BuiltinActivities, ContactEventRecord } from '../src/activities/contract';
-
-export { contactFlow } from '../src/workflows';
 
 const acts = proxyActivities<BuiltinActivities>({
   startToCloseTimeout: '10 seconds',
@@ -16,12 +17,17 @@ export interface HandwrittenInput {
   contactId: string;
   text: string;
   customer: { id: string; name: string; tier: string; authenticated: boolean; authMethod: 'none'; language: string; attributes: Record<string, unknown> };
+  /** Diagnostic (BENCH_HW_VERSIONED=1): one patch and the outcome search attribute, as the interpreter records. */
+  versioned?: boolean;
 }
 
 /** start → classify → decide → set → message → set → decide → message → ticket → end, as plain code. */
 export async function handwrittenFlow(input: HandwrittenInput): Promise<string> {
   const site = (nodeId: string) => ({ contactId: input.contactId, workflowId: `hw-${input.contactId}`, nodeId, visit: 1 });
   const events: ContactEventRecord[] = [];
+  if (input.versioned && patched('bench-hand-written-v2')) {
+    // Nothing changes: only the history cost of a patch marker and its TemporalChangeVersion upsert.
+  }
   const { nlu } = await acts.classify({ ...site('classify'), config: {}, text: input.text, index: 0, customer: input.customer, now: new Date(0).toISOString() });
   const urgent = nlu.sentiment < -0.5 || nlu.triggers.length > 0;
   let attempts = 1;
@@ -33,5 +39,6 @@ export async function handwrittenFlow(input: HandwrittenInput): Promise<string> 
   // The same number of events as the interpreter, sent in one batch like it does.
   for (let i = 0; i < 21; i++) events.push({ id: `hw-${input.contactId}/${i}`, workflowId: `hw-${input.contactId}`, sequence: i, type: 'step.entered', time: new Date(0).toISOString(), contactId: input.contactId, flowId: 'bench', flowVersion: 1, nodeId: 'n', data: {} });
   await acts.emitEvents({ events });
+  if (input.versioned) upsertSearchAttributes([{ key: OutcomeKey, value: 'ticketed' }]);
   return 'ticketed';
 }

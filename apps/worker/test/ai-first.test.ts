@@ -4,6 +4,7 @@
  * handoff package the agent got.
  */
 import { waitFor } from '@tandem/testkit';
+import { PATCH_INSTANT_STEPS } from '../src/workflows/interpreter';
 import { compileExample, startHarness, type Harness } from './harness';
 
 describe('example: AI first, human backup', () => {
@@ -50,6 +51,15 @@ describe('example: AI first, human backup', () => {
     expect(types.at(-1)).toBe('contact.ended');
     expect(types).toContain('bot.turn');
     expect(types).toContain('feedback.csat');
+
+    // Interpreter generations supersede one another: a new contact records only the newest patch (one
+    // marker, one TemporalChangeVersion upsert), however many generations the interpreter knows.
+    const history = await contact.handle.fetchHistory();
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    const patchIds = markers.map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString()).id);
+    expect(patchIds).toEqual([PATCH_INSTANT_STEPS]);
+    const changeVersionUpserts = (history.events ?? []).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TemporalChangeVersion);
+    expect(changeVersionUpserts).toHaveLength(1);
   });
 
   it('a request for a human escalates with the full handoff package; the agent replies and resolves; the customer rates', async () => {

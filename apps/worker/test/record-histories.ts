@@ -14,13 +14,18 @@ import { uniqueName, waitFor } from '@tandem/testkit';
 import { compileExample, startHarness, type Contact, type Harness } from './harness';
 
 const dir = path.join(__dirname, 'histories');
+/**
+ * HISTORIES_TAG=<patch id>: records under `<scenario>@<tag>.json` beside the existing files instead of
+ * replacing them — how histories made by each interpreter generation are kept for the replay test.
+ */
+const tag = process.env.HISTORIES_TAG ? `@${process.env.HISTORIES_TAG}` : '';
 
 async function save(h: Harness, name: string, contact: Contact): Promise<void> {
   await contact.result();
   let i = 0;
   for await (const run of h.client.workflow.list({ query: `WorkflowId = "${contact.handle.workflowId}"` })) {
     const history = await h.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    const file = path.join(dir, `${name}${i ? `.run${i}` : ''}.json`);
+    const file = path.join(dir, `${name}${tag}${i ? `.run${i}` : ''}.json`);
     fs.writeFileSync(file, `${historyToJSON(history)}\n`);
     process.stdout.write(`recorded ${path.relative(process.cwd(), file)} (${history.events?.length ?? 0} events)\n`);
     i++;

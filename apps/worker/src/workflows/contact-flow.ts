@@ -11,7 +11,7 @@ import {
   log,
   setHandler,
 } from '@temporalio/workflow';
-import { workItemResolutionSchema } from '@tandem/contracts';
+import { workItemResolutionSchema } from '@tandem/contracts/sandbox';
 import { CONTACT_MOVING, CancelledContact, ContinueAsNewRequest, Interpreter } from './interpreter';
 import {
   agentMessageSignal,
@@ -32,6 +32,7 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     throw new Error('contactFlow needs { schemaVersion: 1, plan, flowVersion, contact: { id, channel, customer } }');
   }
   const it = new Interpreter(input);
+  it.begin();
   const main = new CancellationScope();
 
   setHandler(stateQuery, () => it.view());
@@ -71,15 +72,30 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
   if (input.carried?.cancel && it.onCancel(input.carried.cancel)) main.cancel();
 
   const flusher = it.flushEvents();
-  const relay = it.relayToParent();
+  // Generation 2 starts the subflow relay only in a subflow (it returns at once elsewhere).
+  const relay = it.lean && !input.parent ? undefined : it.relayToParent();
+  /**
+   * Generation 2: everything sent and every handler done, before the run ends or continues as new (the
+   * flusher has nothing left to send and stops on its own). Earlier generations do it inline, below,
+   * exactly as they were recorded.
+   */
+  const settle = async (): Promise<void> => {
+    await it.drain();
+    if (relay) await relay;
+    if (!allHandlersFinished()) await condition(allHandlersFinished);
+  };
   let result: ContactFlowResult;
   try {
     result = await main.run(() => it.run());
   } catch (e) {
     if (e instanceof ContinueAsNewRequest) {
-      await it.drain();
-      await Promise.all([flusher, relay]);
-      await condition(allHandlersFinished);
+      if (it.lean) {
+        await settle();
+      } else {
+        await it.drain();
+        await Promise.all([flusher, relay]);
+        await condition(allHandlersFinished);
+      }
       log.info('continuing as new', { resumeAt: e.resumeAt });
       return continueAsNew<typeof contactFlow>({ ...input, carried: it.carried(e.resumeAt) });
     }
@@ -88,6 +104,10 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     } else {
       throw e;
     }
+  }
+  if (it.lean) {
+    await settle();
+    return result;
   }
   await it.drain();
   await Promise.all([flusher, relay]);

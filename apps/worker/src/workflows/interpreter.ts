@@ -28,12 +28,9 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import {
-  customerSchema,
-  emptyNluSnapshot,
-  type EscalationTrigger,
-  type WorkItemResolution,
-} from '@tandem/contracts';
+import type { EscalationTrigger, WorkItemResolution } from '@tandem/contracts';
+// Run-time values from the sandbox entry: importing the main entry built every contract schema per contact.
+import { customerSchema, emptyNluSnapshot } from '@tandem/contracts/sandbox';
 import type { Activation, Calendar, CalendarRef, Evaluator, Plan, PlanNode, PreparedActivation } from '@tandem/flow/runtime';
 // Values from the sandbox entry: the runtime entry's plan schemas would be rebuilt for every contact.
 import { createEvaluator, isOpen, nextOpening } from '@tandem/flow/sandbox';
@@ -71,10 +68,23 @@ const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
 
 /**
  * Interpreter changes that alter the commands a workflow issues go behind `patched()`, so contacts that
- * started on an older worker replay unchanged (test/replay.test.ts replays recorded histories). Each id
- * is a dated change; remove the old branch with `deprecatePatch` once no such contact can be running.
+ * started on an older worker replay unchanged (test/replay.test.ts replays recorded histories of every
+ * generation). Each id is a dated change; remove the old branch with `deprecatePatch` once no such
+ * contact can be running.
+ *
+ * Each patch costs a contact two history events (Temporal's marker and its automatic
+ * `TemporalChangeVersion` search-attribute upsert), so a new change supersedes the newest patch instead
+ * of adding one: a generation's id stands for its own change *and* every earlier one. `generation()`
+ * asks for the newest id first, so a new contact records one marker, whatever the number of generations.
+ *
+ * - generation 1, `PATCH_STEP_WHEN_WAITING`: the step search attribute is published where a contact
+ *   waits, not on every step (was one history event per step).
+ * - generation 2, `PATCH_INSTANT_STEPS`: steps that wait for nothing (start, join, decision and set
+ *   without live data, an end without a message) run synchronously instead of through a chain of
+ *   promises — each promise costs the SDK a captured stack trace, and these were most of a contact's.
  */
 export const PATCH_STEP_WHEN_WAITING = '2026-11-23-step-search-attribute-when-waiting';
+export const PATCH_INSTANT_STEPS = '2026-11-23-instant-steps';
 
 /** Error of a customer message sent while the contact continues-as-new: send it again. */
 export const CONTACT_MOVING = 'CONTACT_MOVING: the contact is continuing in a new run; send the message again';
@@ -314,7 +324,8 @@ export class Interpreter {
       resumeFirst = false;
 
       if (node.type === 'end') {
-        await this.runEnd(node, path);
+        if (this.gen === 2 && typeof node.config.message !== 'string') this.endAt(node, path);
+        else await this.runEnd(node, path);
         throw new EndReached(node.id);
       }
       if (node.type === 'parallel' && !(node.loop && visit > node.loop.maxVisits)) {
@@ -326,7 +337,7 @@ export class Interpreter {
         port = node.loop.exitPort;
         log.info('loop bound reached', { nodeId: node.id, maxVisits: node.loop.maxVisits, port });
       } else {
-        port = await this.runNode(node, path, visit, resumingNode);
+        port = this.gen === 2 ? (this.instantPort(node) ?? (await this.dispatch(node, path, visit, resumingNode))) : await this.runNode(node, path, visit, resumingNode);
       }
       const next = node.next[port];
       this.exited(path, node, port);
@@ -350,12 +361,75 @@ export class Interpreter {
     if (path.main || this.paths.size <= 1) {
       // Operators look for where contacts *wait*; publishing every step passed through cost one history
       // event per node. Contacts started before this change keep the old behaviour on replay.
-      if (patched(PATCH_STEP_WHEN_WAITING)) this.stepToPublish = node.id;
+      if (this.generation() >= 1) this.stepToPublish = node.id;
       else upsertSearchAttributes([{ key: StepKey, value: node.id }]);
     }
   }
 
+  /**
+   * The interpreter generation this run follows (see `PATCH_INSTANT_STEPS`): 2 from `begin`, else
+   * decided at the first step entered — where generation 1 asked, so histories recorded by it replay —
+   * and fixed from then on. Undefined before that: the older, asynchronous path.
+   */
+  private gen: 0 | 1 | 2 | undefined;
+
+  /**
+   * Called first thing in a run: a run of generation 2 knows it from its first workflow task, so the
+   * whole run (its event flusher included) can take the lean path. Otherwise (a history recorded by an
+   * older worker) the generation is decided where generation 1 asked, at the first step entered.
+   */
+  begin(): void {
+    if (patched(PATCH_INSTANT_STEPS)) this.gen = 2;
+  }
+
+  /** Whether this run takes generation 2's lean path (known from `begin`). */
+  get lean(): boolean {
+    return this.gen === 2;
+  }
+
+  private generation(): 0 | 1 | 2 {
+    this.gen ??= patched(PATCH_STEP_WHEN_WAITING) ? 1 : 0;
+    return this.gen;
+  }
+
+  /**
+   * Generation 2: the port of a step that waits for nothing, computed synchronously; undefined for
+   * every other step (and before generation 2), which then runs through `runNode`.
+   */
+  private instantPort(node: PlanNode): string | undefined {
+    switch (node.type) {
+      case 'start':
+      case 'join':
+        return 'next';
+      case 'decision':
+        return this.needsLiveData(node) ? undefined : this.decide(node, this.evaluator.prepare(this.activation()));
+      case 'set':
+        if (this.needsLiveData(node)) return undefined;
+        this.assign(node);
+        return 'next';
+      default:
+        return undefined;
+    }
+  }
+
+  /** Generations 0 and 1: every step through this async wrapper (kept as it was, for replay). */
   private async runNode(node: PlanNode, path: Path, visit: number, resuming: boolean): Promise<string> {
+    switch (node.type) {
+      case 'message':
+        await this.say('bot', this.render(node, 'text'), node.id);
+        return 'next';
+      case 'schedule':
+        return (await this.calendarOpen(node.config.calendar as CalendarRef)) ? 'open' : 'closed';
+      default:
+        return this.dispatch(node, path, visit, resuming);
+    }
+  }
+
+  /**
+   * The step's own work: a port, or the promise of the step's function itself (generation 2 awaits it
+   * directly instead of through `runNode`).
+   */
+  private dispatch(node: PlanNode, path: Path, visit: number, resuming: boolean): string | Promise<string> {
     switch (node.type) {
       case 'start':
       case 'join':
@@ -369,12 +443,11 @@ export class Interpreter {
       case 'set':
         return this.runSet(node);
       case 'message':
-        await this.say('bot', this.render(node, 'text'), node.id);
-        return 'next';
+        return this.sayThen(this.say('bot', this.render(node, 'text'), node.id), 'next');
       case 'wait':
         return this.runWait(node, path, resuming);
       case 'schedule':
-        return (await this.calendarOpen(node.config.calendar as CalendarRef)) ? 'open' : 'closed';
+        return this.calendarOpen(node.config.calendar as CalendarRef).then((open) => (open ? 'open' : 'closed'));
       case 'ticket':
         return this.runTicket(node, visit);
       case 'survey':
@@ -388,6 +461,11 @@ export class Interpreter {
       default:
         throw ApplicationFailure.nonRetryable(`this worker cannot run nodes of type "${node.type}" (typeVersion ${node.typeVersion})`, 'PlanError');
     }
+  }
+
+  /** `port` once `said` is done; `port` at once when nothing was sent (generation 2). */
+  private sayThen(said: Promise<void> | undefined, port: string): string | Promise<string> {
+    return said ? said.then(() => port) : port;
   }
 
   // ---------------------------------------------------------------- expressions
@@ -421,6 +499,16 @@ export class Interpreter {
     return this.evaluator.prepare(this.activation());
   }
 
+  /** Generation 2, when the node reads no live data: its activation at once (else use `prepared`). */
+  private preparedNow(node: PlanNode): PreparedActivation | undefined {
+    return this.gen === 2 && !this.needsLiveData(node) ? this.evaluator.prepare(this.activation()) : undefined;
+  }
+
+  /** Whether the node's expressions read live queue or calendar data (fetched in an activity first). */
+  private needsLiveData(node: PlanNode): boolean {
+    return Object.values(node.expressions).some((e) => e.refs.queues.length > 0 || e.refs.calendars.length > 0);
+  }
+
   private async fetchLive(queues: string[], calendars: string[], refreshQueues: boolean): Promise<void> {
     const wantedQueues = refreshQueues ? queues : queues.filter((q) => !(q in this.liveCache.queues));
     const wantedCalendars = calendars.filter((c) => !(c in this.liveCache.calendars));
@@ -451,22 +539,37 @@ export class Interpreter {
   // ---------------------------------------------------------------- conversation
 
   /** Sends a message to the customer: into the transcript, the current turn's reply, and the channel. */
-  private async say(from: OutboundMessage['from'], text: string, nodeId?: string, articleId?: string): Promise<void> {
-    if (!text.trim()) return;
+  /**
+   * Says something to the customer: into the open turn's replies, through the parent (subflows), or
+   * delivered through the channel. Generation 2 gets the delivery's own promise, or undefined when
+   * nothing is sent; earlier generations the async wrapper they replay with.
+   */
+  private say(from: OutboundMessage['from'], text: string, nodeId?: string, articleId?: string): Promise<void> | undefined {
+    return this.gen === 2 ? this.sayNow(from, text, nodeId, articleId) : this.sayAsync(from, text, nodeId, articleId);
+  }
+
+  private async sayAsync(from: OutboundMessage['from'], text: string, nodeId?: string, articleId?: string): Promise<void> {
+    // Resolved at once when nothing is delivered, exactly as the async `say` of generations 0 and 1.
+    const delivery = this.sayNow(from, text, nodeId, articleId);
+    if (delivery) await delivery;
+  }
+
+  private sayNow(from: OutboundMessage['from'], text: string, nodeId?: string, articleId?: string): Promise<void> | undefined {
+    if (!text.trim()) return undefined;
     const index = this.state.transcript.length;
     this.state.transcript.push({ at: workflowNowIso(), from, text, ...(nodeId ? { nodeId } : {}), ...(articleId ? { articleId } : {}) });
     const message: OutboundMessage = { from, text, ...(nodeId ? { nodeId } : {}), ...(articleId ? { articleId } : {}) };
     if (this.input.parent) {
       // A subflow talks through its parent, which holds the customer's conversation.
       this.relayOut.push(message);
-      return;
+      return undefined;
     }
     if (this.currentTurn && !this.turnClosed(this.currentTurn)) {
       this.currentTurn.replies.push(message);
-      return;
+      return undefined;
     }
     // No customer message is waiting for this answer: deliver it through the channel.
-    await activities.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from, text, index });
+    return activities.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from, text, index });
   }
 
   /** The next unread customer message, waiting for one (up to `timeoutMs`) if there is none. */
@@ -726,6 +829,10 @@ export class Interpreter {
       await condition(() => this.events.length >= batchSize || (this.events.length > 0 && (this.quiescent() || this.closing)) || (this.closing && this.events.length === 0));
       if (this.events.length === 0) return;
       const batch = this.events.splice(0, Math.max(batchSize, this.events.length));
+      if (this.gen === 2) {
+        await this.sendEvents(batch);
+        continue;
+      }
       this.flushing = true;
       try {
         await CancellationScope.nonCancellable(() => eventActivities.emitEvents({ events: batch }));
@@ -735,12 +842,45 @@ export class Interpreter {
     }
   }
 
-  /** Stops the flusher after it sent what is pending; also waits for background deliveries. */
+  /** Generation 2: one non-cancellable scope for every delivery of events (a scope costs promises). */
+  private keep: CancellationScope | undefined;
+
+  private async sendEvents(batch: ContactEventRecord[]): Promise<void> {
+    this.keep ??= new CancellationScope({ cancellable: false });
+    this.flushing = true;
+    try {
+      await this.keep.run(() => eventActivities.emitEvents({ events: batch }));
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /**
+   * Stops the flusher after what is pending was sent; also waits for background deliveries. Generation
+   * 2 sends the rest itself rather than waking the flusher for it, and leaves the flusher to stop on
+   * its own (it has nothing left to send).
+   */
   async drain(): Promise<void> {
     this.closing = true;
-    await condition(() => this.events.length === 0 && !this.flushing && this.relayOut.length === 0 && !this.relaying);
-    await Promise.allSettled(this.background);
-    this.background = [];
+    if (this.gen !== 2) {
+      await condition(() => this.events.length === 0 && !this.flushing && this.relayOut.length === 0 && !this.relaying);
+      await Promise.allSettled(this.background);
+      this.background = [];
+      return;
+    }
+    for (;;) {
+      if (this.flushing || this.relaying || this.relayOut.length > 0) {
+        await condition(() => !this.flushing && !this.relaying && this.relayOut.length === 0);
+      } else if (this.events.length > 0) {
+        await this.sendEvents(this.events.splice(0));
+      } else if (this.background.length > 0) {
+        const background = this.background;
+        this.background = [];
+        await Promise.allSettled(background);
+      } else {
+        return;
+      }
+    }
   }
 
   // ---------------------------------------------------------------- nodes
@@ -830,7 +970,11 @@ export class Interpreter {
   }
 
   private async runDecision(node: PlanNode): Promise<string> {
-    const activation = await this.prepared(node);
+    return this.decide(node, await this.prepared(node));
+  }
+
+  /** The first rule whose condition holds, else `default`. */
+  private decide(node: PlanNode, activation: PreparedActivation): string {
     const rules = (node.config.rules as { id: string; condition: string }[]) ?? [];
     for (const rule of rules) {
       if (this.evaluator.evaluateCondition(rule.condition, activation)) return rule.id;
@@ -840,11 +984,15 @@ export class Interpreter {
 
   private async runSet(node: PlanNode): Promise<string> {
     await this.prepared(node);
+    this.assign(node);
+    return 'next';
+  }
+
+  private assign(node: PlanNode): void {
     for (const a of (node.config.assignments as { variable: string; value: string }[]) ?? []) {
       // A later assignment sees the earlier ones.
       this.state.ctx[a.variable] = this.evaluator.evaluate(a.value, this.evaluator.prepare(this.activation()));
     }
-    return 'next';
   }
 
   private async runWait(node: PlanNode, path: Path, resuming: boolean): Promise<string> {
@@ -902,7 +1050,7 @@ export class Interpreter {
 
   private async runTicket(node: PlanNode, visit: number): Promise<string> {
     const cfg = node.config as { kind: 'callback' | 'follow_up'; queue?: string; dueInSeconds?: number; includeHandoff: boolean; body?: string; confirmation?: string; priority: string };
-    const activation = await this.prepared(node);
+    const activation = this.preparedNow(node) ?? (await this.prepared(node));
     const { ticketId } = await activities.createTicket({
       ...this.site(node, visit),
       kind: cfg.kind,
@@ -977,7 +1125,7 @@ export class Interpreter {
     };
     let ns = resuming ? (this.state.nodeState[node.id] as EscalationNodeState | undefined) : undefined;
     if (!ns) {
-      const activation = await this.prepared(node);
+      const activation = this.preparedNow(node) ?? (await this.prepared(node));
       const priority = Number(this.evaluator.evaluate(cfg.priority, activation));
       const trigger = this.lastTrigger;
       const handoff = await activities.buildHandoff({
@@ -1142,7 +1290,7 @@ export class Interpreter {
 
   private async runCustomActivity(node: PlanNode, visit: number): Promise<string> {
     const cfg = node.config as { activity: string; input: Record<string, string>; saveOutputAs?: string; timeoutSeconds: number; retry: { maximumAttempts: number } };
-    const activation = await this.prepared(node);
+    const activation = this.preparedNow(node) ?? (await this.prepared(node));
     const input: Record<string, unknown> = {};
     for (const [field, source] of Object.entries(cfg.input)) input[field] = this.evaluator.evaluate(source, activation);
     const options: ActivityOptions = {
@@ -1173,7 +1321,7 @@ export class Interpreter {
    */
   private async runSubflow(node: PlanNode, path: Path, visit: number): Promise<string> {
     const cfg = node.config as { flowId: string; input: Record<string, string> };
-    const activation = await this.prepared(node);
+    const activation = this.preparedNow(node) ?? (await this.prepared(node));
     const input: Record<string, unknown> = {};
     for (const [name, source] of Object.entries(cfg.input)) input[name] = this.evaluator.evaluate(source, activation);
     const { plan, version } = this.input.subflows?.[cfg.flowId] ?? (await activities.loadSubflowPlan({ flowId: cfg.flowId }));
@@ -1298,8 +1446,11 @@ export class Interpreter {
 
   private async runEnd(node: PlanNode, path: Path): Promise<void> {
     if (typeof node.config.message === 'string') await this.say('bot', this.render(node, 'message'), node.id);
-    const outcome = node.config.outcome as ContactFlowResult['outcome'];
-    this.finish(outcome, node.id);
+    this.endAt(node, path);
+  }
+
+  private endAt(node: PlanNode, path: Path): void {
+    this.finish(node.config.outcome as ContactFlowResult['outcome'], node.id);
     path.activity = 'flow';
   }
 

@@ -3,7 +3,8 @@
  * routing, tests). Payloads carry a schema version so running contacts survive payload changes.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { WORK_ITEM_RESOLVED_SIGNAL, type WorkItemResolution } from '@tandem/contracts';
+import type { WorkItemResolution } from '@tandem/contracts';
+import { WORK_ITEM_RESOLVED_SIGNAL } from '@tandem/contracts/sandbox';
 import type { ContactStateView, CustomerMessageInput, CustomerMessageReply, HandledBy, OutboundMessage } from './types';
 
 /** A customer's message; returns what the flow answered before it waited again. */
