@@ -391,6 +391,15 @@ class Compilation {
     return result;
   };
 
+  /**
+   * Successors in id order. The parallel analysis walks branches and resolves nested parallels as it
+   * meets them (memoized); walking in the document's edge order made what it reported depend on how
+   * the document happened to list its edges.
+   */
+  private sortedSuccessors(nodeId: string): string[] {
+    return this.successors(nodeId).sort();
+  }
+
   private checkReachability(start: string): Set<string> {
     const reachable = reachableFrom(start, this.successors);
     for (const node of this.nodesById.values()) {
@@ -516,10 +525,10 @@ class Compilation {
             if (inner.join === null) branch.indeterminate = true;
             else {
               for (const member of inner.members) seen.add(member);
-              queue.push(...this.successors(inner.join));
+              queue.push(...this.sortedSuccessors(inner.join));
             }
           } else {
-            queue.push(...this.successors(id));
+            queue.push(...this.sortedSuccessors(id));
           }
         }
       }
