@@ -276,6 +276,12 @@ describe('bad input: malformed JSON, wrong types, unknown fields, unknown ids â†
       expect(res.body.message).toMatch(/^query\.pageToken/);
     });
 
+    it('listing contacts by the status "unknown" (a status the API reports, not one Temporal can filter on; found by the fuzz test)', async () => {
+      const res = await t.http.get('/v1/contacts?status=unknown').set('Authorization', `Bearer ${t.token('supervisor')}`).expect(400);
+      expect(res.body.message).toMatch(/^query\.status/);
+      await t.http.get('/v1/contacts?status=timed_out').set('Authorization', `Bearer ${t.token('supervisor')}`).expect(200);
+    });
+
     it('changing the input schema of a registered activity version', async () => {
       const service = { Authorization: `Bearer ${t.token('service')}` };
       const { body } = await ROUTES.find((r) => r.key === 'PUT /v1/catalog/activities/:name')!.request(ctx);

@@ -63,12 +63,12 @@ export interface ContactListFilter {
   step?: string | undefined;
   queue?: string | undefined;
   outcome?: string | undefined;
-  status?: ContactStatus | undefined;
+  status?: Exclude<ContactStatus, 'unknown'> | undefined;
   limit: number;
   pageToken?: string | undefined;
 }
 
-const STATUS_FILTER: Record<ContactStatus, string> = {
+const STATUS_FILTER: Record<Exclude<ContactStatus, 'unknown'>, string> = {
   running: 'Running',
   completed: 'Completed',
   failed: 'Failed',
@@ -76,7 +76,6 @@ const STATUS_FILTER: Record<ContactStatus, string> = {
   terminated: 'Terminated',
   continued_as_new: 'ContinuedAsNew',
   timed_out: 'TimedOut',
-  unknown: 'Unknown',
 };
 
 /** A visibility query literal; values are validated by the DTOs, quotes are escaped anyway. */
