@@ -18,12 +18,10 @@ import { preloadBotModels } from '@tandem/virtual-agent';
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../src/activities';
 import { createLogger } from '../src/logger';
-import { contactWorkflowBundle } from '../src/worker';
+import { contactWorkflowBundle, quietBundlerLogger } from '../src/worker';
 import type { ContactFlowInput } from '../src/workflows/types';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const noop = () => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
 
 const N = Number(process.env.BENCH_CONTACTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 30);
@@ -128,7 +126,7 @@ async function main(): Promise<void> {
   // same activities and tuning, each on its own task queue.
   const [contactBundle, handwrittenBundle] = await Promise.all([
     contactWorkflowBundle(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietBundlerLogger }),
   ]);
   const taskQueue = `bench-${randomUUID()}`;
   const hwTaskQueue = `${taskQueue}-hw`;

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { contactWorkflowBundle } from '../src/worker';
+import { contactWorkflowBundle, quietBundlerLogger } from '../src/worker';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const K = Number(process.env.K ?? 50);
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   // As in interpreter.bench.ts: the product's bundle for the interpreter, a plain one for the hand-written flow.
   const bundles: Record<string, Awaited<ReturnType<typeof contactWorkflowBundle>>> = {
     interpreter: await contactWorkflowBundle(),
-    'hand-written': await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows') }),
+    'hand-written': await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietBundlerLogger }),
   };
   const load = (f: string) => historyFromJSON(JSON.parse(fs.readFileSync(f, 'utf8')));
   const sides = [['interpreter', load(process.argv[2]!)], ['hand-written', load(process.argv[3]!)]] as const;

@@ -25,9 +25,8 @@ export interface HandwrittenInput {
 export async function handwrittenFlow(input: HandwrittenInput): Promise<string> {
   const site = (nodeId: string) => ({ contactId: input.contactId, workflowId: `hw-${input.contactId}`, nodeId, visit: 1 });
   const events: ContactEventRecord[] = [];
-  if (input.versioned && patched('bench-hand-written-v2')) {
-    // Nothing changes: only the history cost of a patch marker and its TemporalChangeVersion upsert.
-  }
+  // Changes nothing: only the history cost of a patch marker and its TemporalChangeVersion upsert.
+  if (input.versioned) patched('bench-hand-written-v2');
   const { nlu } = await acts.classify({ ...site('classify'), config: {}, text: input.text, index: 0, customer: input.customer, now: new Date(0).toISOString() });
   const urgent = nlu.sentiment < -0.5 || nlu.triggers.length > 0;
   let attempts = 1;

@@ -21,7 +21,8 @@ export interface ContactWorkerOptions {
 export const workflowsPath = path.join(__dirname, 'workflows', 'index');
 
 const noop = () => undefined;
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
+/** The bundler's logger: errors only (webpack's progress is noise in worker and benchmark output). */
+export const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
 
 /**
  * Evaluated once per workflow thread and shared by every contact, rather than once per contact: zod,

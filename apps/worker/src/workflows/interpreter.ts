@@ -74,8 +74,8 @@ const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
  *
  * Each patch costs a contact two history events (Temporal's marker and its automatic
  * `TemporalChangeVersion` search-attribute upsert), so a new change supersedes the newest patch instead
- * of adding one: a generation's id stands for its own change *and* every earlier one. `generation()`
- * asks for the newest id first, so a new contact records one marker, whatever the number of generations.
+ * of adding one: a generation's id stands for its own change *and* every earlier one. `begin()` asks
+ * for the newest id first, so a new contact records one marker, whatever the number of generations.
  *
  * - generation 1, `PATCH_STEP_WHEN_WAITING`: the step search attribute is published where a contact
  *   waits, not on every step (was one history event per step).
@@ -394,15 +394,17 @@ export class Interpreter {
 
   /**
    * Generation 2: the port of a step that waits for nothing, computed synchronously; undefined for
-   * every other step (and before generation 2), which then runs through `runNode`.
+   * every other step, which then runs through `dispatch`.
    */
   private instantPort(node: PlanNode): string | undefined {
     switch (node.type) {
       case 'start':
       case 'join':
         return 'next';
-      case 'decision':
-        return this.needsLiveData(node) ? undefined : this.decide(node, this.evaluator.prepare(this.activation()));
+      case 'decision': {
+        const activation = this.preparedNow(node);
+        return activation && this.decide(node, activation);
+      }
       case 'set':
         if (this.needsLiveData(node)) return undefined;
         this.assign(node);
@@ -442,8 +444,10 @@ export class Interpreter {
         return this.runDecision(node);
       case 'set':
         return this.runSet(node);
-      case 'message':
-        return this.sayThen(this.say('bot', this.render(node, 'text'), node.id), 'next');
+      case 'message': {
+        const delivery = this.say('bot', this.render(node, 'text'), node.id);
+        return delivery ? delivery.then(() => 'next') : 'next';
+      }
       case 'wait':
         return this.runWait(node, path, resuming);
       case 'schedule':
@@ -461,11 +465,6 @@ export class Interpreter {
       default:
         throw ApplicationFailure.nonRetryable(`this worker cannot run nodes of type "${node.type}" (typeVersion ${node.typeVersion})`, 'PlanError');
     }
-  }
-
-  /** `port` once `said` is done; `port` at once when nothing was sent (generation 2). */
-  private sayThen(said: Promise<void> | undefined, port: string): string | Promise<string> {
-    return said ? said.then(() => port) : port;
   }
 
   // ---------------------------------------------------------------- expressions
