@@ -175,6 +175,8 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
   it('rejects an empty customer message without touching the contact', async () => {
     const contact = await h.startContact(fast, { firstMessage: 'Hi, I need help with my account', customer: { id: 'cust-7' } });
     await contact.waitForStep('support-bot');
+    // The bot answers the first message on its own; let it, so the count below is not racing it.
+    await waitFor(async () => ((await contact.state()).transcript.some((t) => t.articleId) ? true : undefined), { what: 'the bot to answer the first message' });
     const refused = await contact.say('   ').catch((e: unknown) => e as Error & { cause?: Error });
     expect(refused).toBeInstanceOf(Error);
     expect((refused as { cause?: Error }).cause?.message).toMatch(/text: the message is empty/);
