@@ -4,7 +4,7 @@
  * handoff package the agent got.
  */
 import { waitFor } from '@tandem/testkit';
-import { PATCH_INSTANT_STEPS } from '../src/workflows/interpreter';
+import { PATCH_EVENTS_WHEN_DUE } from '../src/workflows/interpreter';
 import { compileExample, startHarness, type Harness } from './harness';
 
 describe('example: AI first, human backup', () => {
@@ -19,6 +19,14 @@ describe('example: AI first, human backup', () => {
   it('the bot answers from the knowledge base, the customer confirms, rates, and the contact ends resolved by the bot', async () => {
     const contact = await h.startContact(plan, { firstMessage: 'What are your opening hours?', customer: { id: 'cust-1', name: 'Dana' } });
     await contact.waitForStep('support-bot');
+    // Events are sent when the contact goes quiet, not kept until it ends: the bot's turn on the first
+    // message reaches the sink while the bot waits for the next one.
+    const early = await waitFor(() => {
+      const types = h.events.of(contact.id).map((e) => e.type);
+      return types.includes('bot.turn') ? types : undefined;
+    }, { what: 'the events of the first bot turn while the contact waits' });
+    expect(early[0]).toBe('contact.started');
+    expect(early).not.toContain('contact.ended');
     // The bot reads the message the contact opened with and answers from the knowledge base.
     const reached = await waitFor(async () => {
       const s = await contact.state();
@@ -57,9 +65,36 @@ describe('example: AI first, human backup', () => {
     const history = await contact.handle.fetchHistory();
     const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
     const patchIds = markers.map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString()).id);
-    expect(patchIds).toEqual([PATCH_INSTANT_STEPS]);
+    expect(patchIds).toEqual([PATCH_EVENTS_WHEN_DUE]);
     const changeVersionUpserts = (history.events ?? []).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TemporalChangeVersion);
     expect(changeVersionUpserts).toHaveLength(1);
+  });
+
+  it('sends events in batches of the configured size while the flow works, in order, none lost', async () => {
+    const small = await h.startContact(plan, { firstMessage: 'What are your opening hours?', customer: { id: 'cust-b1' }, options: { eventBatchSize: 2 } });
+    const usual = await h.startContact(plan, { firstMessage: 'What are your opening hours?', customer: { id: 'cust-b2' } });
+    const batchesOf = (contactId: string) => h.events.batches.filter((b) => b.contactId === contactId).map((b) => b.sequences);
+    for (const contact of [small, usual]) {
+      await waitFor(() => h.events.of(contact.id).some((e) => e.type === 'bot.turn') || undefined, { what: 'the first bot turn to be sent' });
+    }
+    // With a batch size of 2 the first batch leaves as soon as two events are pending (the contact
+    // started, the start step entered), long before the contact first waits; with the default size
+    // everything up to the first wait goes in one batch.
+    expect(batchesOf(small.id)[0]).toEqual([0, 1]);
+    expect(batchesOf(small.id).length).toBeGreaterThan(2);
+    expect(batchesOf(usual.id)[0]!.length).toBeGreaterThan(2);
+    for (const contact of [small, usual]) {
+      // One delivery at a time: batches arrive in sequence order, with nothing missing in between (a
+      // retried delivery would repeat a batch; the first arrival of each event is what counts).
+      const sent = batchesOf(contact.id).flat();
+      const firstArrivals = sent.filter((seq, i) => sent.indexOf(seq) === i);
+      expect(firstArrivals).toEqual(firstArrivals.map((_, i) => i));
+      await contact.cancel('operator');
+      expect((await contact.result()).outcome).toBe('abandoned');
+      const all = h.events.of(contact.id);
+      expect(all.map((e) => e.sequence)).toEqual(all.map((_, i) => i));
+      expect(all.at(-1)?.type).toBe('contact.ended');
+    }
   });
 
   it('a request for a human escalates with the full handoff package; the agent replies and resolves; the customer rates', async () => {

@@ -67,8 +67,11 @@ export function compileExample(name: string, patches: ConfigPatches = {}): Plan 
 export class RecordingEventSink {
   readonly events: ContactEventRecord[] = [];
   readonly invalid: { record: ContactEventRecord; error: string }[] = [];
+  /** Every delivery as it arrived: whose events and how many (retries included). */
+  readonly batches: { contactId: string; sequences: number[] }[] = [];
   private readonly seen = new Set<string>();
   async publish(events: ContactEventRecord[]): Promise<void> {
+    if (events.length) this.batches.push({ contactId: events[0]!.contactId, sequences: events.map((e) => e.sequence) });
     for (const e of events) {
       try {
         toTandemEvent(e);

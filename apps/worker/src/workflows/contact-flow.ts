@@ -71,7 +71,8 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
   // A cancellation that raced the previous run's hand-over.
   if (input.carried?.cancel && it.onCancel(input.carried.cancel)) main.cancel();
 
-  const flusher = it.flushEvents();
+  // Generation 3 sends events where sending becomes due, without a background flusher.
+  const flusher = it.sendsWhenDue ? undefined : it.flushEvents();
   // Generation 2 starts the subflow relay only in a subflow (it returns at once elsewhere).
   const relay = it.lean && !input.parent ? undefined : it.relayToParent();
   /**
@@ -106,7 +107,17 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     }
   }
   if (it.lean) {
-    await settle();
+    // Generation 3: the usual end — the last events, nothing else pending — awaits their delivery directly.
+    const last = it.lastEvents();
+    if (last) {
+      try {
+        await last;
+      } catch (e) {
+        if (!isCancellation(e)) throw e;
+        it.lastEventsCancelled(); // the workflow was cancelled meanwhile: drain sends them, uncancellably
+      }
+    }
+    if (!it.drained || !allHandlersFinished()) await settle();
     return result;
   }
   await it.drain();

@@ -82,9 +82,13 @@ const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
  * - generation 2, `PATCH_INSTANT_STEPS`: steps that wait for nothing (start, join, decision and set
  *   without live data, an end without a message) run synchronously instead of through a chain of
  *   promises — each promise costs the SDK a captured stack trace, and these were most of a contact's.
+ * - generation 3, `PATCH_EVENTS_WHEN_DUE`: no background flusher polling a condition; events are sent
+ *   where sending becomes due (a path parks, a branch ends, enough are pending, the run closes), and at
+ *   the end of a run the last batch is sent directly; message steps await their delivery directly.
  */
 export const PATCH_STEP_WHEN_WAITING = '2026-11-23-step-search-attribute-when-waiting';
 export const PATCH_INSTANT_STEPS = '2026-11-23-instant-steps';
+export const PATCH_EVENTS_WHEN_DUE = '2026-11-23-events-when-due';
 
 /** Error of a customer message sent while the contact continues-as-new: send it again. */
 export const CONTACT_MOVING = 'CONTACT_MOVING: the contact is continuing in a new run; send the message again';
@@ -324,8 +328,11 @@ export class Interpreter {
       resumeFirst = false;
 
       if (node.type === 'end') {
-        if (this.gen === 2 && typeof node.config.message !== 'string') this.endAt(node, path);
+        if (this.lean && typeof node.config.message !== 'string') this.endAt(node, path);
         else await this.runEnd(node, path);
+        // Generation 3: the main path alone simply returns (an error costs a captured stack); branches
+        // still unwind with EndReached.
+        if (this.gen === 3 && path.main && this.paths.size === 1) return;
         throw new EndReached(node.id);
       }
       if (node.type === 'parallel' && !(node.loop && visit > node.loop.maxVisits)) {
@@ -336,8 +343,13 @@ export class Interpreter {
       if (node.loop && visit > node.loop.maxVisits && !resumingNode) {
         port = node.loop.exitPort;
         log.info('loop bound reached', { nodeId: node.id, maxVisits: node.loop.maxVisits, port });
+      } else if (this.gen === 3 && node.type === 'message') {
+        // Its delivery's own promise, not one more wrapped around it.
+        const delivery = this.say('bot', this.render(node, 'text'), node.id);
+        if (delivery) await delivery;
+        port = 'next';
       } else {
-        port = this.gen === 2 ? (this.instantPort(node) ?? (await this.dispatch(node, path, visit, resumingNode))) : await this.runNode(node, path, visit, resumingNode);
+        port = this.lean ? (this.instantPort(node) ?? (await this.dispatch(node, path, visit, resumingNode))) : await this.runNode(node, path, visit, resumingNode);
       }
       const next = node.next[port];
       this.exited(path, node, port);
@@ -367,27 +379,34 @@ export class Interpreter {
   }
 
   /**
-   * The interpreter generation this run follows (see `PATCH_INSTANT_STEPS`): 2 from `begin`, else
+   * The interpreter generation this run follows (see `PATCH_EVENTS_WHEN_DUE`): 3 or 2 from `begin`, else
    * decided at the first step entered — where generation 1 asked, so histories recorded by it replay —
    * and fixed from then on. Undefined before that: the older, asynchronous path.
    */
-  private gen: 0 | 1 | 2 | undefined;
+  private gen: 0 | 1 | 2 | 3 | undefined;
 
   /**
-   * Called first thing in a run: a run of generation 2 knows it from its first workflow task, so the
-   * whole run (its event flusher included) can take the lean path. Otherwise (a history recorded by an
-   * older worker) the generation is decided where generation 1 asked, at the first step entered.
+   * Called first thing in a run: a run of generation 2 or 3 knows it from its first workflow task, so
+   * the whole run (its events included) can take the lean path. The newest id is asked first: a new
+   * contact records only its marker. Otherwise (a history recorded by an older worker) the generation
+   * is decided where generation 1 asked, at the first step entered.
    */
   begin(): void {
-    if (patched(PATCH_INSTANT_STEPS)) this.gen = 2;
+    if (patched(PATCH_EVENTS_WHEN_DUE)) this.gen = 3;
+    else if (patched(PATCH_INSTANT_STEPS)) this.gen = 2;
   }
 
-  /** Whether this run takes generation 2's lean path (known from `begin`). */
+  /** Whether this run takes the lean path of generations 2 and 3 (known from `begin`). */
   get lean(): boolean {
-    return this.gen === 2;
+    return this.gen !== undefined && this.gen >= 2;
   }
 
-  private generation(): 0 | 1 | 2 {
+  /** Generation 3: events are sent where sending becomes due; no background flusher runs. */
+  get sendsWhenDue(): boolean {
+    return this.gen === 3;
+  }
+
+  private generation(): 0 | 1 | 2 | 3 {
     this.gen ??= patched(PATCH_STEP_WHEN_WAITING) ? 1 : 0;
     return this.gen;
   }
@@ -439,7 +458,7 @@ export class Interpreter {
       case 'bot':
         return this.runBot(node, path, visit, resuming);
       case 'classify':
-        return this.runClassify(node, visit);
+        return this.gen === 3 ? this.classifyNow(node, visit) : this.runClassify(node, visit);
       case 'decision':
         return this.runDecision(node);
       case 'set':
@@ -453,7 +472,7 @@ export class Interpreter {
       case 'schedule':
         return this.calendarOpen(node.config.calendar as CalendarRef).then((open) => (open ? 'open' : 'closed'));
       case 'ticket':
-        return this.runTicket(node, visit);
+        return this.gen === 3 ? this.ticketNow(node, visit) : this.runTicket(node, visit);
       case 'survey':
         return this.runSurvey(node, path, resuming);
       case 'escalate':
@@ -500,7 +519,7 @@ export class Interpreter {
 
   /** Generation 2, when the node reads no live data: its activation at once (else use `prepared`). */
   private preparedNow(node: PlanNode): PreparedActivation | undefined {
-    return this.gen === 2 && !this.needsLiveData(node) ? this.evaluator.prepare(this.activation()) : undefined;
+    return this.lean && !this.needsLiveData(node) ? this.evaluator.prepare(this.activation()) : undefined;
   }
 
   /** Whether the node's expressions read live queue or calendar data (fetched in an activity first). */
@@ -544,7 +563,7 @@ export class Interpreter {
    * nothing is sent; earlier generations the async wrapper they replay with.
    */
   private say(from: OutboundMessage['from'], text: string, nodeId?: string, articleId?: string): Promise<void> | undefined {
-    return this.gen === 2 ? this.sayNow(from, text, nodeId, articleId) : this.sayAsync(from, text, nodeId, articleId);
+    return this.lean ? this.sayNow(from, text, nodeId, articleId) : this.sayAsync(from, text, nodeId, articleId);
   }
 
   private async sayAsync(from: OutboundMessage['from'], text: string, nodeId?: string, articleId?: string): Promise<void> {
@@ -596,6 +615,7 @@ export class Interpreter {
     this.publishStep();
     this.parked++;
     if (acceptsInput) this.accepting++;
+    this.sendEventsIfDue();
     try {
       if (timeoutMs === undefined) {
         await condition(ready);
@@ -808,6 +828,7 @@ export class Interpreter {
       nodeId,
       data,
     });
+    if (this.gen === 3) this.sendEventsIfDue();
   }
 
   private resolvedBy(outcome: ContactFlowResult['outcome']): { kind: 'bot' | 'agent' | 'none'; agentId?: string } {
@@ -819,11 +840,17 @@ export class Interpreter {
     return { kind: 'none' };
   }
 
-  /** Background: sends buffered events in batches, when enough are pending or the contact went quiet. */
+  /**
+   * Events are sent when the contact goes quiet (waits) or ends, or when this many are pending: short
+   * flows send one batch, long stretches of automation do not buffer without bound.
+   */
+  private get eventBatchSize(): number {
+    return this.input.options?.eventBatchSize ?? 100;
+  }
+
+  /** Generations 0-2, background: sends buffered events in batches, when enough are pending or the contact went quiet. */
   async flushEvents(): Promise<void> {
-    // Sent when the contact goes quiet (waits) or ends, or when this many are pending: short flows
-    // send one batch, long stretches of automation do not buffer without bound.
-    const batchSize = this.input.options?.eventBatchSize ?? 100;
+    const batchSize = this.eventBatchSize;
     for (;;) {
       await condition(() => this.events.length >= batchSize || (this.events.length > 0 && (this.quiescent() || this.closing)) || (this.closing && this.events.length === 0));
       if (this.events.length === 0) return;
@@ -841,8 +868,57 @@ export class Interpreter {
     }
   }
 
-  /** Generation 2: one non-cancellable scope for every delivery of events (a scope costs promises). */
+  /** Generations 2 and 3: one non-cancellable scope for every delivery of events (a scope costs promises). */
   private keep: CancellationScope | undefined;
+
+  /** Generation 3: the delivery of events in flight (one at a time, so batches arrive in order). */
+  private sending: Promise<void> | undefined;
+
+  /**
+   * Generation 3: sends what is pending if sending is due — enough events, the contact quiet (every
+   * path parked) or the run closing — and nothing is in flight; after a delivery it looks again. Called
+   * where that can become true (an event recorded, a path parked, a branch ended, the run closing)
+   * instead of a background coroutine polling a condition after every activation.
+   */
+  private sendEventsIfDue(): void {
+    if (this.gen !== 3 || this.sending || this.events.length === 0) return;
+    if (this.events.length < this.eventBatchSize && !this.closing && !this.quiescent()) return;
+    const batch = this.events.splice(0);
+    this.keep ??= new CancellationScope({ cancellable: false });
+    this.sending = this.keep
+      .run(() => eventActivities.emitEvents({ events: batch }))
+      .then(() => {
+        this.sending = undefined;
+        this.sendEventsIfDue();
+      });
+  }
+
+  /**
+   * Generation 3, when a run ends with nothing else in flight (no delivery, relay or background work,
+   * the workflow not cancelled): the delivery of the last events, in the current scope — awaited
+   * directly, without a scope of its own. Undefined when there is nothing to send or more to wait for
+   * (then `drain`). `lastEventsCancelled` puts them back if a cancellation interrupts the delivery.
+   */
+  lastEvents(): Promise<unknown> | undefined {
+    if (this.gen !== 3 || this.sending || this.events.length === 0 || this.relaying || this.relayOut.length > 0 || this.background.length > 0) return undefined;
+    if (CancellationScope.current().consideredCancelled) return undefined;
+    this.closing = true;
+    this.lastBatch = this.events.splice(0);
+    return eventActivities.emitEvents({ events: this.lastBatch });
+  }
+
+  private lastBatch: ContactEventRecord[] = [];
+
+  /** The last delivery was cancelled (the workflow was, meanwhile): queue its events again for `drain`. */
+  lastEventsCancelled(): void {
+    this.events.unshift(...this.lastBatch);
+    this.lastBatch = [];
+  }
+
+  /** Generation 3: nothing left to send or wait for (`drain` would return at once); always false before. */
+  get drained(): boolean {
+    return this.gen === 3 && this.events.length === 0 && !this.sending && !this.relaying && this.relayOut.length === 0 && this.background.length === 0;
+  }
 
   private async sendEvents(batch: ContactEventRecord[]): Promise<void> {
     this.keep ??= new CancellationScope({ cancellable: false });
@@ -857,21 +933,24 @@ export class Interpreter {
   /**
    * Stops the flusher after what is pending was sent; also waits for background deliveries. Generation
    * 2 sends the rest itself rather than waking the flusher for it, and leaves the flusher to stop on
-   * its own (it has nothing left to send).
+   * its own (it has nothing left to send); generation 3 has no flusher.
    */
   async drain(): Promise<void> {
     this.closing = true;
-    if (this.gen !== 2) {
+    if (!this.lean) {
       await condition(() => this.events.length === 0 && !this.flushing && this.relayOut.length === 0 && !this.relaying);
       await Promise.allSettled(this.background);
       this.background = [];
       return;
     }
     for (;;) {
-      if (this.flushing || this.relaying || this.relayOut.length > 0) {
+      if (this.sending) {
+        await this.sending;
+      } else if (this.flushing || this.relaying || this.relayOut.length > 0) {
         await condition(() => !this.flushing && !this.relaying && this.relayOut.length === 0);
       } else if (this.events.length > 0) {
-        await this.sendEvents(this.events.splice(0));
+        if (this.gen === 3) this.sendEventsIfDue();
+        else await this.sendEvents(this.events.splice(0));
       } else if (this.background.length > 0) {
         const background = this.background;
         this.background = [];
@@ -950,22 +1029,35 @@ export class Interpreter {
   }
 
   private async runClassify(node: PlanNode, visit: number): Promise<string> {
+    const input = this.classifyInput(node, visit);
+    if (!input) return 'next';
+    this.classified(await activities.classify(input));
+    return 'next';
+  }
+
+  /** Generation 3: the classification's own promise, continued without an async frame around it. */
+  private classifyNow(node: PlanNode, visit: number): string | Promise<string> {
+    const input = this.classifyInput(node, visit);
+    if (!input) return 'next';
+    return activities.classify(input).then((result) => {
+      this.classified(result);
+      return 'next';
+    });
+  }
+
+  /** What to classify: the customer's last message (undefined while there is none). */
+  private classifyInput(node: PlanNode, visit: number): Parameters<BuiltinActivities['classify']>[0] | undefined {
     const last = [...this.state.transcript.entries()].reverse().find(([, e]) => e.from === 'customer');
     if (!last) {
       log.info('classify: no customer message yet; nlu left as it is', { nodeId: node.id });
-      return 'next';
+      return undefined;
     }
-    const result = await activities.classify({
-      ...this.site(node, visit),
-      config: node.config,
-      text: last[1].text,
-      index: last[0],
-      customer: this.state.contact.customer,
-      now: workflowNowIso(),
-    });
+    return { ...this.site(node, visit), config: node.config, text: last[1].text, index: last[0], customer: this.state.contact.customer, now: workflowNowIso() };
+  }
+
+  private classified(result: Awaited<ReturnType<BuiltinActivities['classify']>>): void {
     this.state.nlu = result.nlu;
     if (result.trigger) this.lastTrigger = result.trigger;
-    return 'next';
   }
 
   private async runDecision(node: PlanNode): Promise<string> {
@@ -1048,9 +1140,29 @@ export class Interpreter {
   }
 
   private async runTicket(node: PlanNode, visit: number): Promise<string> {
-    const cfg = node.config as { kind: 'callback' | 'follow_up'; queue?: string; dueInSeconds?: number; includeHandoff: boolean; body?: string; confirmation?: string; priority: string };
     const activation = this.preparedNow(node) ?? (await this.prepared(node));
-    const { ticketId } = await activities.createTicket({
+    const { ticketId } = await activities.createTicket(this.ticketInput(node, visit, activation));
+    this.ticketCreated(ticketId);
+    if (node.config.confirmation !== undefined) await this.say('bot', this.render(node, 'confirmation', activation), node.id);
+    return 'next';
+  }
+
+  /**
+   * Generation 3, for a ticket without live data or a confirmation to say: the creation's own promise,
+   * continued without an async frame around it (otherwise `runTicket`).
+   */
+  private ticketNow(node: PlanNode, visit: number): string | Promise<string> {
+    const activation = node.config.confirmation !== undefined ? undefined : this.preparedNow(node);
+    if (!activation) return this.runTicket(node, visit);
+    return activities.createTicket(this.ticketInput(node, visit, activation)).then(({ ticketId }) => {
+      this.ticketCreated(ticketId);
+      return 'next';
+    });
+  }
+
+  private ticketInput(node: PlanNode, visit: number, activation: PreparedActivation): Parameters<BuiltinActivities['createTicket']>[0] {
+    const cfg = node.config as { kind: 'callback' | 'follow_up'; queue?: string; dueInSeconds?: number; includeHandoff: boolean; body?: string; priority: string };
+    return {
       ...this.site(node, visit),
       kind: cfg.kind,
       queue: cfg.queue ?? null,
@@ -1061,11 +1173,12 @@ export class Interpreter {
       customer: this.state.contact.customer,
       channel: this.state.contact.channel,
       handoff: cfg.includeHandoff ? this.state.handoff : null,
-    });
+    };
+  }
+
+  private ticketCreated(ticketId: string): void {
     this.state.ctx.ticketId ??= ticketId;
     this.tickets.push(ticketId);
-    if (cfg.confirmation !== undefined) await this.say('bot', this.render(node, 'confirmation', activation), node.id);
-    return 'next';
   }
 
   private readonly tickets: string[] = [];
@@ -1412,10 +1525,14 @@ export class Interpreter {
             throw e;
           },
         )
-        .finally(() => this.paths.delete(child.id));
+        .finally(() => {
+          this.paths.delete(child.id);
+          this.sendEventsIfDue(); // the others may all be parked now
+        });
     });
     path.node = node.id;
     this.parked++; // the forking path itself waits for its branches
+    this.sendEventsIfDue();
     try {
       if (spec.mode === 'all') {
         await Promise.all(branches);
