@@ -207,6 +207,17 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
     expect(ended?.data).toMatchObject({ outcome: 'abandoned', resolvedBy: { kind: 'none' }, escalations: 0 });
   });
 
+  it('a contact cancelled through Temporal itself (UI, CLI) ends as abandoned and still sends its last events', async () => {
+    const contact = await h.startContact(fast, { firstMessage: 'Hi, I need help with my account', customer: { id: 'cust-8' } });
+    await contact.waitForStep('support-bot');
+    await contact.handle.cancel();
+    expect((await contact.result()).outcome).toBe('abandoned');
+    const ended = await waitFor(() => h.events.of(contact.id).find((e) => e.type === 'contact.ended'), { what: 'the contact.ended event' });
+    expect(ended.data).toMatchObject({ outcome: 'abandoned', resolvedBy: { kind: 'none' } });
+    const sequences = h.events.of(contact.id).map((e) => e.sequence);
+    expect(sequences).toEqual(sequences.map((_, i) => i));
+  });
+
   it('rejects an empty customer message without touching the contact', async () => {
     const contact = await h.startContact(fast, { firstMessage: 'Hi, I need help with my account', customer: { id: 'cust-7' } });
     await contact.waitForStep('support-bot');

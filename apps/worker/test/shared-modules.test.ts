@@ -24,7 +24,9 @@ describe('modules shared by the contact workflows', () => {
     const definition = /\/\*\*\*\/ "\.\/(?:src|dist)\/workflows\/shared-modules\.[jt]s"\s/.exec(code);
     expect(definition).not.toBeNull();
     expect(code.slice(definition!.index, definition!.index + 6000)).toMatch(/__webpack_require__\([^)]*zod\/index\.cjs/);
-    expect(sharedLibraries).toEqual({ cel: true, zod: true });
+    // The contracts' sandbox entry too: a contact no longer rebuilds the customer schema.
+    expect(code.slice(definition!.index, definition!.index + 6000)).toMatch(/__webpack_require__\([^)]*contracts\/dist\/sandbox\.js/);
+    expect(sharedLibraries).toEqual({ cel: true, contracts: true, zod: true });
   });
 
   it('replays every recorded history through one worker, the shared caches carried from contact to contact', async () => {

@@ -11,7 +11,7 @@ import {
   log,
   setHandler,
 } from '@temporalio/workflow';
-import { workItemResolutionSchema } from '@tandem/contracts/sandbox';
+import { safeParseWorkItemResolution } from '@tandem/contracts/sandbox';
 import { CONTACT_MOVING, CancelledContact, ContinueAsNewRequest, Interpreter } from './interpreter';
 import {
   agentMessageSignal,
@@ -55,7 +55,7 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     it.onAgentMessage(message);
   });
   setHandler(workItemResolvedSignal, (payload) => {
-    const parsed = workItemResolutionSchema.safeParse(payload);
+    const parsed = safeParseWorkItemResolution(payload);
     if (!parsed.success) {
       log.warn('malformed workItemResolved ignored', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
       return;

@@ -29,8 +29,8 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { EscalationTrigger, WorkItemResolution } from '@tandem/contracts';
-// Run-time values from the sandbox entry: importing the main entry built every contract schema per contact.
-import { customerSchema, emptyNluSnapshot } from '@tandem/contracts/sandbox';
+// Run-time values from the sandbox entry (shared across contacts, see shared-modules.ts).
+import { emptyNlu, parseCustomer } from '@tandem/contracts/sandbox';
 import type { Activation, Calendar, CalendarRef, Evaluator, Plan, PlanNode, PreparedActivation } from '@tandem/flow/runtime';
 // Values from the sandbox entry: the runtime entry's plan schemas would be rebuilt for every contact.
 import { createEvaluator, isOpen, nextOpening } from '@tandem/flow/sandbox';
@@ -84,7 +84,9 @@ const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
  *   promises — each promise costs the SDK a captured stack trace, and these were most of a contact's.
  * - generation 3, `PATCH_EVENTS_WHEN_DUE`: no background flusher polling a condition; events are sent
  *   where sending becomes due (a path parks, a branch ends, enough are pending, the run closes), and at
- *   the end of a run the last batch is sent directly; message steps await their delivery directly.
+ *   the end of a run the last batch is sent directly; message, classify and ticket steps continue
+ *   their activity's own promise; the main path's end returns instead of throwing (an error captures
+ *   a stack).
  */
 export const PATCH_STEP_WHEN_WAITING = '2026-11-23-step-search-attribute-when-waiting';
 export const PATCH_INSTANT_STEPS = '2026-11-23-instant-steps';
@@ -234,11 +236,11 @@ export class Interpreter {
       contact: {
         id: contact.id,
         channel: contact.channel,
-        customer: customerSchema.parse(contact.customer),
+        customer: parseCustomer(contact.customer),
         attributes: contact.attributes ?? {},
       },
       ctx,
-      nlu: emptyNluSnapshot,
+      nlu: emptyNlu(),
       bot: {},
       transcript: [],
       inbox: [],

@@ -6,11 +6,14 @@
  * interpreter that included initializing zod and the CEL library for every contact. A shared module runs once,
  * before any workflow exists, and the SDK then deep-freezes what it exports, so only code with no
  * per-workflow state belongs here. The CEL library (parser, checker, evaluator classes) and zod's
- * module qualify; zod *schemas* do not (they rewrite their
- * own parse functions on first use), so the contracts' and the plan's schemas stay per workflow.
- * `test/shared-modules.test.ts` pins this and replays every recorded contact through one worker.
+ * module qualify. An exported zod *schema* does not (zod defines its parse methods on the instance on
+ * first use, which a frozen schema refuses), so the contracts' sandbox entry shares its schemas only as
+ * module-private values behind functions (`parseCustomer`, `safeParseWorkItemResolution`), and the
+ * plan's schemas stay per workflow. `test/shared-modules.test.ts` pins this and replays every recorded
+ * contact through one worker.
  */
 import * as cel from '@marcbachmann/cel-js';
+import { parseCustomer } from '@tandem/contracts/sandbox';
 import type * as Zod from 'zod';
 
 // The CommonJS build of zod, which is what the packages' compiled code loads: `import` would share
@@ -26,6 +29,9 @@ const zod = require('zod') as typeof Zod;
  */
 export const sharedLibraries = {
   cel: typeof cel.Environment === 'function',
+  // The contracts' sandbox entry: its schemas are module-private, reachable only through functions,
+  // so the freeze leaves them usable (see packages/contracts/src/sandbox.ts).
+  contracts: parseCustomer({ id: 'preload' }).tier === 'standard',
   zod: zod.object({ defaults: zod.record(zod.string(), zod.array(zod.string())) }).safeParse({ defaults: { a: ['b'] } }).success,
 };
 
