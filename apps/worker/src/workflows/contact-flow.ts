@@ -107,8 +107,9 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
     }
   }
   if (it.lean) {
-    // Generation 3: the usual end — the last events, nothing else pending — awaits their delivery directly.
-    const last = it.lastEvents();
+    // Generation 3: the usual end — the last events, nothing else pending — awaits their delivery
+    // directly. A subflow always settles: its relay may still owe the parent an answer.
+    const last = relay ? undefined : it.lastEvents();
     if (last) {
       try {
         await last;
@@ -117,7 +118,7 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
         it.lastEventsCancelled(); // the workflow was cancelled meanwhile: drain sends them, uncancellably
       }
     }
-    if (!it.drained || !allHandlersFinished()) await settle();
+    if (relay || !it.drained || !allHandlersFinished()) await settle();
     return result;
   }
   await it.drain();
