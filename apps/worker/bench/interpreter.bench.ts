@@ -67,14 +67,47 @@ const flow = {
   ],
 } as unknown as FlowDocument;
 
+/**
+ * The Temporal server's process, to split each side's cost between the worker (this process) and the
+ * server: `BENCH_SERVER_PID`, else the local dev server found in /proc (Linux); undefined elsewhere.
+ */
+function temporalServerPid(): number | undefined {
+  if (process.env.BENCH_SERVER_PID) return Number(process.env.BENCH_SERVER_PID);
+  try {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmdline.some((a) => /(^|\/)temporal$/.test(a)) && cmdline.includes('start-dev')) return Number(entry);
+    }
+  } catch {
+    // not Linux, or the process went away while we looked
+  }
+  return undefined;
+}
+const serverPid = temporalServerPid();
+
+/** CPU milliseconds (user + system) the server process has used so far; NaN when unknown. */
+function serverCpuMs(): number {
+  if (serverPid === undefined) return NaN;
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th (clock ticks, 100 per second).
+    const fields = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function runMany(start: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number; cpuMsPerContact: number }> {
+async function runMany(start: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number; cpuMsPerContact: number; serverMsPerContact: number }> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
   // CPU of this process (worker + client) per contact: steadier than wall time on a shared machine.
   const cpu0 = process.cpuUsage();
+  // And the Temporal server's, the other half of what a contact costs these two cores.
+  const server0 = serverCpuMs();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (;;) {
@@ -89,7 +122,13 @@ async function runMany(start: (i: number) => Promise<unknown>): Promise<{ perSec
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   latencies.sort((a, b) => a - b);
-  return { perSecond: N / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMsPerContact: (cpu.user + cpu.system) / 1000 / N };
+  return {
+    perSecond: N / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpuMsPerContact: (cpu.user + cpu.system) / 1000 / N,
+    serverMsPerContact: (serverCpuMs() - server0) / N,
+  };
 }
 
 async function main(): Promise<void> {
@@ -199,7 +238,7 @@ async function main(): Promise<void> {
     const hand = first === 'interp' ? b : a;
     results.push({ round, interp, hand });
     process.stdout.write(
-      `round ${round}: interpreter ${interp.perSecond.toFixed(1)} contacts/s (p50 ${interp.p50.toFixed(0)} ms, p99 ${interp.p99.toFixed(0)} ms, ${interp.cpuMsPerContact.toFixed(1)} ms CPU/contact) | hand-written ${hand.perSecond.toFixed(1)} contacts/s (p50 ${hand.p50.toFixed(0)} ms, p99 ${hand.p99.toFixed(0)} ms, ${hand.cpuMsPerContact.toFixed(1)} ms CPU/contact) | ratio ${(interp.perSecond / hand.perSecond).toFixed(2)}\n`,
+      `round ${round}: interpreter ${interp.perSecond.toFixed(1)} contacts/s (p50 ${interp.p50.toFixed(0)} ms, p99 ${interp.p99.toFixed(0)} ms, ${interp.cpuMsPerContact.toFixed(1)} + ${interp.serverMsPerContact.toFixed(1)} ms CPU/contact) | hand-written ${hand.perSecond.toFixed(1)} contacts/s (p50 ${hand.p50.toFixed(0)} ms, p99 ${hand.p99.toFixed(0)} ms, ${hand.cpuMsPerContact.toFixed(1)} + ${hand.serverMsPerContact.toFixed(1)} ms CPU/contact) | ratio ${(interp.perSecond / hand.perSecond).toFixed(2)}\n`,
     );
   }
   const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((acc, r) => acc + f(r), 0) / results.length;
@@ -208,9 +247,12 @@ async function main(): Promise<void> {
     [
       '',
       `10-step flow, ${N} contacts per side per round, ${CONCURRENCY} in flight, ${ROUNDS} rounds (${new Date().toISOString()}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`,
-      `interpreter : ${sum((r) => r.interp.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.interp.p50).toFixed(0)} ms, p99 ${sum((r) => r.interp.p99).toFixed(0)} ms, worker CPU ${sum((r) => r.interp.cpuMsPerContact).toFixed(1)} ms/contact`,
-      `hand-written: ${sum((r) => r.hand.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.hand.p50).toFixed(0)} ms, p99 ${sum((r) => r.hand.p99).toFixed(0)} ms, worker CPU ${sum((r) => r.hand.cpuMsPerContact).toFixed(1)} ms/contact`,
+      `interpreter : ${sum((r) => r.interp.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.interp.p50).toFixed(0)} ms, p99 ${sum((r) => r.interp.p99).toFixed(0)} ms, worker CPU ${sum((r) => r.interp.cpuMsPerContact).toFixed(1)} ms/contact, server CPU ${sum((r) => r.interp.serverMsPerContact).toFixed(1)} ms/contact`,
+      `hand-written: ${sum((r) => r.hand.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.hand.p50).toFixed(0)} ms, p99 ${sum((r) => r.hand.p99).toFixed(0)} ms, worker CPU ${sum((r) => r.hand.cpuMsPerContact).toFixed(1)} ms/contact, server CPU ${sum((r) => r.hand.serverMsPerContact).toFixed(1)} ms/contact`,
       `throughput ratio interpreter / hand-written: ${ratio.toFixed(2)} (goal ≥ 0.90)`,
+      serverPid === undefined
+        ? '(server CPU: no local Temporal dev server process found; set BENCH_SERVER_PID)'
+        : `(CPU per contact: "worker" is this process — workers, activities, client; "server" the Temporal server, pid ${serverPid})`,
       '',
     ].join('\n'),
   );
