@@ -14,6 +14,7 @@ import { ActivityRegistry } from '@tandem/activity-kit';
 import { loadConfig } from '@tandem/config';
 import { customerSchema } from '@tandem/contracts';
 import { compileFlow, exampleResolver, type FlowDocument } from '@tandem/flow';
+import { processCpuMs } from '@tandem/testkit';
 import { preloadBotModels } from '@tandem/virtual-agent';
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../src/activities';
@@ -86,17 +87,8 @@ function temporalServerPid(): number | undefined {
 }
 const serverPid = temporalServerPid();
 
-/** CPU milliseconds (user + system) the server process has used so far; NaN when unknown. */
-function serverCpuMs(): number {
-  if (serverPid === undefined) return NaN;
-  try {
-    // Fields after the command name: utime and stime are the 12th and 13th (clock ticks, 100 per second).
-    const fields = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
+/** CPU milliseconds the server process has used so far; NaN when unknown. */
+const serverCpuMs = (): number => (serverPid === undefined ? NaN : processCpuMs([serverPid]));
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 

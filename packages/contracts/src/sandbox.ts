@@ -11,6 +11,7 @@
  */
 import type { Customer, NluSnapshot, WorkItemResolution } from './index';
 import { newCustomerSchema } from './customer';
+import { emptyNluSnapshot } from './empty-nlu';
 import { newWorkItemResolutionSchema } from './work-items';
 
 export { WORK_ITEM_RESOLVED_SIGNAL } from './work-items';
@@ -30,5 +31,5 @@ export function safeParseWorkItemResolution(input: unknown): { success: true; da
 
 /** No intent, no sentiment, no triggers: what flows see before a bot or classify step ran (a fresh object each time). */
 export function emptyNlu(): NluSnapshot {
-  return { intent: 'none', confidence: 0, sentiment: 0, topics: [], triggers: [] };
+  return { ...emptyNluSnapshot, topics: [], triggers: [] };
 }

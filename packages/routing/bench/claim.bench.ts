@@ -10,11 +10,11 @@
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createTestDatabase } from '@tandem/testkit';
+import { createTestDatabase, processCpuMs } from '@tandem/testkit';
 import { DataSource } from 'typeorm';
 import { DEFAULT_MAX_CONCURRENT_CLAIMS, RoutingDirectory, WorkRouter, routingEntities, routingMigrations, type CreateWorkItemInput } from '../src';
 import { CLAIM } from '../src/sql';
@@ -72,21 +72,6 @@ async function drive(total: number, concurrency: number, op: (n: number) => Prom
     }),
   );
   return { latencies, seconds: (performance.now() - start) / 1000 };
-}
-
-/** CPU seconds (user + system) used so far by these PostgreSQL backends, from /proc (Linux). */
-function backendCpuSeconds(pids: number[]): number {
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticks; // utime, stime
-    } catch {
-      // a backend that went away
-    }
-  }
-  return total;
 }
 
 async function main(): Promise<void> {
@@ -183,7 +168,7 @@ async function main(): Promise<void> {
     // Our own backends only (the server is shared): their CPU is PostgreSQL's share of each claim.
     const backends: { pid: number }[] = await dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
     const backendPids = backends.map((b) => b.pid);
-    const pgBefore = backendCpuSeconds(backendPids);
+    const pgBefore = processCpuMs(backendPids);
     const cpuBefore = process.cpuUsage();
     const claims = await drive(CLAIMS, CONCURRENCY, async () => {
       if ((await router.claim(`agent${Math.floor(random() * AGENTS)}`)) === null) empty++;
@@ -197,7 +182,7 @@ async function main(): Promise<void> {
       await runner.release();
     }
     const nodeMs = (cpu.user + cpu.system) / 1000 / CLAIMS;
-    const pgMs = ((backendCpuSeconds(backendPids) - pgBefore) * 1000) / CLAIMS;
+    const pgMs = (processCpuMs(backendPids) - pgBefore) / CLAIMS;
     console.log(
       `  CPU per claim: ${nodeMs.toFixed(3)} ms here + ${pgMs.toFixed(3)} ms in PostgreSQL = ${(nodeMs + pgMs).toFixed(3)} ms` +
         ` (CPU time itself inflates when other processes compete for the cores)`,

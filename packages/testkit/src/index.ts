@@ -1,3 +1,4 @@
 export { createTestDatabase, type TestDatabase } from './database';
+export { processCpuMs } from './cpu';
 export { uniqueName } from './names';
 export { waitFor, type WaitForOptions } from './wait';
