@@ -1,5 +1,6 @@
 import type { Batch, Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
 import type { TandemEvent } from './contracts/events';
 import { EventValidationError, parseEvent } from './contracts/parse';
 import { DeadlineExceededError, defaultLogger, errorText, settleWithin, withDeadline, type EventsLogger } from './logger';
@@ -73,6 +74,33 @@ export interface RunningConsumer {
   restarts(): number;
 }
 
+/** A `runConsumer` option out of range or of the wrong kind; `problems` names each one. */
+export class InvalidConsumerOptionsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`runConsumer: invalid options: ${problems.join('; ')}`);
+    this.name = 'InvalidConsumerOptionsError';
+  }
+}
+
+const milliseconds = (min: number) => z.number().int(`must be a whole number of milliseconds`).min(min).max(24 * 3600 * 1000);
+const callable = z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function', 'must be a function');
+/** What `runConsumer` checks before it connects: mistakes here would otherwise show up as a watchdog that never fires or fires all the time. */
+const consumerOptionsSchema = z.object({
+  kafka: z.custom<Kafka>((v) => typeof (v as Kafka | undefined)?.consumer === 'function', 'must be a kafkajs Kafka client'),
+  dataSource: z.custom<DataSource>((v) => typeof (v as DataSource | undefined)?.transaction === 'function', 'must be a TypeORM DataSource'),
+  groupId: z.string().trim().min(1, 'must not be empty'),
+  topics: z.array(z.string().trim().min(1, 'must not be empty')).min(1, 'must name at least one topic'),
+  handle: callable,
+  onBatchProcessed: callable.optional(),
+  partitionsConsumedConcurrently: z.number().int().min(1).max(1000).optional(),
+  stallTimeoutMs: milliseconds(1000).optional(),
+  joinTimeoutMs: milliseconds(1000).optional(),
+  backoff: z
+    .object({ initialMs: milliseconds(1).optional(), maxMs: milliseconds(1).optional() })
+    .refine((b) => b.initialMs === undefined || b.maxMs === undefined || b.initialMs <= b.maxMs, 'initialMs must not exceed maxMs')
+    .optional(),
+});
+
 /** Wait before restarting a consumer that kafkajs gave up on. */
 const RESTART_DELAY_MS = 1000;
 /** Longest wait for an offset commit before the batch is left to be redelivered. */
@@ -95,6 +123,10 @@ const COMMIT_TIMEOUT_MS = 10_000;
  *   handle: (events, manager) => applyProjection(events, manager) });
  */
 export async function runConsumer(options: RunConsumerOptions): Promise<RunningConsumer> {
+  const checked = consumerOptionsSchema.safeParse(options ?? {});
+  if (!checked.success) {
+    throw new InvalidConsumerOptionsError(checked.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`));
+  }
   const logger = options.logger ?? defaultLogger(`consumer:${options.groupId}`);
   const initialBackoff = options.backoff?.initialMs ?? 100;
   const maxBackoff = options.backoff?.maxMs ?? 10_000;
