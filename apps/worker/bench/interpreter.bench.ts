@@ -3,7 +3,7 @@
  * hand-written workflow calling the same activities, on the same dev server in the same run.
  * Prints contacts/s and p50/p99 contact latency for both and the ratio (goal: interpreter ≥ 0.9×).
  *
- *   npm run bench -w @tandem/worker            (BENCH_CONTACTS=300 BENCH_CONCURRENCY=30 BENCH_ROUNDS=2)
+ *   npm run bench -w @tandem/worker            (BENCH_CONTACTS=100 per segment, BENCH_CONCURRENCY=30, BENCH_ROUNDS=12 pairs)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,9 +24,9 @@ import type { ContactFlowInput } from '../src/workflows/types';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-const N = Number(process.env.BENCH_CONTACTS ?? 300);
+const N = Number(process.env.BENCH_CONTACTS ?? 100); // per side per segment
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 30);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12); // segment pairs
 
 const n = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, typeVersion: 1, position: { x: 0, y: 0 }, config });
 const e = (source: string, sourcePort: string, target: string) => ({ id: `${source}.${sourcePort}`, source, sourcePort, target });
@@ -92,7 +92,9 @@ const serverCpuMs = (): number => (serverPid === undefined ? NaN : processCpuMs(
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function runMany(start: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number; cpuMsPerContact: number; serverMsPerContact: number }> {
+async function runMany(
+  start: (i: number) => Promise<unknown>,
+): Promise<{ perSecond: number; seconds: number; latencies: number[]; p50: number; p99: number; cpuMsPerContact: number; serverMsPerContact: number }> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -116,6 +118,8 @@ async function runMany(start: (i: number) => Promise<unknown>): Promise<{ perSec
   latencies.sort((a, b) => a - b);
   return {
     perSecond: N / seconds,
+    seconds,
+    latencies,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     cpuMsPerContact: (cpu.user + cpu.system) / 1000 / N,
@@ -212,7 +216,7 @@ async function main(): Promise<void> {
     // Profiling aid: one side only (BENCH_ONLY=interpreter|handwritten), e.g. under node --cpu-prof.
     const only = process.env.BENCH_ONLY === 'handwritten' ? handwritten : interpreted;
     const r = await runMany((i) => only(i, 'only'));
-    process.stdout.write(`${process.env.BENCH_ONLY}: ${r.perSecond.toFixed(1)} contacts/s, ${r.cpuMsPerContact.toFixed(1)} ms CPU/contact\n`);
+    process.stdout.write(`${process.env.BENCH_ONLY}: ${r.perSecond.toFixed(1)} contacts/s, ${r.cpuMsPerContact.toFixed(1)} ms worker + ${r.serverMsPerContact.toFixed(1)} ms server CPU/contact\n`);
     shutdown();
     await running;
     await connection.close();
@@ -220,28 +224,43 @@ async function main(): Promise<void> {
     return;
   }
 
-  const results: { round: number; interp: Awaited<ReturnType<typeof runMany>>; hand: Awaited<ReturnType<typeof runMany>> }[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    // Alternate the order so drift on a shared machine does not favour one side.
-    const first = round % 2 === 1 ? 'interp' : 'hand';
-    const a = await runMany((i) => (first === 'interp' ? interpreted(i, `r${round}`) : handwritten(i, `r${round}`)));
-    const b = await runMany((i) => (first === 'interp' ? handwritten(i, `r${round}`) : interpreted(i, `r${round}`)));
-    const interp = first === 'interp' ? a : b;
-    const hand = first === 'interp' ? b : a;
-    results.push({ round, interp, hand });
+  // Short segments, alternating A B B A, so the slow drifts of a shared machine (the server's background
+  // work, other processes) fall on both sides alike; the ratio is of the two sides' totals, with a 95%
+  // interval from the segment pairs (bootstrap), so one run says how far to trust it.
+  const pairs: { interp: Awaited<ReturnType<typeof runMany>>; hand: Awaited<ReturnType<typeof runMany>> }[] = [];
+  for (let pair = 1; pair <= ROUNDS; pair++) {
+    const interpFirst = pair % 4 === 1 || pair % 4 === 0;
+    const a = await runMany((i) => (interpFirst ? interpreted(i, `p${pair}`) : handwritten(i, `p${pair}`)));
+    const b = await runMany((i) => (interpFirst ? handwritten(i, `p${pair}`) : interpreted(i, `p${pair}`)));
+    const [interp, hand] = interpFirst ? [a, b] : [b, a];
+    pairs.push({ interp, hand });
     process.stdout.write(
-      `round ${round}: interpreter ${interp.perSecond.toFixed(1)} contacts/s (p50 ${interp.p50.toFixed(0)} ms, p99 ${interp.p99.toFixed(0)} ms, ${interp.cpuMsPerContact.toFixed(1)} + ${interp.serverMsPerContact.toFixed(1)} ms CPU/contact) | hand-written ${hand.perSecond.toFixed(1)} contacts/s (p50 ${hand.p50.toFixed(0)} ms, p99 ${hand.p99.toFixed(0)} ms, ${hand.cpuMsPerContact.toFixed(1)} + ${hand.serverMsPerContact.toFixed(1)} ms CPU/contact) | ratio ${(interp.perSecond / hand.perSecond).toFixed(2)}\n`,
+      `pair ${String(pair).padStart(2)}: interpreter ${interp.perSecond.toFixed(1)}/s (${interp.cpuMsPerContact.toFixed(1)} + ${interp.serverMsPerContact.toFixed(1)} ms CPU) | ` +
+        `hand-written ${hand.perSecond.toFixed(1)}/s (${hand.cpuMsPerContact.toFixed(1)} + ${hand.serverMsPerContact.toFixed(1)} ms CPU) | ratio ${(interp.perSecond / hand.perSecond).toFixed(2)}\n`,
     );
   }
-  const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((acc, r) => acc + f(r), 0) / results.length;
-  const ratio = sum((r) => r.interp.perSecond) / sum((r) => r.hand.perSecond);
+  const total = (side: 'interp' | 'hand', of: typeof pairs = pairs) => {
+    const seconds = of.reduce((acc, p) => acc + p[side].seconds, 0);
+    const latencies = of.flatMap((p) => p[side].latencies).sort((x, y) => x - y);
+    const mean = (f: (r: Awaited<ReturnType<typeof runMany>>) => number) => of.reduce((acc, p) => acc + f(p[side]), 0) / of.length;
+    return { perSecond: (of.length * N) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), worker: mean((r) => r.cpuMsPerContact), server: mean((r) => r.serverMsPerContact) };
+  };
+  const ratioOf = (of: typeof pairs) => total('interp', of).perSecond / total('hand', of).perSecond;
+  // Bootstrap over pairs with a seeded generator: the same data always gives the same interval.
+  let seed = 0x9e3779b9;
+  const rand = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  const resampled = Array.from({ length: 2000 }, () => ratioOf(pairs.map(() => pairs[Math.floor(rand() * pairs.length)]!))).sort((x, y) => x - y);
+  const [low, high] = [percentile(resampled, 2.5), percentile(resampled, 97.5)];
+  const [interp, hand] = [total('interp'), total('hand')];
+  const line = (name: string, r: typeof interp) =>
+    `${name}: ${r.perSecond.toFixed(1)} contacts/s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, worker CPU ${r.worker.toFixed(1)} ms/contact, server CPU ${r.server.toFixed(1)} ms/contact`;
   process.stdout.write(
     [
       '',
-      `10-step flow, ${N} contacts per side per round, ${CONCURRENCY} in flight, ${ROUNDS} rounds (${new Date().toISOString()}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`,
-      `interpreter : ${sum((r) => r.interp.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.interp.p50).toFixed(0)} ms, p99 ${sum((r) => r.interp.p99).toFixed(0)} ms, worker CPU ${sum((r) => r.interp.cpuMsPerContact).toFixed(1)} ms/contact, server CPU ${sum((r) => r.interp.serverMsPerContact).toFixed(1)} ms/contact`,
-      `hand-written: ${sum((r) => r.hand.perSecond).toFixed(1)} contacts/s, p50 ${sum((r) => r.hand.p50).toFixed(0)} ms, p99 ${sum((r) => r.hand.p99).toFixed(0)} ms, worker CPU ${sum((r) => r.hand.cpuMsPerContact).toFixed(1)} ms/contact, server CPU ${sum((r) => r.hand.serverMsPerContact).toFixed(1)} ms/contact`,
-      `throughput ratio interpreter / hand-written: ${ratio.toFixed(2)} (goal ≥ 0.90)`,
+      `10-step flow, ${ROUNDS} pairs of ${N}-contact segments per side (A B B A), ${CONCURRENCY} in flight (${new Date().toISOString()}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`,
+      line('interpreter ', interp),
+      line('hand-written', hand),
+      `throughput ratio interpreter / hand-written: ${ratioOf(pairs).toFixed(2)} (95% interval ${low.toFixed(2)}–${high.toFixed(2)} over pairs; goal ≥ 0.90)`,
       serverPid === undefined
         ? '(server CPU: no local Temporal dev server process found; set BENCH_SERVER_PID)'
         : `(CPU per contact: "worker" is this process — workers, activities, client; "server" the Temporal server, pid ${serverPid})`,
