@@ -62,7 +62,8 @@ export async function up(cfg = loadStackConfig(), only = undefined) {
           const pid = await svc.start();
           await waitForReady(svc);
           if (svc.provision) await svc.provision();
-          log(`${svc.name.padEnd(9)} ready in ${seconds(Date.now() - t1)} (pid ${pid})  ${svc.describe()}`);
+          // provision may have restarted it (Temporal, after registering search attributes).
+          log(`${svc.name.padEnd(9)} ready in ${seconds(Date.now() - t1)} (pid ${svc.pid?.() ?? pid})  ${svc.describe()}`);
           return { name: svc.name, reused: false, readyMs: Date.now() - t1 };
         }),
       );
