@@ -116,6 +116,13 @@ describe('templates', () => {
     expect(parseTemplate('Hi }} there')).toMatchObject({ error: { start: 3 } });
     expect(parseTemplate('{{ }}')).toMatchObject({ error: { message: expect.stringContaining('empty') } });
   });
+
+  it('writes literal braces as CEL string literals (the documented way; there is no escape character)', () => {
+    const text = evaluator.renderTemplate('Type {{"{{"}}name{{"}" + "}"}} to insert your name, {{customer.name}}.', { customer: { name: 'Ada' } });
+    expect(text).toBe('Type {{name}} to insert your name, Ada.');
+    // A "}}" inside the literal would end the expression early: hence the concatenation.
+    expect(parseTemplate('{{"}}"}}')).toMatchObject({ error: {} });
+  });
 });
 
 describe('compile-time checking', () => {

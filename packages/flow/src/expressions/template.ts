@@ -1,7 +1,7 @@
 /**
  * Message templates: text with CEL expressions inside `{{ }}`, e.g. `Thanks {{customer.name}}, your
- * wait is about {{int(queue.ewt("billing") / 60.0)}} minutes`. There is no escape: a template cannot
- * contain a literal `{{`.
+ * wait is about {{int(queue.ewt("billing") / 60.0)}} minutes`. There is no escape character: literal
+ * braces are CEL strings, `{{"{{"}}` and `{{"}" + "}"}}` (a `}}` inside quotes would end the expression).
  */
 
 export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expression'; source: string; start: number; end: number };
