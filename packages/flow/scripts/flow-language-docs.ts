@@ -229,8 +229,10 @@ activation. The name must therefore be written in quotes (\`queue.ewt("billing")
 Messages, prompts, subjects and greetings are templates: text with CEL inside \`{{ }}\`, e.g.
 \`Thanks {{customer.name}}, your wait is about {{int(queue.ewt("billing") / 60.0)}} minutes\`. Values
 render as text: whole numbers without decimals, decimals rounded to two places, \`true\`/\`false\` as
-\`yes\`/\`no\`, lists joined with \`, \`, absent fields as empty text. A template cannot contain a literal
-\`{{\`. \`renderTemplate\` (on an evaluator) renders them; the compiler checks every expression inside.
+\`yes\`/\`no\`, lists joined with \`, \`, absent fields as empty text. There is no escape character: write
+literal braces as CEL strings, \`{{"{{"}}\` for \`{{\` and \`{{"}" + "}"}}\` for \`}}\` (a \`}}\` inside the
+quotes would end the expression), e.g. \`Type {{"{{"}}name{{"}" + "}"}} to insert your name\` renders
+\`Type {{name}} to insert your name\`. \`renderTemplate\` (on an evaluator) renders them; the compiler checks every expression inside.
 
 ### Evaluating at run time
 
