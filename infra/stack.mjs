@@ -59,11 +59,17 @@ export async function up(cfg = loadStackConfig(), only = undefined) {
           const installed = await svc.install(log);
           if (installed) log(`${svc.name.padEnd(9)} installed in ${seconds(Date.now() - t0)}`);
           const t1 = Date.now();
-          const pid = await svc.start();
+          let pid = await svc.start();
           await waitForReady(svc);
-          if (svc.provision) await svc.provision();
-          // provision may have restarted it (Temporal, after registering search attributes).
-          log(`${svc.name.padEnd(9)} ready in ${seconds(Date.now() - t1)} (pid ${svc.pid?.() ?? pid})  ${svc.describe()}`);
+          if (svc.provision && (await svc.provision())?.restart) {
+            // Temporal, after registering search attributes: its next start reads them from the store.
+            log(`${svc.name.padEnd(9)} restarting once to load what it registered`);
+            if (svc.stop) await svc.stop();
+            else await stopPid(pid);
+            pid = await svc.start();
+            await waitForReady(svc);
+          }
+          log(`${svc.name.padEnd(9)} ready in ${seconds(Date.now() - t1)} (pid ${pid})  ${svc.describe()}`);
           return { name: svc.name, reused: false, readyMs: Date.now() - t1 };
         }),
       );

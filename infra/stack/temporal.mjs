@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureDebianPackages } from './system.mjs';
-import { StackError, cmdline, isAlive, mkdirp, portOpen, readPid, run, runSync, spawnDetached, stopPid, waitUntil, which } from './util.mjs';
+import { StackError, cmdline, isAlive, mkdirp, portOpen, readPid, run, runSync, spawnDetached, which } from './util.mjs';
 
 export function temporalService(cfg) {
   const t = cfg.temporal;
@@ -105,8 +105,9 @@ export function temporalService(cfg) {
     /**
      * The dev server registers the `--search-attribute`s it is missing after it has started, and its
      * services may already have cached the list without them (a workflow upserting one would then fail
-     * until the cache expires). So after a start that registered any, restart once: the next start
-     * reads them from the store. Records what is registered so later starts skip this.
+     * until the cache expires). Returns `{ restart: true }` after a start that registered any, so the
+     * stack restarts it once and the next start reads them from the store. Records what the store
+     * holds, so later starts skip this.
      */
     async provision() {
       let registered;
@@ -115,13 +116,9 @@ export function temporalService(cfg) {
       } catch {
         registered = undefined;
       }
-      if (registered === wanted()) return;
-      const pid = ourPid();
-      if (pid) await stopPid(pid);
-      const again = await this.start();
-      await waitUntil(() => this.ready(), { timeoutMs: 120_000, intervalMs: 250, what: 'temporal (restart after registering search attributes)' });
+      if (registered === wanted()) return { restart: false };
       fs.writeFileSync(registeredFile, wanted());
-      return again;
+      return { restart: true };
     },
 
     readyTimeoutMs: 120_000,

@@ -239,13 +239,14 @@ async function main(): Promise<void> {
         `hand-written ${hand.perSecond.toFixed(1)}/s (${hand.cpuMsPerContact.toFixed(1)} + ${hand.serverMsPerContact.toFixed(1)} ms CPU) | ratio ${(interp.perSecond / hand.perSecond).toFixed(2)}\n`,
     );
   }
-  const total = (side: 'interp' | 'hand', of: typeof pairs = pairs) => {
-    const seconds = of.reduce((acc, p) => acc + p[side].seconds, 0);
-    const latencies = of.flatMap((p) => p[side].latencies).sort((x, y) => x - y);
-    const mean = (f: (r: Awaited<ReturnType<typeof runMany>>) => number) => of.reduce((acc, p) => acc + f(p[side]), 0) / of.length;
-    return { perSecond: (of.length * N) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), worker: mean((r) => r.cpuMsPerContact), server: mean((r) => r.serverMsPerContact) };
+  /** Contacts per second of one side over the given segment pairs: all its contacts over all its time. */
+  const rate = (side: 'interp' | 'hand', of: typeof pairs) => (of.length * N) / of.reduce((acc, p) => acc + p[side].seconds, 0);
+  const ratioOf = (of: typeof pairs) => rate('interp', of) / rate('hand', of);
+  const total = (side: 'interp' | 'hand') => {
+    const latencies = pairs.flatMap((p) => p[side].latencies).sort((x, y) => x - y);
+    const mean = (f: (r: Awaited<ReturnType<typeof runMany>>) => number) => pairs.reduce((acc, p) => acc + f(p[side]), 0) / pairs.length;
+    return { perSecond: rate(side, pairs), p50: percentile(latencies, 50), p99: percentile(latencies, 99), worker: mean((r) => r.cpuMsPerContact), server: mean((r) => r.serverMsPerContact) };
   };
-  const ratioOf = (of: typeof pairs) => total('interp', of).perSecond / total('hand', of).perSecond;
   // Bootstrap over pairs with a seeded generator: the same data always gives the same interval.
   let seed = 0x9e3779b9;
   const rand = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);

@@ -82,7 +82,7 @@ export class InvalidConsumerOptionsError extends Error {
   }
 }
 
-const milliseconds = (min: number) => z.number().int(`must be a whole number of milliseconds`).min(min).max(24 * 3600 * 1000);
+const milliseconds = (min: number) => z.number().int('must be a whole number of milliseconds').min(min).max(24 * 3600 * 1000);
 const callable = z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 /** What `runConsumer` checks before it connects: mistakes here would otherwise show up as a watchdog that never fires or fires all the time. */
 const consumerOptionsSchema = z.object({
