@@ -191,14 +191,13 @@ async function main(): Promise<void> {
     return client.workflow.execute('handwrittenFlow', { taskQueue: hwTaskQueue, workflowId: `hw-${id}`, args: [{ contactId: id, text, customer, ...extra }] });
   };
 
-  process.stdout.write(`warming up (${Math.min(N, 40)} contacts each)…\n`);
-  const saved = { N };
+  process.stdout.write(`warming up (40 contacts each)…\n`);
   for (let i = 0; i < 40; i++) await Promise.all([interpreted(i, 'warm'), handwritten(i, 'warm')]);
-  void saved;
 
   if (process.env.BENCH_SAVE_HISTORIES) {
     // Profiling aid: one contact of each kind, saved for bench/replay-cost.ts (workflow-side CPU without the server).
     const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
+    fs.mkdirSync(process.env.BENCH_SAVE_HISTORIES, { recursive: true });
     const id = randomUUID().slice(0, 8);
     const input: ContactFlowInput = { schemaVersion: 1, plan, flowVersion: 1, contact: { id, channel: 'chat', customer, firstMessage: text } };
     const started = [

@@ -4,7 +4,7 @@
  * handoff package the agent got.
  */
 import { waitFor } from '@tandem/testkit';
-import { PATCH_EVENTS_WHEN_DUE } from '../src/workflows/interpreter';
+import { PATCH_OUTCOME_AT_CLOSE } from '../src/workflows/interpreter';
 import { compileExample, startHarness, type Harness } from './harness';
 
 describe('example: AI first, human backup', () => {
@@ -65,9 +65,23 @@ describe('example: AI first, human backup', () => {
     const history = await contact.handle.fetchHistory();
     const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
     const patchIds = markers.map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString()).id);
-    expect(patchIds).toEqual([PATCH_EVENTS_WHEN_DUE]);
+    expect(patchIds).toEqual([PATCH_OUTCOME_AT_CLOSE]);
     const changeVersionUpserts = (history.events ?? []).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TemporalChangeVersion);
     expect(changeVersionUpserts).toHaveLength(1);
+
+    // Generation 4: where and how the contact ended are upserted in the workflow task that completes it
+    // (so Temporal writes the visibility record once, at close), and the closed contact is found by them.
+    const [upsert, completed] = (history.events ?? []).slice(-2);
+    expect(completed?.workflowExecutionCompletedEventAttributes).toBeTruthy();
+    const fields = upsert?.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {};
+    expect(Object.keys(fields).sort()).toEqual(['TandemOutcome', 'TandemStep']);
+    expect(JSON.parse(Buffer.from(fields.TandemOutcome!.data!).toString())).toBe('resolved_by_bot');
+    expect(JSON.parse(Buffer.from(fields.TandemStep!.data!).toString())).toBe('done-bot');
+    const found = await waitFor(async () => {
+      for await (const wf of h.client.workflow.list({ query: `TandemContactId = "${contact.id}" AND TandemOutcome = "resolved_by_bot" AND TandemStep = "done-bot"` })) return wf.workflowId;
+      return undefined;
+    }, { what: 'the closed contact in visibility by its outcome' });
+    expect(found).toBe(contact.handle.workflowId);
   });
 
   it('sends events in batches of the configured size while the flow works, in order, none lost', async () => {

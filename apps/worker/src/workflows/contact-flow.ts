@@ -72,7 +72,7 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
   if (input.carried?.cancel && it.onCancel(input.carried.cancel)) main.cancel();
 
   // Generation 3 sends events where sending becomes due, without a background flusher.
-  const flusher = it.sendsWhenDue ? undefined : it.flushEvents();
+  const flusher = it.eventsWhenDue ? undefined : it.flushEvents();
   // Generation 2 starts the subflow relay only in a subflow (it returns at once elsewhere).
   const relay = it.lean && !input.parent ? undefined : it.relayToParent();
   /**
@@ -119,6 +119,8 @@ export async function contactFlow(input: ContactFlowInput): Promise<ContactFlowR
       }
     }
     if (relay || !it.drained || !allHandlersFinished()) await settle();
+    // Generation 4: the outcome's upsert goes out with the completion, in this same workflow task.
+    it.publishOutcome();
     return result;
   }
   await it.drain();

@@ -87,10 +87,15 @@ const eventActivities = proxyActivities<Pick<BuiltinActivities, 'emitEvents'>>({
  *   the end of a run the last batch is sent directly; message, classify and ticket steps continue
  *   their activity's own promise; the main path's end returns instead of throwing (an error captures
  *   a stack).
+ * - generation 4, `PATCH_OUTCOME_AT_CLOSE`: the outcome (and final step) search attributes are
+ *   upserted in the workflow task that closes the run, not where the end step is reached. Temporal skips
+ *   the visibility write of an upsert whose workflow has closed by the time it is processed, so the
+ *   close writes the record once, outcome included (was a separate write for the upsert).
  */
 export const PATCH_STEP_WHEN_WAITING = '2026-11-23-step-search-attribute-when-waiting';
 export const PATCH_INSTANT_STEPS = '2026-11-23-instant-steps';
 export const PATCH_EVENTS_WHEN_DUE = '2026-11-23-events-when-due';
+export const PATCH_OUTCOME_AT_CLOSE = '2026-11-23-outcome-at-close';
 
 /** Error of a customer message sent while the contact continues-as-new: send it again. */
 export const CONTACT_MOVING = 'CONTACT_MOVING: the contact is continuing in a new run; send the message again';
@@ -334,7 +339,7 @@ export class Interpreter {
         else await this.runEnd(node, path);
         // Generation 3: the main path alone simply returns (an error costs a captured stack); branches
         // still unwind with EndReached.
-        if (this.gen === 3 && path.main && this.paths.size === 1) return;
+        if (this.eventsWhenDue && path.main && this.paths.size === 1) return;
         throw new EndReached(node.id);
       }
       if (node.type === 'parallel' && !(node.loop && visit > node.loop.maxVisits)) {
@@ -345,7 +350,7 @@ export class Interpreter {
       if (node.loop && visit > node.loop.maxVisits && !resumingNode) {
         port = node.loop.exitPort;
         log.info('loop bound reached', { nodeId: node.id, maxVisits: node.loop.maxVisits, port });
-      } else if (this.gen === 3 && node.type === 'message') {
+      } else if (this.eventsWhenDue && node.type === 'message') {
         // Its delivery's own promise, not one more wrapped around it.
         const delivery = this.say('bot', this.render(node, 'text'), node.id);
         if (delivery) await delivery;
@@ -381,34 +386,35 @@ export class Interpreter {
   }
 
   /**
-   * The interpreter generation this run follows (see `PATCH_EVENTS_WHEN_DUE`): 3 or 2 from `begin`, else
+   * The interpreter generation this run follows (see `PATCH_OUTCOME_AT_CLOSE`): 4, 3 or 2 from `begin`, else
    * decided at the first step entered — where generation 1 asked, so histories recorded by it replay —
    * and fixed from then on. Undefined before that: the older, asynchronous path.
    */
-  private gen: 0 | 1 | 2 | 3 | undefined;
+  private gen: 0 | 1 | 2 | 3 | 4 | undefined;
 
   /**
-   * Called first thing in a run: a run of generation 2 or 3 knows it from its first workflow task, so
+   * Called first thing in a run: a run of generation 2 or later knows it from its first workflow task, so
    * the whole run (its events included) can take the lean path. The newest id is asked first: a new
    * contact records only its marker. Otherwise (a history recorded by an older worker) the generation
    * is decided where generation 1 asked, at the first step entered.
    */
   begin(): void {
-    if (patched(PATCH_EVENTS_WHEN_DUE)) this.gen = 3;
+    if (patched(PATCH_OUTCOME_AT_CLOSE)) this.gen = 4;
+    else if (patched(PATCH_EVENTS_WHEN_DUE)) this.gen = 3;
     else if (patched(PATCH_INSTANT_STEPS)) this.gen = 2;
   }
 
-  /** Whether this run takes the lean path of generations 2 and 3 (known from `begin`). */
+  /** Whether this run takes the lean path of generations 2 and later (known from `begin`). */
   get lean(): boolean {
     return this.gen !== undefined && this.gen >= 2;
   }
 
-  /** Generation 3: events are sent where sending becomes due; no background flusher runs. */
-  get sendsWhenDue(): boolean {
-    return this.gen === 3;
+  /** Generation 3 and later: events are sent where sending becomes due; no background flusher runs. */
+  get eventsWhenDue(): boolean {
+    return this.gen !== undefined && this.gen >= 3;
   }
 
-  private generation(): 0 | 1 | 2 | 3 {
+  private generation(): 0 | 1 | 2 | 3 | 4 {
     this.gen ??= patched(PATCH_STEP_WHEN_WAITING) ? 1 : 0;
     return this.gen;
   }
@@ -460,7 +466,7 @@ export class Interpreter {
       case 'bot':
         return this.runBot(node, path, visit, resuming);
       case 'classify':
-        return this.gen === 3 ? this.classifyNow(node, visit) : this.runClassify(node, visit);
+        return this.eventsWhenDue ? this.classifyNow(node, visit) : this.runClassify(node, visit);
       case 'decision':
         return this.runDecision(node);
       case 'set':
@@ -474,7 +480,7 @@ export class Interpreter {
       case 'schedule':
         return this.calendarOpen(node.config.calendar as CalendarRef).then((open) => (open ? 'open' : 'closed'));
       case 'ticket':
-        return this.gen === 3 ? this.ticketNow(node, visit) : this.runTicket(node, visit);
+        return this.eventsWhenDue ? this.ticketNow(node, visit) : this.runTicket(node, visit);
       case 'survey':
         return this.runSurvey(node, path, resuming);
       case 'escalate':
@@ -830,7 +836,7 @@ export class Interpreter {
       nodeId,
       data,
     });
-    if (this.gen === 3) this.sendEventsIfDue();
+    if (this.eventsWhenDue) this.sendEventsIfDue();
   }
 
   private resolvedBy(outcome: ContactFlowResult['outcome']): { kind: 'bot' | 'agent' | 'none'; agentId?: string } {
@@ -883,7 +889,7 @@ export class Interpreter {
    * instead of a background coroutine polling a condition after every activation.
    */
   private sendEventsIfDue(): void {
-    if (this.gen !== 3 || this.sending || this.events.length === 0) return;
+    if (!this.eventsWhenDue || this.sending || this.events.length === 0) return;
     if (this.events.length < this.eventBatchSize && !this.closing && !this.quiescent()) return;
     const batch = this.events.splice(0);
     this.keep ??= new CancellationScope({ cancellable: false });
@@ -902,7 +908,7 @@ export class Interpreter {
    * (then `drain`). `lastEventsCancelled` puts them back if a cancellation interrupts the delivery.
    */
   lastEvents(): Promise<unknown> | undefined {
-    if (this.gen !== 3 || this.sending || this.events.length === 0 || this.relaying || this.relayOut.length > 0 || this.background.length > 0) return undefined;
+    if (!this.eventsWhenDue || this.sending || this.events.length === 0 || this.relaying || this.relayOut.length > 0 || this.background.length > 0) return undefined;
     if (CancellationScope.current().consideredCancelled) return undefined;
     this.closing = true;
     this.lastBatch = this.events.splice(0);
@@ -919,7 +925,7 @@ export class Interpreter {
 
   /** Generation 3: nothing left to send or wait for (`drain` would return at once); always false before. */
   get drained(): boolean {
-    return this.gen === 3 && this.events.length === 0 && !this.sending && !this.relaying && this.relayOut.length === 0 && this.background.length === 0;
+    return this.eventsWhenDue && this.events.length === 0 && !this.sending && !this.relaying && this.relayOut.length === 0 && this.background.length === 0;
   }
 
   private async sendEvents(batch: ContactEventRecord[]): Promise<void> {
@@ -951,7 +957,7 @@ export class Interpreter {
       } else if (this.flushing || this.relaying || this.relayOut.length > 0) {
         await condition(() => !this.flushing && !this.relaying && this.relayOut.length === 0);
       } else if (this.events.length > 0) {
-        if (this.gen === 3) this.sendEventsIfDue();
+        if (this.eventsWhenDue) this.sendEventsIfDue();
         else await this.sendEvents(this.events.splice(0));
       } else if (this.background.length > 0) {
         const background = this.background;
@@ -1572,11 +1578,32 @@ export class Interpreter {
     path.activity = 'flow';
   }
 
+  /** Generation 4: the outcome `finish` recorded, for `publishOutcome()` to publish. */
+  private outcomeToPublish: ContactFlowResult['outcome'] | null = null;
+
+  /**
+   * Called by the workflow right before it returns, with nothing left to await: publishes where and how
+   * the contact ended (generation 4). Its upsert shares the closing workflow task with the completion,
+   * so Temporal writes the visibility record once, at close, with the outcome in it.
+   */
+  publishOutcome(): void {
+    if (this.outcomeToPublish === null) return;
+    upsertSearchAttributes([
+      { key: StepKey, value: this.ended!.nodeId },
+      { key: OutcomeKey, value: this.outcomeToPublish },
+    ]);
+    this.outcomeToPublish = null;
+  }
+
   /** Records how the contact ended (once). */
   finish(outcome: ContactFlowResult['outcome'], nodeId: string, reason?: string): void {
     if (this.ended) return;
     this.ended = { outcome, nodeId };
-    if (this.stepToPublish !== null) {
+    if (this.gen === 4) {
+      // Generation 4: published by `publishOutcome()`, in the workflow task that closes the run.
+      this.publishedStep = this.stepToPublish = nodeId;
+      this.outcomeToPublish = outcome;
+    } else if (this.stepToPublish !== null) {
       // One command for both: where it ended and how.
       upsertSearchAttributes([
         { key: StepKey, value: nodeId },
