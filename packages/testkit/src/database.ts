@@ -19,11 +19,55 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Test databases older than this, with nobody connected, are left over from killed runs. */
+export const STALE_TEST_DATABASE_MS = 3 * 60 * 60 * 1000;
+
+/** When a test database was created, from the time `uniqueName` put in its name; undefined if none. */
+export function testDatabaseCreatedAt(name: string): Date | undefined {
+  const m = /^t_.+_([0-9a-z]{6,11})_[0-9a-f]{6}$/.exec(name);
+  if (!m) return undefined;
+  const ms = parseInt(m[1]!, 36);
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
+
+/**
+ * Drops test databases a killed run left behind (its `drop()` never ran): those named by
+ * `createTestDatabase`, created more than `olderThanMs` ago, with no connection open. Returns their
+ * names. A suite's own database is never that old, so concurrent suites are safe.
+ */
+export async function sweepStaleTestDatabases(olderThanMs = STALE_TEST_DATABASE_MS, now = Date.now()): Promise<string[]> {
+  return admin(async (c) => {
+    const { rows } = await c.query<{ datname: string; numbackends: number }>(
+      `SELECT d.datname, COALESCE(s.numbackends, 0)::int AS numbackends
+         FROM pg_database d LEFT JOIN pg_stat_database s ON s.datid = d.oid
+        WHERE d.datname LIKE 't\\_%' AND NOT d.datistemplate`,
+    );
+    const dropped: string[] = [];
+    for (const { datname, numbackends } of rows) {
+      const created = testDatabaseCreatedAt(datname);
+      if (!created || now - created.getTime() < olderThanMs || numbackends > 0) continue;
+      try {
+        // Without FORCE: someone who connected meanwhile keeps it.
+        await c.query(`DROP DATABASE IF EXISTS "${datname.replace(/"/g, '""')}"`);
+        dropped.push(datname);
+      } catch {
+        // in use after all, or dropped by a concurrent sweep: leave it
+      }
+    }
+    return dropped;
+  });
+}
+
+let swept: Promise<unknown> | undefined;
+
 /**
  * Creates an empty database on the stack's PostgreSQL for one test suite; tests that touch the
- * database never share state.
+ * database never share state. The first call in a process also sweeps stale test databases (best
+ * effort: a failure there never fails the suite).
  */
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+  swept ??= sweepStaleTestDatabases().catch(() => []);
+  await swept;
   const name = uniqueName(`t_${prefix}`).toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   return {

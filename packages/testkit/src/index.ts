@@ -1,4 +1,4 @@
-export { createTestDatabase, type TestDatabase } from './database';
+export { createTestDatabase, STALE_TEST_DATABASE_MS, sweepStaleTestDatabases, testDatabaseCreatedAt, type TestDatabase } from './database';
 export { processCpuMs } from './cpu';
 export { uniqueName } from './names';
 export { waitFor, type WaitForOptions } from './wait';
