@@ -1,6 +1,6 @@
 import { loadConfig, withDatabase } from '@tandem/config';
 import { Client } from 'pg';
-import { uniqueName } from './names';
+import { uniqueName, uniqueNameTime } from './names';
 
 export interface TestDatabase {
   name: string;
@@ -24,10 +24,7 @@ export const STALE_TEST_DATABASE_MS = 3 * 60 * 60 * 1000;
 
 /** When a test database was created, from the time `uniqueName` put in its name; undefined if none. */
 export function testDatabaseCreatedAt(name: string): Date | undefined {
-  const m = /^t_.+_([0-9a-z]{6,11})_[0-9a-f]{6}$/.exec(name);
-  if (!m) return undefined;
-  const ms = parseInt(m[1]!, 36);
-  return Number.isFinite(ms) ? new Date(ms) : undefined;
+  return name.startsWith('t_') ? uniqueNameTime(name) : undefined;
 }
 
 /**
@@ -35,7 +32,8 @@ export function testDatabaseCreatedAt(name: string): Date | undefined {
  * `createTestDatabase`, created more than `olderThanMs` ago, with no connection open. Returns their
  * names. A suite's own database is never that old, so concurrent suites are safe.
  */
-export async function sweepStaleTestDatabases(olderThanMs = STALE_TEST_DATABASE_MS, now = Date.now()): Promise<string[]> {
+export async function sweepStaleTestDatabases(olderThanMs = STALE_TEST_DATABASE_MS): Promise<string[]> {
+  const now = Date.now();
   return admin(async (c) => {
     const { rows } = await c.query<{ datname: string; numbackends: number }>(
       `SELECT d.datname, COALESCE(s.numbackends, 0)::int AS numbackends

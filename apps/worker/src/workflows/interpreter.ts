@@ -1578,8 +1578,16 @@ export class Interpreter {
     path.activity = 'flow';
   }
 
-  /** Generation 4: the outcome `finish` recorded, for `publishOutcome()` to publish. */
-  private outcomeToPublish: ContactFlowResult['outcome'] | null = null;
+  /** Generation 4: `finish` recorded the end (`ended`) and left it for `publishOutcome()` to publish. */
+  private endToPublish = false;
+
+  /** One command for both search attributes: where the contact ended and how. */
+  private upsertEnd({ nodeId, outcome }: { nodeId: string; outcome: ContactFlowResult['outcome'] }): void {
+    upsertSearchAttributes([
+      { key: StepKey, value: nodeId },
+      { key: OutcomeKey, value: outcome },
+    ]);
+  }
 
   /**
    * Called by the workflow right before it returns, with nothing left to await: publishes where and how
@@ -1587,28 +1595,19 @@ export class Interpreter {
    * so Temporal writes the visibility record once, at close, with the outcome in it.
    */
   publishOutcome(): void {
-    if (this.outcomeToPublish === null) return;
-    upsertSearchAttributes([
-      { key: StepKey, value: this.ended!.nodeId },
-      { key: OutcomeKey, value: this.outcomeToPublish },
-    ]);
-    this.outcomeToPublish = null;
+    if (!this.endToPublish || !this.ended) return;
+    this.endToPublish = false;
+    this.upsertEnd(this.ended);
   }
 
   /** Records how the contact ended (once). */
   finish(outcome: ContactFlowResult['outcome'], nodeId: string, reason?: string): void {
     if (this.ended) return;
     this.ended = { outcome, nodeId };
-    if (this.gen === 4) {
-      // Generation 4: published by `publishOutcome()`, in the workflow task that closes the run.
-      this.publishedStep = this.stepToPublish = nodeId;
-      this.outcomeToPublish = outcome;
-    } else if (this.stepToPublish !== null) {
-      // One command for both: where it ended and how.
-      upsertSearchAttributes([
-        { key: StepKey, value: nodeId },
-        { key: OutcomeKey, value: outcome },
-      ]);
+    if (this.gen === 4 || this.stepToPublish !== null) {
+      // Generation 4 publishes it in the workflow task that closes the run (`publishOutcome`).
+      if (this.gen === 4) this.endToPublish = true;
+      else this.upsertEnd(this.ended);
       this.publishedStep = this.stepToPublish = nodeId;
     } else {
       upsertSearchAttributes([{ key: OutcomeKey, value: outcome }]);
