@@ -235,6 +235,21 @@ describe('node types', () => {
     expect(node.waits).toBe(true);
   });
 
+  it('subflow v2: the outcomes plus an error exit, which must be connected like the others', () => {
+    const node = compileAround({ id: 'v', type: 'subflow', typeVersion: 2, config: { flowId: 'verify-identity' } }, ['verified', 'failed', 'error']);
+    expect(Object.keys(node.next)).toEqual(['error', 'failed', 'verified']);
+    expect(node.typeVersion).toBe(2);
+    expect(latestNodeDefinition('subflow')!.typeVersion).toBe(2);
+    const unconnected = compileFlow(
+      flowDoc([start(), { id: 'v', type: 'subflow', typeVersion: 2, config: { flowId: 'verify-identity' } }, end()], [['start', 'next', 'v'], ['v', 'verified', 'end'], ['v', 'failed', 'end']]),
+      resolver,
+    );
+    expect(unconnected.ok).toBe(false);
+    expect(unconnected.diagnostics).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'FLOW_PORT_UNCONNECTED', nodeId: 'v', path: ['ports', 'error'] })]));
+    // Version 1 stays as it was: no error exit.
+    expect(compileAround({ id: 'v', type: 'subflow', typeVersion: 1, config: { flowId: 'verify-identity' } }, ['verified', 'failed']).next).not.toHaveProperty('error');
+  });
+
   it('end: an outcome and no exits', () => {
     const result = compileFlow(flowDoc([start(), end('end', 'ticketed')], [['start', 'next', 'end']]), resolver);
     expect(result.ok && result.plan.nodes.end).toMatchObject({ next: {}, config: { outcome: 'ticketed' } });

@@ -7,7 +7,7 @@ import { categoryOf, documentToGraph, graphToDocument, uniqueNodeId } from '../.
 import { createHistory, record, redo, undo } from '../../src/graph/history';
 import { applyPositions, positionsFromElk, toElkGraph } from '../../src/graph/layout';
 import { metricsBadge, metricsOverlay, pathOverlay } from '../../src/graph/overlays';
-import { portsForNode } from '../../src/graph/ports';
+import { portContextFrom, portsForNode } from '../../src/graph/ports';
 import { exampleFlow, smallFlow } from './fixtures';
 
 describe('document ⇄ canvas', () => {
@@ -50,6 +50,12 @@ describe('ports', () => {
   it('keeps exits of a half-typed config instead of dropping them', () => {
     const ports = portsForNode({ nodeType: 'decision', typeVersion: 1, config: { rules: [{ id: 'vip', condition: '' }, { label: 'no id yet' }] } });
     expect(ports.map((p) => p.id)).toEqual(['vip', 'default']);
+  });
+
+  it('gives a subflow one exit per outcome of the called flow, and version 2 an error exit too', () => {
+    const context = portContextFrom(null, 'caller', [{ id: 'verify', outcomes: ['resolved_by_bot', 'abandoned'] }]);
+    expect(portsForNode({ nodeType: 'subflow', typeVersion: 1, config: { flowId: 'verify' } }, context).map((p) => p.id)).toEqual(['resolved_by_bot', 'abandoned']);
+    expect(portsForNode({ nodeType: 'subflow', typeVersion: 2, config: { flowId: 'verify' } }, context).map((p) => p.id)).toEqual(['resolved_by_bot', 'abandoned', 'error']);
   });
 
   it('gives fixed exits for fixed types and none for unknown types', () => {

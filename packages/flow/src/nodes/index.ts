@@ -16,6 +16,7 @@ import { scheduleNode } from './schedule';
 import { setNode } from './set';
 import { startNode } from './start';
 import { subflowNode } from './subflow';
+import { subflowNodeV2 } from './subflow.v2';
 import { surveyNode } from './survey';
 import { ticketNode } from './ticket';
 import { type NodeCategory, type NodeDefinition, type NodeType, type PortSpec } from './types';
@@ -38,6 +39,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   surveyNode,
   activityNode,
   subflowNode,
+  subflowNodeV2,
   endNode,
 ] as readonly NodeDefinition[];
 
@@ -108,7 +110,7 @@ export function nodeCatalog(): NodeCatalogEntry[] {
 }
 
 export * from './types';
-export { activityNode, botNode, classifyNode, decisionNode, endNode, escalateNode, joinNode, messageNode, parallelNode, scheduleNode, setNode, startNode, subflowNode, surveyNode, ticketNode, waitNode };
+export { activityNode, botNode, classifyNode, decisionNode, endNode, escalateNode, joinNode, messageNode, parallelNode, scheduleNode, setNode, startNode, subflowNode, subflowNodeV2, surveyNode, ticketNode, waitNode };
 export type { ActivityConfig } from './activity';
 export type { BotConfig } from './bot';
 export type { ClassifyConfig } from './classify';
