@@ -3,9 +3,10 @@
  * real virtual agent: scripted customers and agents, asserting the path, outcome, transcript and the
  * handoff package the agent got.
  */
+import { compileFlow, createStaticResolver, exampleResolverData, type FlowDocument } from '@tandem/flow';
 import { waitFor } from '@tandem/testkit';
-import { PATCH_OUTCOME_AT_CLOSE } from '../src/workflows/interpreter';
-import { compileExample, startHarness, type Harness } from './harness';
+import { PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR, PATCH_OUTCOME_AT_CLOSE } from '../src/workflows/interpreter';
+import { compileExample, flowEdge, flowNode, recordedPatches, startHarness, testHold, type Harness } from './harness';
 
 describe('example: AI first, human backup', () => {
   let h: Harness;
@@ -63,9 +64,7 @@ describe('example: AI first, human backup', () => {
     // Interpreter generations supersede one another: a new contact records only the newest patch (one
     // marker, one TemporalChangeVersion upsert), however many generations the interpreter knows.
     const history = await contact.handle.fetchHistory();
-    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    const patchIds = markers.map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString()).id);
-    expect(patchIds).toEqual([PATCH_OUTCOME_AT_CLOSE]);
+    expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE]);
     const changeVersionUpserts = (history.events ?? []).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TemporalChangeVersion);
     expect(changeVersionUpserts).toHaveLength(1);
 
@@ -230,6 +229,36 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
     expect(ended.data).toMatchObject({ outcome: 'abandoned', resolvedBy: { kind: 'none' } });
     const sequences = h.events.of(contact.id).map((e) => e.sequence);
     expect(sequences).toEqual(sequences.map((_, i) => i));
+  });
+
+  it('an operator cancelling a contact during a custom activity ends it as abandoned, not down the error exit', async () => {
+    const doc = {
+      schemaVersion: 1,
+      id: 'hold-then-end',
+      name: 'Hold',
+      channels: ['chat'],
+      variables: [],
+      nodes: [flowNode('start', 'start'), flowNode('hold', 'activity', { activity: 'test_hold', retry: { maximumAttempts: 1 } }), flowNode('done', 'end', { outcome: 'resolved_by_bot' }), flowNode('failed', 'end', { outcome: 'ticketed' })],
+      edges: [flowEdge('start', 'next', 'hold'), flowEdge('hold', 'success', 'done'), flowEdge('hold', 'error', 'failed')],
+    } as unknown as FlowDocument;
+    const compiled = compileFlow(doc, createStaticResolver({ ...exampleResolverData, activities: [...(exampleResolverData.activities ?? []), testHold.descriptor] }));
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+    testHold.hold();
+    try {
+      const before = testHold.started();
+      const contact = await h.startContact(compiled.plan, { customer: { id: 'cust-9' } });
+      await waitFor(() => (testHold.started() > before ? true : undefined), { what: 'the custom activity to start' });
+      await contact.cancel('operator');
+      const result = await contact.result();
+      expect(result).toMatchObject({ outcome: 'abandoned', nodeId: 'hold' });
+      expect((await contact.state()).path).toEqual(['start', 'hold']);
+      const exits = h.events.of(contact.id).filter((e) => e.type === 'step.exited').map((e) => `${e.nodeId}:${String(e.data.port)}`);
+      expect(exits).not.toContain('hold:error');
+      // A failure-path change is asked for where it applies: this contact records its marker after the newest generation's.
+      expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE, PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR]);
+    } finally {
+      testHold.release();
+    }
   });
 
   it('rejects an empty customer message without touching the contact', async () => {

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { ActivityRegistry } from '@tandem/activity-kit';
+import { ActivityRegistry, defineActivity } from '@tandem/activity-kit';
 import { loadConfig } from '@tandem/config';
 import { contactWorkflowId, type CustomerInput } from '@tandem/contracts';
 import { compileFlow, exampleResolver, exampleResolverData, calendarSchema, type Calendar, type FlowDocument, type Plan } from '@tandem/flow';
@@ -23,6 +23,7 @@ import { createTestDatabase, uniqueName, waitFor, type TestDatabase } from '@tan
 import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import type { ContactEventRecord } from '../src/activities/contract';
 import type { ActivityDependencies } from '../src/activities';
 import { toTandemEvent } from '../src/adapters/events';
@@ -86,6 +87,51 @@ export class RecordingEventSink {
   of(contactId: string): ContactEventRecord[] {
     return this.events.filter((e) => e.contactId === contactId);
   }
+}
+
+/**
+ * A custom activity for tests that need one in flight: it runs until `release()` (or 20 s). The
+ * activity kit does not heartbeat, so a cancellation reaches the workflow, not the activity.
+ */
+export const testHold = (() => {
+  let open: (() => void) | undefined;
+  let gate = new Promise<void>((r) => (open = r));
+  let started = 0;
+  const activity = defineActivity({
+    name: 'test_hold',
+    title: 'Hold (tests)',
+    description: 'Runs until the test releases it.',
+    input: z.object({}),
+    output: z.object({ held: z.boolean() }),
+    timeoutSeconds: 30,
+    async execute() {
+      started += 1;
+      await Promise.race([gate, new Promise((r) => setTimeout(r, 20_000).unref())]);
+      return { held: true };
+    },
+  });
+  return {
+    activity,
+    /** How many times it started. */
+    started: () => started,
+    /** Lets every held call finish, and the next ones run through until `hold()`. */
+    release: () => open?.(),
+    hold: () => void (gate = new Promise<void>((r) => (open = r))),
+    descriptor: { name: 'test_hold', inputSchema: { type: 'object', properties: {} } },
+  };
+})();
+
+/** A node of a flow document written in a test (version 1 unless changed). */
+export const flowNode = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, typeVersion: 1, position: { x: 0, y: 0 }, config });
+/** An edge of a flow document written in a test. */
+export const flowEdge = (source: string, sourcePort: string, target: string) => ({ id: `${source}-${sourcePort}`, source, sourcePort, target });
+
+/** The patch ids a contact's history recorded (Temporal's `core_patch` markers), in order. */
+export async function recordedPatches(handle: WorkflowHandle): Promise<string[]> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => (JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString()) as { id: string }).id);
 }
 
 export interface Harness {
@@ -250,7 +296,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     plans: { latestPublished: async () => undefined },
     channel: { deliver: async (m) => void deliveries.push({ contactId: m.contactId, from: m.from, text: m.text }) },
     events,
-    customActivities: new ActivityRegistry([createDraftEmailReplyActivity()]),
+    customActivities: new ActivityRegistry([createDraftEmailReplyActivity(), testHold.activity]),
     logger: createLogger('warn'),
   };
   const worker =

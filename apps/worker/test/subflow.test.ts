@@ -4,10 +4,11 @@
  */
 import { compileFlow, createStaticResolver, exampleResolverData, planOutcomes, type FlowDocument, type Plan } from '@tandem/flow';
 import { waitFor } from '@tandem/testkit';
-import { startHarness, type Harness } from './harness';
+import { PATCH_OUTCOME_AT_CLOSE, PATCH_SUBFLOW_CLOSES_ON_CANCEL, PATCH_SUBFLOW_ERROR_EXIT } from '../src/workflows/interpreter';
+import { flowEdge, flowNode, recordedPatches, startHarness, type Harness } from './harness';
 
-const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, typeVersion: 1, position: { x: 0, y: 0 }, config });
-const edge = (source: string, sourcePort: string, target: string) => ({ id: `${source}-${sourcePort}`, source, sourcePort, target });
+const node = flowNode;
+const edge = flowEdge;
 
 /** The subflow: asks for a date of birth, escalates to an agent when the customer asks for one. */
 const verify = {
@@ -62,6 +63,17 @@ const caller = {
   ],
 } as unknown as FlowDocument;
 
+/** The caller with version 2 of the subflow node: the same, plus an error exit to a fallback. */
+const callerV2: FlowDocument = {
+  ...caller,
+  id: 'caller-v2',
+  nodes: [
+    ...caller.nodes.map((n) => (n.id === 'verify' ? { ...n, typeVersion: 2 } : n)),
+    node('fallback', 'end', { outcome: 'ticketed', message: 'Sorry, we cannot check that right now; we will follow up by email.' }),
+  ],
+  edges: [...caller.edges, edge('verify', 'error', 'fallback')],
+};
+
 function compile(doc: FlowDocument, subflows: { id: string; plan: Plan }[] = []): Plan {
   const resolver = createStaticResolver({ ...exampleResolverData, subflows: subflows.map((s) => ({ id: s.id, outcomes: planOutcomes(s.plan) })) });
   const result = compileFlow(doc, resolver);
@@ -73,7 +85,10 @@ describe('subflows', () => {
   let h: Harness;
   const verifyPlan = compile(verify);
   const callerPlan = compile(caller, [{ id: 'verify', plan: verifyPlan }]);
+  const callerV2Plan = compile(callerV2, [{ id: 'verify', plan: verifyPlan }]);
   const subflows = { verify: { plan: verifyPlan, version: 3 } };
+  const childOf = (contact: { handle: { workflowId: string } }) => h.client.workflow.getHandle(`${contact.handle.workflowId}/sub/verify/1`);
+  const exitsOf = (contactId: string) => h.events.of(contactId).filter((e) => e.type === 'step.exited').map((e) => `${e.nodeId}:${String(e.data.port)}`);
 
   beforeAll(async () => {
     h = await startHarness();
@@ -117,5 +132,70 @@ describe('subflows', () => {
     const s = await contact.state();
     expect(s.transcript.map((t) => t.text)).toContain('Hi Per, Alice here.');
     expect(s.path).toEqual(['start', 'hello', 'verify', 'human']);
+  });
+
+  it('version 2: a subflow terminated mid-conversation leaves through its error exit and the contact goes on', async () => {
+    const contact = await h.startContactWith(callerV2Plan, { customer: { id: 's-3', name: 'Ines' } }, { subflows });
+    await waitFor(async () => ((await contact.state()).transcript.some((t) => t.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
+    await childOf(contact).terminate('an operator stopped the verification');
+    const result = await contact.result();
+    expect(result).toMatchObject({ outcome: 'ticketed', nodeId: 'fallback' });
+    const s = await contact.state();
+    expect(s.path).toEqual(['start', 'hello', 'verify', 'fallback']);
+    expect(s.transcript.at(-1)).toMatchObject({ from: 'bot', text: expect.stringMatching(/^Sorry, we cannot check that/) });
+    expect(exitsOf(contact.id)).toContain('verify:error');
+    expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE, PATCH_SUBFLOW_ERROR_EXIT]);
+  });
+
+  it('version 2: a subflow that is not published (nothing to load) leaves through the error exit at once', async () => {
+    // Nothing pinned, and the worker's plan source knows no published "verify".
+    const contact = await h.startContactWith(callerV2Plan, { customer: { id: 's-4', name: 'Jon' } }, {});
+    expect(await contact.result()).toMatchObject({ outcome: 'ticketed', nodeId: 'fallback' });
+    expect((await contact.state()).path).toEqual(['start', 'hello', 'verify', 'fallback']);
+  });
+
+  it('version 2: cancelling the calling contact cancels the subflow and does not take the error exit', async () => {
+    const contact = await h.startContactWith(callerV2Plan, { customer: { id: 's-5', name: 'Kai' } }, { subflows });
+    await waitFor(async () => ((await contact.state()).transcript.some((t) => t.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
+    await contact.cancel('operator');
+    expect(await contact.result()).toMatchObject({ outcome: 'abandoned', nodeId: 'verify' });
+    expect(exitsOf(contact.id)).not.toContain('verify:error');
+    // Not left behind: the child closes too.
+    const closed = await waitFor(async () => {
+      const status = (await childOf(contact).describe()).status.name;
+      return status === 'RUNNING' ? undefined : status;
+    }, { what: 'the subflow to close' });
+    // It was asked to cancel and abandoned on its own, before the caller closed (not terminated by Temporal).
+    expect(closed).toBe('COMPLETED');
+    expect(await childOf(contact).result()).toMatchObject({ outcome: 'abandoned', nodeId: 'ask' });
+    expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE, PATCH_SUBFLOW_CLOSES_ON_CANCEL]);
+  });
+
+  it('cancelling the caller while an agent holds the subflow\'s work item: the subflow withdraws it before both close', async () => {
+    const contact = await h.startContactWith(callerPlan, { customer: { id: 's-7', name: 'Mo' } }, { subflows });
+    await contact.waitForStep('verify');
+    await contact.say('I want an agent');
+    const [item] = await h.dataSource.query(`SELECT id FROM routing.work_item WHERE contact_id = $1`, [contact.id]);
+    await contact.cancel('operator');
+    expect(await contact.result()).toMatchObject({ outcome: 'abandoned', nodeId: 'verify' });
+    expect(await childOf(contact).result()).toMatchObject({ outcome: 'abandoned', nodeId: 'agent' });
+    expect((await h.router.getWorkItem(item.id)).status).toBe('abandoned');
+    const childEnded = h.events.of(contact.id).filter((e) => e.type === 'contact.ended').map((e) => e.workflowId);
+    expect(childEnded).toEqual(expect.arrayContaining([contact.handle.workflowId, childOf(contact).workflowId]));
+  });
+
+  it('a subflow cancelled through Temporal itself (UI, CLI) abandons, and the caller goes on through its abandoned exit', async () => {
+    const contact = await h.startContactWith(callerPlan, { customer: { id: 's-8', name: 'Nia' } }, { subflows });
+    await waitFor(async () => ((await contact.state()).transcript.some((t) => t.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
+    await childOf(contact).cancel();
+    expect(await contact.result()).toMatchObject({ outcome: 'abandoned', nodeId: 'lost' });
+    expect((await contact.state()).path).toEqual(['start', 'hello', 'verify', 'lost']);
+  });
+
+  it('version 1 has no error exit: a terminated subflow fails the calling contact, as it always did', async () => {
+    const contact = await h.startContactWith(callerPlan, { customer: { id: 's-6', name: 'Lea' } }, { subflows });
+    await waitFor(async () => ((await contact.state()).transcript.some((t) => t.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
+    await childOf(contact).terminate('an operator stopped the verification');
+    await expect(contact.result()).rejects.toThrow(/Workflow execution failed/);
   });
 });

@@ -27,6 +27,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
+  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { EscalationTrigger, WorkItemResolution } from '@tandem/contracts';
 // Run-time values from the sandbox entry (shared across contacts, see shared-modules.ts).
@@ -96,6 +97,25 @@ export const PATCH_STEP_WHEN_WAITING = '2026-11-23-step-search-attribute-when-wa
 export const PATCH_INSTANT_STEPS = '2026-11-23-instant-steps';
 export const PATCH_EVENTS_WHEN_DUE = '2026-11-23-events-when-due';
 export const PATCH_OUTCOME_AT_CLOSE = '2026-11-23-outcome-at-close';
+
+/**
+ * Changes to what happens on a failure path only are asked for where that failure happens, not in
+ * `begin()`: a contact records their marker only if it goes down that path, and contacts recorded
+ * before the change replay as they ran.
+ * - `PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR`: a custom activity interrupted because the contact was
+ *   cancelled no longer leaves through the node's `error` exit; the cancellation goes on (the contact
+ *   ends as abandoned). Before, the flow went on down the error path and could end with its outcome.
+ * - `PATCH_SUBFLOW_ERROR_EXIT`: a subflow node of version 2 leaves through `error` when the called flow
+ *   fails, times out, is terminated or cannot be loaded (version 1 fails the calling contact).
+ */
+export const PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR = '2026-11-23-cancel-is-not-an-activity-error';
+export const PATCH_SUBFLOW_ERROR_EXIT = '2026-11-23-subflow-error-exit';
+/**
+ * - `PATCH_SUBFLOW_CLOSES_ON_CANCEL`: a contact cancelled while in a subflow waits for the subflow to
+ *   close (it abandons: withdraws its work item, sends its last events) before ending itself. Before,
+ *   the contact closed first and Temporal terminated the subflow mid-way.
+ */
+export const PATCH_SUBFLOW_CLOSES_ON_CANCEL = '2026-11-23-subflow-closes-on-cancel';
 
 /** Error of a customer message sent while the contact continues-as-new: send it again. */
 export const CONTACT_MOVING = 'CONTACT_MOVING: the contact is continuing in a new run; send the message again';
@@ -803,8 +823,9 @@ export class Interpreter {
     const parent = this.input.parent;
     if (!parent) return;
     const handle = getExternalWorkflowHandle(parent.workflowId);
+    const due = () => this.closing || ((this.relayOut.length > 0 || this.lastParentConsumed > this.lastParentReported) && this.quiescent());
     for (;;) {
-      await condition(() => this.closing || ((this.relayOut.length > 0 || this.lastParentConsumed > this.lastParentReported) && this.quiescent()));
+      await this.untilEvenIfCancelled(due);
       if (this.relayOut.length === 0 && this.lastParentConsumed <= this.lastParentReported) return;
       const messages = this.relayOut.splice(0);
       const answeredUpTo = this.lastParentConsumed;
@@ -818,6 +839,24 @@ export class Interpreter {
       }
       this.lastParentReported = answeredUpTo;
     }
+  }
+
+  /**
+   * Waits for `ready`, through a cancellation of the workflow too: the subflow relay runs in the root
+   * scope, and once the subflow is cancelled (its caller was, or an operator cancelled it) it still owes
+   * the caller its last words. Its wait used to reject there, unawaited, and Temporal failed every
+   * workflow task after it: the subflow never closed.
+   */
+  private async untilEvenIfCancelled(ready: () => boolean): Promise<void> {
+    if (!CancellationScope.current().consideredCancelled) {
+      try {
+        await condition(ready);
+        return;
+      } catch (e) {
+        if (!isCancellation(e)) throw e;
+      }
+    }
+    await CancellationScope.nonCancellable(() => condition(ready));
   }
 
   // ---------------------------------------------------------------- events
@@ -1425,7 +1464,8 @@ export class Interpreter {
       if (cfg.saveOutputAs) this.state.ctx[cfg.saveOutputAs] = output;
       return 'success';
     } catch (e) {
-      if (e instanceof ActivityFailure) {
+      // Interrupted by the contact's own cancellation: not the activity's failure.
+      if (e instanceof ActivityFailure && !(isCancellation(e) && patched(PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR))) {
         log.warn('custom activity failed; taking the error exit', { nodeId: node.id, activity: cfg.activity, error: e.cause?.message ?? e.message });
         if (cfg.saveOutputAs) this.state.ctx[cfg.saveOutputAs] = { error: e.cause?.message ?? e.message };
         return 'error';
@@ -1444,7 +1484,15 @@ export class Interpreter {
     const activation = this.preparedNow(node) ?? (await this.prepared(node));
     const input: Record<string, unknown> = {};
     for (const [name, source] of Object.entries(cfg.input)) input[name] = this.evaluator.evaluate(source, activation);
-    const { plan, version } = this.input.subflows?.[cfg.flowId] ?? (await activities.loadSubflowPlan({ flowId: cfg.flowId }));
+    let pinned = this.input.subflows?.[cfg.flowId];
+    if (!pinned) {
+      try {
+        pinned = await activities.loadSubflowPlan({ flowId: cfg.flowId });
+      } catch (e) {
+        return this.subflowFailed(node, cfg.flowId, e);
+      }
+    }
+    const { plan, version } = pinned;
     const childWorkflowId = `${this.workflowId}/sub/${node.id}/${visit}`;
     const childInput: ContactFlowInput = {
       schemaVersion: 1,
@@ -1465,7 +1513,19 @@ export class Interpreter {
     };
     const outputs: SubflowOutput[] = [];
     this.subflowOutputs.set(childWorkflowId, outputs);
-    const child = await startChild<(i: ContactFlowInput) => Promise<ContactFlowResult>>('contactFlow', { workflowId: childWorkflowId, args: [childInput] });
+    let child: ChildWorkflowHandle<(i: ContactFlowInput) => Promise<ContactFlowResult>>;
+    try {
+      child = await startChild<(i: ContactFlowInput) => Promise<ContactFlowResult>>('contactFlow', {
+        workflowId: childWorkflowId,
+        args: [childInput],
+        // Should this contact close without it (terminated, failed), the subflow is asked to cancel, so it
+        // abandons properly instead of being terminated with a work item still open.
+        parentClosePolicy: 'REQUEST_CANCEL',
+      });
+    } catch (e) {
+      this.subflowOutputs.delete(childWorkflowId);
+      return this.subflowFailed(node, cfg.flowId, e);
+    }
     let result: ContactFlowResult | undefined;
     let failure: unknown;
     const done = child.result().then(
@@ -1481,7 +1541,14 @@ export class Interpreter {
         while (this.state.inbox.length) {
           const message = await this.nextMessage(path, node.id);
           if (!message) break;
-          await child.signal(subflowInputSignal, { schemaVersion: 1, text: message.text, parentIndex: message.index });
+          try {
+            await child.signal(subflowInputSignal, { schemaVersion: 1, text: message.text, parentIndex: message.index });
+          } catch (e) {
+            // Version 2: the child is gone (it ended or failed meanwhile); its result says which.
+            if (node.typeVersion < 2 || CancellationScope.current().consideredCancelled) throw e;
+            await done;
+            break;
+          }
           forwarded = message.index;
         }
         // What it said comes back through us (into the waiting customer's reply, or the channel).
@@ -1503,12 +1570,28 @@ export class Interpreter {
       await done;
       // The child's last words arrive before its result (it drains them before completing).
       for (const output of outputs.splice(0)) for (const m of output.messages) await this.say(m.from, m.text, m.nodeId, m.articleId);
-      if (failure) throw failure instanceof Error ? failure : ApplicationFailure.nonRetryable(`the subflow "${cfg.flowId}" failed`, "SubflowFailed");
-      return (result as ContactFlowResult).outcome;
+      if (result) return result.outcome;
+      if (node.typeVersion >= 2) return this.subflowFailed(node, cfg.flowId, failure);
+      throw failure instanceof Error ? failure : ApplicationFailure.nonRetryable(`the subflow "${cfg.flowId}" failed`, 'SubflowFailed');
+    } catch (e) {
+      // This contact (or its branch) was cancelled, and the subflow with it: let the subflow close first.
+      if (!result && !failure && CancellationScope.current().consideredCancelled && patched(PATCH_SUBFLOW_CLOSES_ON_CANCEL)) await done;
+      throw e;
     } finally {
       this.subflowOutputs.delete(childWorkflowId);
       path.activity = 'flow';
     }
+  }
+
+  /**
+   * A subflow could not run to an end (it failed, timed out or was terminated, could not be loaded or
+   * started): version 2 leaves through `error`; version 1, and this contact's own cancellation, throw.
+   */
+  private subflowFailed(node: PlanNode, flowId: string, error: unknown): string {
+    if (node.typeVersion < 2 || CancellationScope.current().consideredCancelled || !patched(PATCH_SUBFLOW_ERROR_EXIT)) throw error;
+    const cause = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
+    log.warn('the subflow did not reach an end; taking the error exit', { nodeId: node.id, flowId, error: cause });
+    return 'error';
   }
 
   private async runParallel(node: PlanNode, path: Path): Promise<string> {
