@@ -231,7 +231,8 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
     expect(sequences).toEqual(sequences.map((_, i) => i));
   });
 
-  it('an operator cancelling a contact during a custom activity ends it as abandoned, not down the error exit', async () => {
+  /** start → a held custom activity → end (its error exit to a different end). */
+  const holdPlan = () => {
     const doc = {
       schemaVersion: 1,
       id: 'hold-then-end',
@@ -243,10 +244,15 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
     } as unknown as FlowDocument;
     const compiled = compileFlow(doc, createStaticResolver({ ...exampleResolverData, activities: [...(exampleResolverData.activities ?? []), testHold.descriptor] }));
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+    return compiled.plan;
+  };
+
+  it('an operator cancelling a contact during a custom activity ends it as abandoned, not down the error exit', async () => {
+    const plan = holdPlan();
     testHold.hold();
     try {
       const before = testHold.started();
-      const contact = await h.startContact(compiled.plan, { customer: { id: 'cust-9' } });
+      const contact = await h.startContact(plan, { customer: { id: 'cust-9' } });
       await waitFor(() => (testHold.started() > before ? true : undefined), { what: 'the custom activity to start' });
       await contact.cancel('operator');
       const result = await contact.result();
@@ -256,6 +262,30 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
       expect(exits).not.toContain('hold:error');
       // A failure-path change is asked for where it applies: this contact records its marker after the newest generation's.
       expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE, PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR]);
+    } finally {
+      testHold.release();
+    }
+  });
+
+  it('a contact cancelled through Temporal while a customer message waits for its answer ends as abandoned; the message is refused', async () => {
+    const plan = holdPlan();
+    testHold.hold();
+    try {
+      const before = testHold.started();
+      const contact = await h.startContact(plan, { customer: { id: 'cust-10' } });
+      await waitFor(() => (testHold.started() > before ? true : undefined), { what: 'the custom activity to start' });
+      // The flow is busy, so the update waits for the flow to go quiet before it answers.
+      const pending = contact.say('are you still there?').then(
+        () => 'answered',
+        (e: unknown) => e as Error,
+      );
+      await waitFor(async () => ((await contact.state()).transcript.some((t) => t.text === 'are you still there?') ? true : undefined), { what: 'the message to be recorded' });
+      await contact.handle.cancel();
+      expect(await contact.result()).toMatchObject({ outcome: 'abandoned', nodeId: 'hold' });
+      const answer = await pending;
+      expect(answer).toBeInstanceOf(Error);
+      const ended = await waitFor(() => h.events.of(contact.id).find((e) => e.type === 'contact.ended'), { what: 'the contact.ended event' });
+      expect(ended.data).toMatchObject({ outcome: 'abandoned' });
     } finally {
       testHold.release();
     }
