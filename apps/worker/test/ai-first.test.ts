@@ -3,9 +3,9 @@
  * real virtual agent: scripted customers and agents, asserting the path, outcome, transcript and the
  * handoff package the agent got.
  */
-import { compileFlow, createStaticResolver, exampleResolverData, type FlowDocument } from '@tandem/flow';
+import { compileFlow, createStaticResolver, exampleResolverData, NODE_TYPES, nodeTypeVersions, type FlowDocument } from '@tandem/flow';
 import { waitFor } from '@tandem/testkit';
-import { PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR, PATCH_OUTCOME_AT_CLOSE } from '../src/workflows/interpreter';
+import { IMPLEMENTED_NODE_VERSIONS, PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR, PATCH_OUTCOME_AT_CLOSE } from '../src/workflows/interpreter';
 import { compileExample, flowEdge, flowNode, recordedPatches, startHarness, testHold, type Harness } from './harness';
 
 describe('example: AI first, human backup', () => {
@@ -264,6 +264,25 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
       expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE, PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR]);
     } finally {
       testHold.release();
+    }
+  });
+
+  it('runs every node version of the flow catalog, and waits rather than misrun a plan with a version it does not know', async () => {
+    expect(Object.fromEntries(NODE_TYPES.map((t) => [t, nodeTypeVersions(t)]))).toEqual(IMPLEMENTED_NODE_VERSIONS);
+    const plan = holdPlan();
+    const future = { ...plan, nodes: { ...plan.nodes, hold: { ...plan.nodes.hold!, typeVersion: 9 } } };
+    const contact = await h.startContact(future, { customer: { id: 'cust-11' } });
+    try {
+      const failure = await waitFor(async () => {
+        const events = (await contact.handle.fetchHistory()).events ?? [];
+        return events.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure?.message ?? undefined;
+      }, { what: 'the workflow task to fail' });
+      expect(failure).toMatch(/this worker cannot run activity v9 \(the plan was compiled by a newer Tandem\)/);
+      // Still running, nothing done: a worker that knows the version would take it from here.
+      expect((await contact.handle.describe()).status.name).toBe('RUNNING');
+      expect(h.events.of(contact.id)).toEqual([]);
+    } finally {
+      await contact.handle.terminate('test over');
     }
   });
 

@@ -117,6 +117,29 @@ export const PATCH_SUBFLOW_ERROR_EXIT = '2026-11-23-subflow-error-exit';
  */
 export const PATCH_SUBFLOW_CLOSES_ON_CANCEL = '2026-11-23-subflow-closes-on-cancel';
 
+/**
+ * The node versions this interpreter runs (`test/ai-first.test.ts` checks it against the flow catalog,
+ * so a new node version cannot ship without the interpreter running it).
+ */
+export const IMPLEMENTED_NODE_VERSIONS: Readonly<Record<string, readonly number[]>> = {
+  start: [1],
+  bot: [1],
+  classify: [1],
+  decision: [1],
+  set: [1],
+  escalate: [1],
+  parallel: [1],
+  join: [1],
+  message: [1],
+  wait: [1],
+  schedule: [1],
+  ticket: [1],
+  survey: [1],
+  activity: [1],
+  subflow: [1, 2],
+  end: [1],
+};
+
 /** Error of a customer message sent while the contact continues-as-new: send it again. */
 export const CONTACT_MOVING = 'CONTACT_MOVING: the contact is continuing in a new run; send the message again';
 
@@ -241,6 +264,15 @@ export class Interpreter {
 
   constructor(private readonly input: ContactFlowInput) {
     this.plan = input.plan;
+    // A plan compiled by a newer Tandem (during a rolling upgrade, say) may hold node versions this
+    // worker does not know. Running them as another version would be wrong; failing the contact would
+    // lose it. A plain error fails the workflow task instead: Temporal retries it until a worker that
+    // knows them picks it up.
+    const unknown = Object.values(input.plan.nodes).filter((n) => !IMPLEMENTED_NODE_VERSIONS[n.type]?.includes(n.typeVersion));
+    if (unknown.length > 0) {
+      const list = [...new Set(unknown.map((n) => `${n.type} v${n.typeVersion}`))].join(', ');
+      throw new Error(`this worker cannot run ${list} (the plan was compiled by a newer Tandem); the contact waits until a worker that can picks it up`);
+    }
     this.workflowId = workflowInfo().workflowId;
     this.evaluator = evaluatorFor(input.plan);
     this.runs = input.carried?.runs ?? 0;
