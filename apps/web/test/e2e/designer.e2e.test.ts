@@ -157,6 +157,8 @@ describe('designing a flow', () => {
   it('undo / redo, copy / paste with the keyboard', async () => {
     const { page } = h;
     await page.getByTestId('node-message').click();
+    // Copy takes the selection: wait until the click has selected the step (CI once copied too early).
+    await page.locator('.react-flow__node.selected[data-id="message"]').waitFor();
     await page.keyboard.press('ControlOrMeta+C');
     await page.keyboard.press('ControlOrMeta+V');
     await page.getByTestId('node-message-2').waitFor();
