@@ -141,6 +141,7 @@ async function main(): Promise<void> {
       raisePriority: () => Promise.resolve(),
       move: () => Promise.resolve(),
       withdraw: () => Promise.resolve(),
+      withdrawOpenOf: () => Promise.resolve(0),
       estimatedWaitSeconds: () => Promise.resolve(0),
     },
     calendars: { get: () => Promise.resolve(undefined) },

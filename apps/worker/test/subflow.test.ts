@@ -147,6 +147,18 @@ describe('subflows', () => {
     expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE, PATCH_SUBFLOW_ERROR_EXIT]);
   });
 
+  it('version 2: a subflow terminated while its work item waits in the queue: the caller withdraws the item and takes the error exit', async () => {
+    const contact = await h.startContactWith(callerV2Plan, { customer: { id: 's-9', name: 'Oda' } }, { subflows });
+    await contact.waitForStep('verify');
+    expect((await contact.say('I want an agent')).handledBy).toBe('queue');
+    const [item] = await h.dataSource.query(`SELECT id, workflow_id FROM routing.work_item WHERE contact_id = $1`, [contact.id]);
+    expect(item.workflow_id).toBe(childOf(contact).workflowId);
+    await childOf(contact).terminate('an operator stopped the verification');
+    expect(await contact.result()).toMatchObject({ outcome: 'ticketed', nodeId: 'fallback' });
+    // No agent is offered a conversation nobody is left to answer.
+    expect((await h.router.getWorkItem(item.id)).status).toBe('abandoned');
+  });
+
   it('version 2: a subflow that is not published (nothing to load) leaves through the error exit at once', async () => {
     // Nothing pinned, and the worker's plan source knows no published "verify".
     const contact = await h.startContactWith(callerV2Plan, { customer: { id: 's-4', name: 'Jon' } }, {});

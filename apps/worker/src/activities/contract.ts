@@ -168,6 +168,8 @@ export interface BuiltinActivities {
   raiseWorkItemPriority(request: { workItemId: string; by: number; reason: string }): Promise<void>;
   moveWorkItem(request: { workItemId: string; queue: string; reason: string }): Promise<void>;
   withdrawWorkItem(request: { workItemId: string; reason: 'timeout' | 'customer_left' | 'callback' | 'cancelled' }): Promise<void>;
+  /** Withdraws the items a workflow of this contact left waiting for an agent (a subflow that did not close properly). */
+  withdrawWorkItemsOf(request: { contactId: string; workflowId: string; reason: 'subflow_failed' }): Promise<{ withdrawn: number }>;
   assistAgent(request: AssistRequest): Promise<AssistSuggestions>;
   deliverMessage(request: DeliverMessageRequest): Promise<void>;
   createTicket(request: TicketRequest): Promise<{ ticketId: string }>;

@@ -200,6 +200,10 @@ export function createActivities(deps: ActivityDependencies) {
       await deps.workItems.withdraw(workItemId, reason);
     },
 
+    async withdrawWorkItemsOf({ contactId, workflowId, reason }) {
+      return { withdrawn: await deps.workItems.withdrawOpenOf(contactId, workflowId, reason) };
+    },
+
     async assistAgent(request) {
       const lastCustomer = request.transcript.map((t) => t.from).lastIndexOf('customer');
       const suggestions = await assist({ channel: request.channel, transcript: request.transcript, now: new Date().toISOString() });

@@ -15,6 +15,12 @@ export interface WorkItemGateway {
   move(workItemId: string, queue: string, reason: string): Promise<void>;
   /** Takes the item out of routing: the customer left, took a callback, or the wait ran out. */
   withdraw(workItemId: string, reason: string): Promise<void>;
+  /**
+   * Withdraws the items `workflowId` created for the contact that still wait for an agent or are held
+   * by one (queued, offered, assigned) — a subflow that failed or was terminated cannot withdraw its
+   * own. Idempotent; returns how many it withdrew.
+   */
+  withdrawOpenOf(contactId: string, workflowId: string, reason: string): Promise<number>;
   /** Estimated wait in seconds for a new item in the queue (what `queue.ewt("…")` returns). */
   estimatedWaitSeconds(queue: string): Promise<number>;
 }

@@ -40,6 +40,13 @@ export class RoutingWorkItemGateway implements WorkItemGateway {
     await this.router.abandonWorkItem(workItemId, { actor: { kind: 'workflow' }, reason, notifyWorkflow: false });
   }
 
+  async withdrawOpenOf(contactId: string, workflowId: string, reason: string): Promise<number> {
+    const open = await this.router.listWorkItems({ contactId, statuses: ['queued', 'offered', 'assigned'], limit: 100 });
+    const mine = open.filter((item) => item.workflowId === workflowId);
+    for (const item of mine) await this.withdraw(item.id, reason);
+    return mine.length;
+  }
+
   estimatedWaitSeconds(queue: string): Promise<number> {
     return this.stats.estimatedWaitSeconds(queue);
   }

@@ -1521,7 +1521,7 @@ export class Interpreter {
       try {
         pinned = await activities.loadSubflowPlan({ flowId: cfg.flowId });
       } catch (e) {
-        return this.subflowFailed(node, cfg.flowId, e);
+        return await this.subflowFailed(node, cfg.flowId, e);
       }
     }
     const { plan, version } = pinned;
@@ -1556,7 +1556,7 @@ export class Interpreter {
       });
     } catch (e) {
       this.subflowOutputs.delete(childWorkflowId);
-      return this.subflowFailed(node, cfg.flowId, e);
+      return await this.subflowFailed(node, cfg.flowId, e);
     }
     let result: ContactFlowResult | undefined;
     let failure: unknown;
@@ -1603,7 +1603,7 @@ export class Interpreter {
       // The child's last words arrive before its result (it drains them before completing).
       for (const output of outputs.splice(0)) for (const m of output.messages) await this.say(m.from, m.text, m.nodeId, m.articleId);
       if (result) return result.outcome;
-      if (node.typeVersion >= 2) return this.subflowFailed(node, cfg.flowId, failure);
+      if (node.typeVersion >= 2) return await this.subflowFailed(node, cfg.flowId, failure, childWorkflowId);
       throw failure instanceof Error ? failure : ApplicationFailure.nonRetryable(`the subflow "${cfg.flowId}" failed`, 'SubflowFailed');
     } catch (e) {
       // This contact (or its branch) was cancelled, and the subflow with it: let the subflow close first.
@@ -1619,10 +1619,16 @@ export class Interpreter {
    * A subflow could not run to an end (it failed, timed out or was terminated, could not be loaded or
    * started): version 2 leaves through `error`; version 1, and this contact's own cancellation, throw.
    */
-  private subflowFailed(node: PlanNode, flowId: string, error: unknown): string {
+  private async subflowFailed(node: PlanNode, flowId: string, error: unknown, childWorkflowId?: string): Promise<string> {
     if (node.typeVersion < 2 || CancellationScope.current().consideredCancelled || !patched(PATCH_SUBFLOW_ERROR_EXIT)) throw error;
     const cause = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
     log.warn('the subflow did not reach an end; taking the error exit', { nodeId: node.id, flowId, error: cause });
+    if (childWorkflowId) {
+      // A child that failed or was terminated did not withdraw what it left in the queues: nobody would
+      // answer an agent who took it.
+      const { withdrawn } = await activities.withdrawWorkItemsOf({ contactId: this.state.contact.id, workflowId: childWorkflowId, reason: 'subflow_failed' });
+      if (withdrawn > 0) log.info('withdrew the failed subflow\'s work items', { nodeId: node.id, withdrawn });
+    }
     return 'error';
   }
 
