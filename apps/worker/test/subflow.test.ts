@@ -74,6 +74,28 @@ const callerV2: FlowDocument = {
   edges: [...caller.edges, edge('verify', 'error', 'fallback')],
 };
 
+/** A race: the subflow in one branch, a quick message in the other; the first branch at the join wins. */
+const racer: FlowDocument = {
+  ...caller,
+  id: 'racer',
+  nodes: [
+    node('start', 'start'),
+    node('fork', 'parallel', { branches: [{ id: 'check' }, { id: 'quick' }] }),
+    { ...node('verify', 'subflow', { flowId: 'verify' }), typeVersion: 2 },
+    node('note', 'message', { text: 'No need, you are already verified.' }),
+    node('meet', 'join', { mode: 'first' }),
+    node('done', 'end', { outcome: 'resolved_by_bot' }),
+  ],
+  edges: [
+    edge('start', 'next', 'fork'),
+    edge('fork', 'check', 'verify'),
+    edge('fork', 'quick', 'note'),
+    ...['resolved_by_bot', 'resolved_by_human', 'abandoned', 'error'].map((port) => edge('verify', port, 'meet')),
+    edge('note', 'next', 'meet'),
+    edge('meet', 'next', 'done'),
+  ],
+};
+
 function compile(doc: FlowDocument, subflows: { id: string; plan: Plan }[] = []): Plan {
   const resolver = createStaticResolver({ ...exampleResolverData, subflows: subflows.map((s) => ({ id: s.id, outcomes: planOutcomes(s.plan) })) });
   const result = compileFlow(doc, resolver);
@@ -202,6 +224,16 @@ describe('subflows', () => {
     await childOf(contact).cancel();
     expect(await contact.result()).toMatchObject({ outcome: 'abandoned', nodeId: 'lost' });
     expect((await contact.state()).path).toEqual(['start', 'hello', 'verify', 'lost']);
+  });
+
+  it('a subflow in a parallel branch that loses the race is cancelled and closes before the contact goes on', async () => {
+    const plan = compile(racer, [{ id: 'verify', plan: verifyPlan }]);
+    const contact = await h.startContactWith(plan, { customer: { id: 's-10', name: 'Pia' } }, { subflows });
+    expect(await contact.result()).toMatchObject({ outcome: 'resolved_by_bot', nodeId: 'done' });
+    const child = childOf(contact);
+    expect((await child.describe()).status.name).toBe('COMPLETED');
+    expect(await child.result()).toMatchObject({ outcome: 'abandoned' });
+    expect(exitsOf(contact.id)).not.toContain('verify:error');
   });
 
   it('version 1 has no error exit: a terminated subflow fails the calling contact, as it always did', async () => {
