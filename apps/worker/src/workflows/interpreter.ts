@@ -107,14 +107,12 @@ export const PATCH_OUTCOME_AT_CLOSE = '2026-11-23-outcome-at-close';
  *   ends as abandoned). Before, the flow went on down the error path and could end with its outcome.
  * - `PATCH_SUBFLOW_ERROR_EXIT`: a subflow node of version 2 leaves through `error` when the called flow
  *   fails, times out, is terminated or cannot be loaded (version 1 fails the calling contact).
- */
-export const PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR = '2026-11-23-cancel-is-not-an-activity-error';
-export const PATCH_SUBFLOW_ERROR_EXIT = '2026-11-23-subflow-error-exit';
-/**
  * - `PATCH_SUBFLOW_CLOSES_ON_CANCEL`: a contact cancelled while in a subflow waits for the subflow to
  *   close (it abandons: withdraws its work item, sends its last events) before ending itself. Before,
  *   the contact closed first and Temporal terminated the subflow mid-way.
  */
+export const PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR = '2026-11-23-cancel-is-not-an-activity-error';
+export const PATCH_SUBFLOW_ERROR_EXIT = '2026-11-23-subflow-error-exit';
 export const PATCH_SUBFLOW_CLOSES_ON_CANCEL = '2026-11-23-subflow-closes-on-cancel';
 
 /**
