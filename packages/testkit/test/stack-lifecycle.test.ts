@@ -8,22 +8,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { waitFor } from '../src';
+import { freePorts, waitFor } from '../src';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const stackScript = path.join(repoRoot, 'infra', 'stack.mjs');
 const sharedStack = path.join(repoRoot, process.env.TANDEM_STACK_DIR ?? '.stack');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface StatusRow {
   service: string;
@@ -67,6 +56,11 @@ describe('the local stack script', () => {
     return { status: r.status, out: `${r.stdout}${r.stderr}`, ms: Date.now() - t0 };
   };
   const status = () => JSON.parse(stack('status', '--json').out) as StatusRow[];
+  /** A command that must succeed; when it does not, the failure shows what it printed (the stack names the service and its log's last lines). */
+  const succeeded = (r: ReturnType<typeof stack>) => {
+    if (r.status !== 0) throw new Error(`stack exited with ${r.status} after ${r.ms} ms:\n${r.out}`);
+    return r;
+  };
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-stack-'));
@@ -78,15 +72,15 @@ describe('the local stack script', () => {
     for (const entry of fs.readdirSync(path.join(sharedStack, 'kafka')).filter((e) => e.startsWith('libs-'))) {
       fs.symlinkSync(path.join(sharedStack, 'kafka', entry), path.join(dir, 'kafka', entry));
     }
-    const temporal = await freePort();
+    const [temporal, temporalUi, kafka, kafkaController, pg] = await freePorts(5);
     env = {
       ...process.env,
       TANDEM_STACK_DIR: dir,
       TANDEM_TEMPORAL_PORT: String(temporal),
-      TANDEM_TEMPORAL_UI_PORT: String(await freePort()),
-      TANDEM_KAFKA_PORT: String(await freePort()),
-      TANDEM_KAFKA_CONTROLLER_PORT: String(await freePort()),
-      TANDEM_PG_PORT: String(await freePort()),
+      TANDEM_TEMPORAL_UI_PORT: String(temporalUi),
+      TANDEM_KAFKA_PORT: String(kafka),
+      TANDEM_KAFKA_CONTROLLER_PORT: String(kafkaController),
+      TANDEM_PG_PORT: String(pg),
     };
   });
 
@@ -97,20 +91,20 @@ describe('the local stack script', () => {
 
   it('starts every service, reuses them on a second up, and leaves nothing running after down', () => {
     const first = stack('up');
-    expect(first.status).toBe(0);
+    succeeded(first);
     for (const svc of ['temporal', 'kafka', 'postgres']) expect(first.out).toMatch(new RegExp(`${svc}\\s+ready in \\d+\\.\\ds`));
     const before = status();
     expect(before.every((r) => r.running && r.ready)).toBe(true);
 
     const second = stack('up');
-    expect(second.status).toBe(0);
+    succeeded(second);
     expect(second.out).toContain('everything was already running');
     expect(second.out).not.toMatch(/ready in/);
     expect(status().map((r) => r.pid)).toEqual(before.map((r) => r.pid));
     process.stdout.write(`stack lifecycle: first up ${first.ms} ms, second up ${second.ms} ms\n`);
 
     const down = stack('down');
-    expect(down.status).toBe(0);
+    succeeded(down);
     for (const row of before) expect({ service: row.service, alive: alive(row.pid!) }).toEqual({ service: row.service, alive: false });
     expect(processesUsing(dir)).toEqual([]);
     expect(status().every((r) => !r.running)).toBe(true);

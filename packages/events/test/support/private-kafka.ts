@@ -1,22 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePorts } from '@tandem/testkit';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const stackScript = path.join(repoRoot, 'infra', 'stack.mjs');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Where the shared stack keeps its Kafka jars: TANDEM_STACK_DIR or `.stack` of this checkout, else of
@@ -53,9 +42,7 @@ export class PrivateKafka {
     for (const entry of fs.readdirSync(shared).filter((e) => e.startsWith('libs-'))) {
       fs.symlinkSync(path.join(shared, entry), path.join(dir, 'kafka', entry));
     }
-    const port = await freePort();
-    let controllerPort = await freePort();
-    while (controllerPort === port) controllerPort = await freePort(); // the kernel may hand out a just-freed port again
+    const [port, controllerPort] = (await freePorts(2)) as [number, number];
     return new PrivateKafka(dir, port, { ...process.env, ...env, TANDEM_STACK_DIR: dir, TANDEM_KAFKA_PORT: String(port), TANDEM_KAFKA_CONTROLLER_PORT: String(controllerPort) });
   }
 
