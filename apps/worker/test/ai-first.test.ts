@@ -6,7 +6,7 @@
 import { compileFlow, createStaticResolver, exampleResolverData, NODE_TYPES, nodeTypeVersions, type FlowDocument } from '@tandem/flow';
 import { waitFor } from '@tandem/testkit';
 import { IMPLEMENTED_NODE_VERSIONS, PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR, PATCH_OUTCOME_AT_CLOSE } from '../src/workflows/interpreter';
-import { compileExample, flowEdge, flowNode, recordedPatches, startHarness, testHold, type Harness } from './harness';
+import { compileExample, flowEdge, flowNode, recordedPatches, startHarness, testHold, type Contact, type Harness } from './harness';
 
 describe('example: AI first, human backup', () => {
   let h: Harness;
@@ -242,18 +242,26 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
       nodes: [flowNode('start', 'start'), flowNode('hold', 'activity', { activity: 'test_hold', retry: { maximumAttempts: 1 } }), flowNode('done', 'end', { outcome: 'resolved_by_bot' }), flowNode('failed', 'end', { outcome: 'ticketed' })],
       edges: [flowEdge('start', 'next', 'hold'), flowEdge('hold', 'success', 'done'), flowEdge('hold', 'error', 'failed')],
     } as unknown as FlowDocument;
-    const compiled = compileFlow(doc, createStaticResolver({ ...exampleResolverData, activities: [...(exampleResolverData.activities ?? []), testHold.descriptor] }));
+    const compiled = compileFlow(doc, createStaticResolver({ ...exampleResolverData, activities: [...(exampleResolverData.activities ?? []), testHold.activity.descriptor] }));
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
     return compiled.plan;
   };
 
-  it('an operator cancelling a contact during a custom activity ends it as abandoned, not down the error exit', async () => {
-    const plan = holdPlan();
+  /** Starts a contact on `holdPlan`, runs `test` once its custom activity is in flight, then lets the activity finish. */
+  const whileHeld = async (customerId: string, test: (contact: Contact) => Promise<void>) => {
     testHold.hold();
     try {
       const before = testHold.started();
-      const contact = await h.startContact(plan, { customer: { id: 'cust-9' } });
+      const contact = await h.startContact(holdPlan(), { customer: { id: customerId } });
       await waitFor(() => (testHold.started() > before ? true : undefined), { what: 'the custom activity to start' });
+      await test(contact);
+    } finally {
+      testHold.release();
+    }
+  };
+
+  it('an operator cancelling a contact during a custom activity ends it as abandoned, not down the error exit', async () => {
+    await whileHeld('cust-9', async (contact) => {
       await contact.cancel('operator');
       const result = await contact.result();
       expect(result).toMatchObject({ outcome: 'abandoned', nodeId: 'hold' });
@@ -262,9 +270,7 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
       expect(exits).not.toContain('hold:error');
       // A failure-path change is asked for where it applies: this contact records its marker after the newest generation's.
       expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE, PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR]);
-    } finally {
-      testHold.release();
-    }
+    });
   });
 
   it('runs every node version of the flow catalog, and waits rather than misrun a plan with a version it does not know', async () => {
@@ -287,12 +293,7 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
   });
 
   it('a contact cancelled through Temporal while a customer message waits for its answer ends as abandoned; the message is refused', async () => {
-    const plan = holdPlan();
-    testHold.hold();
-    try {
-      const before = testHold.started();
-      const contact = await h.startContact(plan, { customer: { id: 'cust-10' } });
-      await waitFor(() => (testHold.started() > before ? true : undefined), { what: 'the custom activity to start' });
+    await whileHeld('cust-10', async (contact) => {
       // The flow is busy, so the update waits for the flow to go quiet before it answers.
       const pending = contact.say('are you still there?').then(
         () => 'answered',
@@ -305,9 +306,7 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
       expect(answer).toBeInstanceOf(Error);
       const ended = await waitFor(() => h.events.of(contact.id).find((e) => e.type === 'contact.ended'), { what: 'the contact.ended event' });
       expect(ended.data).toMatchObject({ outcome: 'abandoned' });
-    } finally {
-      testHold.release();
-    }
+    });
   });
 
   it('rejects an empty customer message without touching the contact', async () => {

@@ -117,7 +117,6 @@ export const testHold = (() => {
     /** Lets every held call finish, and the next ones run through until `hold()`. */
     release: () => open?.(),
     hold: () => void (gate = new Promise<void>((r) => (open = r))),
-    descriptor: { name: 'test_hold', inputSchema: { type: 'object', properties: {} } },
   };
 })();
 
