@@ -17,9 +17,10 @@ import { checkNode, ensureNpmDependencies, exec, say } from './common.mjs';
 function apps(env) {
   const apiPort = env.TANDEM_API_PORT ?? '3000';
   const webPort = env.TANDEM_WEB_PORT ?? '5173';
+  const workerPort = env.TANDEM_WORKER_HTTP_PORT ?? '3001';
   return [
     { name: 'api', dir: 'apps/api', url: `http://127.0.0.1:${apiPort}`, ready: `http://127.0.0.1:${apiPort}/health`, extra: ` (OpenAPI docs http://127.0.0.1:${apiPort}/docs)` },
-    { name: 'worker', dir: 'apps/worker' },
+    { name: 'worker', dir: 'apps/worker', url: `http://127.0.0.1:${workerPort}/metrics`, ready: `http://127.0.0.1:${workerPort}/health`, extra: ' (Prometheus metrics; /health)' },
     { name: 'web', dir: 'apps/web', url: `http://127.0.0.1:${webPort}`, ready: `http://127.0.0.1:${webPort}/`, extra: ' (the flow designer)' },
   ].filter((a) => fs.existsSync(path.join(repoRoot, a.dir, 'package.json')));
 }

@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import { contactWorkflowId } from '@tandem/contracts';
 import type { FlowDocument, Plan } from '@tandem/flow';
-import { customerMessageUpdate, type ContactFlowInput, ContactIdKey, FlowIdKey, FlowVersionKey, ChannelKey } from '@tandem/worker';
+import { customerMessageUpdate, type ContactFlowInput, ContactIdKey, FlowIdKey, FlowVersionKey, ChannelKey } from '@tandem/workflow-contract';
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';

@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { createActivities } from '../src/activities';
 import { createLogger } from '../src/logger';
 import { contactWorkflowBundle, quietBundlerLogger } from '../src/worker';
-import type { ContactFlowInput } from '../src/workflows/types';
+import type { ContactFlowInput } from '@tandem/workflow-contract';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

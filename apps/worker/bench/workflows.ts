@@ -5,7 +5,7 @@
  * own bundle (`src/workflows`).
  */
 import { patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import { OutcomeKey } from '../src/workflows/search-attributes';
+import { OutcomeKey } from '@tandem/workflow-contract';
 import type { BuiltinActivities, ContactEventRecord } from '../src/activities/contract';
 
 const acts = proxyActivities<BuiltinActivities>({

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const runtime = await startWorkerRuntime({ config, settings, logger });
   logger.info(
-    { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address, customActivities: runtime.registry.descriptors().map((d) => d.name) },
+    { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address, http: runtime.httpUrl, customActivities: runtime.registry.descriptors().map((d) => d.name) },
     'worker started',
   );
   let stopping = false;

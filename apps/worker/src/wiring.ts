@@ -3,12 +3,13 @@
  * custom activities, and the background routing loops (resolution delivery, offer expiry). `main.ts`
  * runs it; the API's end-to-end tests start the same thing in process.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { ActivityRegistry, isCustomActivity, type CustomActivity } from '@tandem/activity-kit';
 import type { TandemConfig } from '@tandem/config';
-import { EventPublisher, ensureTopics, type TandemTopics } from '@tandem/events';
+import { EventPublisher, ensureTopics, prefixedTopics } from '@tandem/events';
 import { QueueStatistics, ResolutionOutbox, TicketDesk, WorkRouter, routingEntities } from '@tandem/routing';
 import { preloadBotModels } from '@tandem/virtual-agent';
 import { Kafka, logLevel } from 'kafkajs';
@@ -20,9 +21,10 @@ import type { DeliverMessageRequest } from './activities/contract';
 import type { CalendarDirectory, MessageChannel, PlanStore, TicketStore } from './activities/ports';
 import { KafkaContactEventSink } from './adapters/events';
 import { RoutingWorkItemGateway } from './adapters/routing';
-import { createDraftEmailReplyActivity, createHttpRequestActivity, createOrderLookupActivity } from './custom-activities';
+import { createDraftEmailReplyActivity, createHttpRequestActivity, createOrderLookupActivity } from '@tandem/activity-library';
 import type { Logger } from './logger';
-import { createContactWorker } from './worker';
+import { startWorkerHttp, WorkerMetrics } from './http';
+import { contactWorkflowBundle, createContactWorker, PREBUILT_BUNDLE, type WorkflowBundleOption } from './worker';
 
 /** The worker's own settings, on top of @tandem/config's shared ones. */
 export const workerSettingsSchema = z.object({
@@ -38,6 +40,15 @@ export const workerSettingsSchema = z.object({
   TANDEM_WORKER_ROUTING_LOOPS: z.enum(['0', '1']).default('1'),
   TANDEM_WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(100),
   TANDEM_WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(1).max(1000).default(40),
+  /** How often the resolution-delivery loop looks for work, in ms. */
+  TANDEM_WORKER_RESOLUTION_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  /** Port of the worker's `/health` and `/metrics` (on `TANDEM_WORKER_HTTP_HOST`); `0` picks a free one. */
+  TANDEM_WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  TANDEM_WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Put in front of Tandem's topic names (suites and tenants sharing a cluster); the API must use the same. */
+  TANDEM_KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-" (Kafka topic characters)').max(100).default(''),
+  /** Partitions of the topics the worker creates when they are missing. */
+  TANDEM_KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
 });
 export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
 
@@ -116,6 +127,9 @@ export interface WorkerRuntime {
   worker: Worker;
   dependencies: ActivityDependencies;
   registry: ActivityRegistry;
+  metrics: WorkerMetrics;
+  /** Where `/health` and `/metrics` are served. */
+  httpUrl: string;
   /** Runs the worker until `stop()`. */
   run(): Promise<void>;
   stop(): Promise<void>;
@@ -127,19 +141,17 @@ export interface WorkerRuntimeOptions {
   logger: Logger;
   /** Defaults to the configured task queue. */
   taskQueue?: string;
-  workflowBundle?: { code: string };
-  /** Kafka topics (default: the production names); suites and tenants sharing a cluster use their own. */
-  topics?: TandemTopics;
-  /** Partitions of the topics this worker creates when they are missing (default 6). */
-  topicPartitions?: number;
+  /** A prebuilt bundle of the workflow code (else `dist/workflow-bundle.js` when built, else bundled now). */
+  workflowBundle?: WorkflowBundleOption;
   /** Where out-of-turn messages go; overrides `TANDEM_CHANNEL_WEBHOOK_URL`. */
   channel?: MessageChannel;
-  /** How often the resolution-delivery loop looks for work (default 500 ms; tests use less). */
-  resolutionPollMs?: number;
+  /** The worker's counters (tests pass their own to read them). */
+  metrics?: WorkerMetrics;
 }
 
 export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { config, settings, logger } = options;
+  const metrics = options.metrics ?? new WorkerMetrics();
   const dataSource = new DataSource({ type: 'postgres', url: config.database.url, entities: routingEntities, synchronize: false, extra: { max: 10 } });
   await dataSource.initialize();
   const router = new WorkRouter({ dataSource });
@@ -160,9 +172,10 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, options.topics, options.topicPartitions ? { partitions: options.topicPartitions } : {});
+  const topics = prefixedTopics(settings.TANDEM_KAFKA_TOPIC_PREFIX);
+  await ensureTopics(admin, topics, { partitions: settings.TANDEM_KAFKA_TOPIC_PARTITIONS });
   await admin.disconnect();
-  const publisher = new EventPublisher({ kafka, ...(options.topics ? { topics: options.topics } : {}) });
+  const publisher = new EventPublisher({ kafka, topics });
 
   const customActivities: CustomActivity[] = [
     createDraftEmailReplyActivity(),
@@ -199,7 +212,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     dependencies,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
+    workflowBundle: options.workflowBundle ?? (fs.existsSync(PREBUILT_BUNDLE) ? { codePath: PREBUILT_BUNDLE } : await contactWorkflowBundle()),
     tuning: { maxConcurrentActivityTaskExecutions: settings.TANDEM_WORKER_MAX_ACTIVITIES, maxConcurrentWorkflowTaskExecutions: settings.TANDEM_WORKER_MAX_WORKFLOW_TASKS },
   });
 
@@ -211,16 +224,20 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   if (settings.TANDEM_WORKER_ROUTING_LOOPS === '1') {
     clientConnection = await Connection.connect({ address: config.temporal.address });
     const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-    const pollMs = options.resolutionPollMs ?? 500;
+    const pollMs = settings.TANDEM_WORKER_RESOLUTION_POLL_MS;
     const outbox = new ResolutionOutbox({ dataSource, ...(pollMs < 500 ? { baseBackoffSeconds: 0.05, maxBackoffSeconds: 0.5 } : {}) });
     stops.push(outbox.start(client, { intervalMs: pollMs, onError: (e) => logger.warn({ err: e }, 'resolution delivery failed; will retry') }));
   }
+
+  const http = await startWorkerHttp({ port: settings.TANDEM_WORKER_HTTP_PORT, host: settings.TANDEM_WORKER_HTTP_HOST, metrics, healthy: () => worker.getState() === 'RUNNING' });
 
   let running: Promise<void> | undefined;
   return {
     worker,
     dependencies,
     registry,
+    metrics,
+    httpUrl: http.url,
     run() {
       running ??= worker.run();
       return running;
@@ -228,6 +245,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     async stop() {
       worker.shutdown();
       await running;
+      await http.close();
       for (const stop of stops) await stop();
       await clientConnection?.close();
       await nativeConnection.close();

@@ -12,10 +12,13 @@ export interface ContactWorkerOptions {
   taskQueue: string;
   dependencies: ActivityDependencies;
   /** A prebuilt bundle (tests build one per process); otherwise the workflows are bundled at start. */
-  workflowBundle?: { code: string };
+  workflowBundle?: WorkflowBundleOption;
   /** Extra Temporal worker options (concurrency, sticky cache…). */
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows' | 'shutdownGraceTime' | 'interceptors'>>;
 }
+
+/** A bundle of the workflow code: built in this process (`code`) or at build time (`codePath`). */
+export type WorkflowBundleOption = { code: string } | { codePath: string };
 
 /** The workflow entry the bundle is built from. */
 export const workflowsPath = path.join(__dirname, 'workflows', 'index');
@@ -35,6 +38,12 @@ export const SHARED_WORKFLOW_MODULES = [require.resolve('./workflows/shared-modu
 export const contactBundlerOptions = { logger: quietBundlerLogger, preloadModules: SHARED_WORKFLOW_MODULES };
 
 let bundle: Promise<{ code: string }> | undefined;
+
+/**
+ * Where `npm run build` writes the prebuilt bundle (`scripts/bundle-workflows.ts`): the worker process
+ * starts from it in a second instead of running webpack for several.
+ */
+export const PREBUILT_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
 
 /** Bundles the workflow code once per process (webpack takes a few seconds). */
 export function contactWorkflowBundle(): Promise<{ code: string }> {

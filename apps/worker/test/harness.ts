@@ -28,13 +28,13 @@ import type { ContactEventRecord } from '../src/activities/contract';
 import type { ActivityDependencies } from '../src/activities';
 import { toTandemEvent } from '../src/adapters/events';
 import { RoutingWorkItemGateway } from '../src/adapters/routing';
-import { createDraftEmailReplyActivity } from '../src/custom-activities';
+import { createDraftEmailReplyActivity } from '@tandem/activity-library';
 import { createLogger } from '../src/logger';
-import { ChannelKey, ContactIdKey, FlowIdKey, FlowVersionKey } from '../src/workflows/search-attributes';
+import { ChannelKey, ContactIdKey, FlowIdKey, FlowVersionKey } from '@tandem/workflow-contract';
 import { contactWorkflowBundle, createContactWorker } from '../src/worker';
 import { contactFlow } from '../src/workflows';
-import { agentMessageSignal, cancelSignal, customerMessageUpdate, stateQuery } from '../src/workflows/messages';
-import type { ContactFlowInput, ContactStateView, CustomerMessageReply } from '../src/workflows/types';
+import { agentMessageSignal, cancelSignal, customerMessageUpdate, stateQuery } from '@tandem/workflow-contract';
+import type { ContactFlowInput, ContactStateView, CustomerMessageReply } from '@tandem/workflow-contract';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

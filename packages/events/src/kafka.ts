@@ -21,6 +21,15 @@ export const defaultTopics: TandemTopics = Object.freeze({
   contactsInbound: 'tandem.contacts-inbound',
 });
 
+/** Tandem's topics with `prefix` in front of each name (`''`: the production names). */
+export function prefixedTopics(prefix: string): TandemTopics {
+  return {
+    contactEvents: `${prefix}${defaultTopics.contactEvents}`,
+    feedbackEvents: `${prefix}${defaultTopics.feedbackEvents}`,
+    contactsInbound: `${prefix}${defaultTopics.contactsInbound}`,
+  };
+}
+
 /** The topic an event is published on. */
 export function topicOf(event: TandemEvent, topics: TandemTopics = defaultTopics): string {
   const definition = eventTypeDefinition(event.type);

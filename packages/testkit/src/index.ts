@@ -3,3 +3,4 @@ export { processCpuMs } from './cpu';
 export { freePorts } from './ports';
 export { uniqueName } from './names';
 export { waitFor, type WaitForOptions } from './wait';
+export { repositoryRoot, startWorkerProcess, type WorkerProcess } from './worker-process';

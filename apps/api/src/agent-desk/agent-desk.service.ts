@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Channel } from '@tandem/contracts';
 import { type AgentStatus, type Completion, RoutingDirectory, RoutingNotFoundError, type WorkItem, type WorkItemStatus, WorkRouter } from '@tandem/routing';
-import { agentMessageSignal, type AssistSuggestions, type ContactStateView } from '@tandem/worker';
+import { agentMessageSignal, type AssistSuggestions, type ContactStateView } from '@tandem/workflow-contract';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ApiError, ConflictError, NotFoundError } from '../common/errors';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
-import { defaultTopics, type TandemTopics } from '@tandem/events';
+import { prefixedTopics, type TandemTopics } from '@tandem/events';
 import { DEFAULT_MAX_CONCURRENT_CLAIMS } from '@tandem/routing';
 import { z } from 'zod';
 
@@ -177,15 +177,6 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
       groupPrefix: c.TANDEM_KAFKA_GROUP_PREFIX,
       partitions: c.TANDEM_KAFKA_TOPIC_PARTITIONS,
     },
-  };
-}
-
-/** Tandem's topics with `prefix` in front of each name (none: the production names). */
-export function prefixedTopics(prefix: string): TandemTopics {
-  return {
-    contactEvents: `${prefix}${defaultTopics.contactEvents}`,
-    feedbackEvents: `${prefix}${defaultTopics.feedbackEvents}`,
-    contactsInbound: `${prefix}${defaultTopics.contactsInbound}`,
   };
 }
 

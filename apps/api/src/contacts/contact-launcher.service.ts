@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type Channel, contactWorkflowId, type CustomerInput } from '@tandem/contracts';
 import { type StartContactRequest as InboundStartRequest } from '@tandem/events';
 import { type Calendar, compileFlow, getNodeDefinition, type Plan } from '@tandem/flow';
-import { ChannelKey, ContactIdKey, type ContactFlowInput, FlowIdKey, FlowVersionKey } from '@tandem/worker';
+import { ChannelKey, CONTACT_WORKFLOW_TYPE, ContactIdKey, type ContactFlowInput, FlowIdKey, FlowVersionKey } from '@tandem/workflow-contract';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -14,8 +14,6 @@ import { FlowResolverService } from '../flows/flow-resolver.service';
 import { FlowsService } from '../flows/flows.service';
 import { TemporalService } from '../infrastructure/temporal.service';
 
-/** The workflow type the worker registers (apps/worker `contactFlow`). */
-export const CONTACT_WORKFLOW_TYPE = 'contactFlow';
 
 /** What starting a contact needs. */
 export interface StartContact {

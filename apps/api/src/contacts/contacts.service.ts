@@ -5,7 +5,8 @@ import { feedbackEvents, OutboxWriter, uuidV5 } from '@tandem/events';
 import {
   cancelSignal,
   ChannelKey,
-  CONTACT_MOVING,
+  CONTACT_WORKFLOW_TYPE,
+  isContactMoving,
   type ContactStateView,
   ContactIdKey,
   customerMessageUpdate,
@@ -16,7 +17,7 @@ import {
   QueueKey,
   stateQuery,
   StepKey,
-} from '@tandem/worker';
+} from '@tandem/workflow-contract';
 import { isGrpcDeadlineError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -26,7 +27,6 @@ import { ApiError, ConflictError, NotFoundError } from '../common/errors';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { API_EVENT_SOURCE } from '../events/routing-outbox.sink';
 import { TemporalService } from '../infrastructure/temporal.service';
-import { CONTACT_WORKFLOW_TYPE } from './contact-launcher.service';
 
 /** A contact's workflow status, as Temporal reports it (lower case). */
 export type ContactStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'continued_as_new' | 'timed_out' | 'unknown';
@@ -139,7 +139,7 @@ export class ContactsService {
       } catch (e) {
         if (e instanceof WorkflowUpdateFailedError) {
           const reason = updateFailureMessage(e);
-          if (reason.startsWith('CONTACT_MOVING') || reason === CONTACT_MOVING) {
+          if (isContactMoving(reason)) {
             if (Date.now() + 50 < deadline) {
               await new Promise((r) => setTimeout(r, Math.min(25 * (attempt + 1), 250)));
               continue;

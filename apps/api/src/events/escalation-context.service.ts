@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EscalationContext } from '@tandem/events';
 import type { ContactEscalatedEvent } from '@tandem/events';
-import { FlowIdKey, FlowVersionKey, stateQuery } from '@tandem/worker';
+import { FlowIdKey, FlowVersionKey, stateQuery } from '@tandem/workflow-contract';
 import type { HandoffPackage } from '@tandem/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { CustomActivityDescriptor } from '@tandem/activity-kit';
 import { EXAMPLE_FLOWS, exampleResolverData, exampleSupportHours, type FlowDocument } from '@tandem/flow';
 import { type AgentDefinition, type QueueDefinition, RoutingDirectory, RoutingNotFoundError } from '@tandem/routing';
-import { createDraftEmailReplyActivity, createHttpRequestActivity, createOrderLookupActivity } from '@tandem/worker';
+import { createDraftEmailReplyActivity, createHttpRequestActivity, createOrderLookupActivity } from '@tandem/activity-library';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';

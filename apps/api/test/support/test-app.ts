@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createTestDatabase, type TestDatabase, uniqueName } from '@tandem/testkit';
+import { createTestDatabase, startWorkerProcess, type TestDatabase, uniqueName, type WorkerProcess } from '@tandem/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import jwt from 'jsonwebtoken';
@@ -12,7 +12,6 @@ import { TokenService } from '../../src/auth/token.service';
 import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
 import { BackgroundService } from '../../src/background/background.service';
 import { createApp } from '../../src/create-app';
-import { type EmbeddedWorker, startEmbeddedWorker } from '@tandem/worker';
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-api-e2e-suites-0123456789';
 
@@ -32,8 +31,8 @@ export interface TestApp {
   badSignatureToken(role: Role): string;
   /** Runs SQL on the suite's database (through the app's pool). */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
-  /** The in-process contact worker, when the suite asked for one. */
-  worker?: EmbeddedWorker;
+  /** The contact worker (its own process, as deployed), when the suite asked for one. */
+  worker?: WorkerProcess;
   /** Resolves once the background parts the suite enabled run (consumers joined, relay started). */
   backgroundReady(): Promise<void>;
   /** Creates an API key with the given roles and returns it. */
@@ -54,7 +53,7 @@ const BACKGROUND_ENV: Record<BackgroundPart, string> = {
 
 export interface TestAppOptions {
   logDestination?: DestinationStream;
-  /** Run a contact worker in process (for contacts to answer messages and queries). */
+  /** Run a contact worker process (for contacts to answer messages and queries). */
   worker?: boolean;
   background?: BackgroundPart[];
 }
@@ -68,19 +67,23 @@ export interface TestAppOptions {
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase('api');
   let app: NestExpressApplication | undefined;
-  let worker: EmbeddedWorker | undefined;
+  let worker: WorkerProcess | undefined;
   const scope = uniqueName('api').toLowerCase();
   const background = Object.fromEntries(Object.entries(BACKGROUND_ENV).map(([part, name]) => [name, options.background?.includes(part as BackgroundPart) ? '1' : '0']));
+  // What the API and its worker share: the suite's database, task queue and topics.
+  const shared = {
+    TANDEM_DATABASE_URL: db.url,
+    TANDEM_TEMPORAL_TASK_QUEUE: scope,
+    TANDEM_KAFKA_TOPIC_PREFIX: `${scope}.`,
+    TANDEM_KAFKA_TOPIC_PARTITIONS: '1',
+  };
   const config = loadApiConfig({
     ...process.env,
     NODE_ENV: 'test',
-    TANDEM_DATABASE_URL: db.url,
     TANDEM_LOG_LEVEL: process.env.TANDEM_TEST_LOG_LEVEL ?? 'silent',
     TANDEM_JWT_SECRET: TEST_JWT_SECRET,
-    TANDEM_TEMPORAL_TASK_QUEUE: scope,
-    TANDEM_KAFKA_TOPIC_PREFIX: `${scope}.`,
+    ...shared,
     TANDEM_KAFKA_GROUP_PREFIX: `${scope}.`,
-    TANDEM_KAFKA_TOPIC_PARTITIONS: '1',
     TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS: '200',
     TANDEM_API_SSE_POLL_MS: '1000',
     ...background,
@@ -88,7 +91,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   });
   try {
     app = await createApp({ config, ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
-    if (options.worker) worker = await startEmbeddedWorker(config);
+    // Started after the API, which migrated the database the worker's routing needs.
+    if (options.worker) worker = await startWorkerProcess({ ...shared, TANDEM_WORKER_RESOLUTION_POLL_MS: '200' });
     const server = app.getHttpServer();
     const tokens = app.get(TokenService);
     const keys = app.get(ApiKeysService);

@@ -4,12 +4,11 @@
  * playwright-core. Never a downloaded browser.
  */
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createTestDatabase, type TestDatabase, uniqueName } from '@tandem/testkit';
+import { createTestDatabase, startWorkerProcess, type TestDatabase, uniqueName } from '@tandem/testkit';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type EmbeddedWorkerConfig, startEmbeddedWorker } from '@tandem/worker';
 
 // The API is consumed through its build (dist/), like every workspace package.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,7 +75,7 @@ const BACKGROUND_ENV: Record<BackgroundPart | 'inboundContacts', string> = {
 
 export interface HarnessOptions {
   viewport?: { width: number; height: number };
-  /** Run the real contact worker in process, so test chats run on the runtime. */
+  /** Run the real contact worker (its own process), so test chats run on the runtime. */
   worker?: boolean;
   background?: BackgroundPart[];
 }
@@ -96,23 +95,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // The suite's own task queue, topics and consumer groups: nothing shared with other suites.
     const scope = uniqueName('web').toLowerCase();
     const background = Object.fromEntries(Object.entries(BACKGROUND_ENV).map(([part, name]) => [name, options.background?.includes(part as BackgroundPart) ? '1' : '0']));
+    // What the API and its worker share: the suite's database, task queue and topics.
+    const shared = { TANDEM_DATABASE_URL: db.url, TANDEM_TEMPORAL_TASK_QUEUE: scope, TANDEM_KAFKA_TOPIC_PREFIX: `${scope}.`, TANDEM_KAFKA_TOPIC_PARTITIONS: '1' };
     const config = loadApiConfig({
       ...process.env,
       NODE_ENV: 'test',
-      TANDEM_DATABASE_URL: db.url,
       TANDEM_LOG_LEVEL: process.env.TANDEM_TEST_LOG_LEVEL ?? 'silent',
       TANDEM_JWT_SECRET: 'test-secret-for-the-designer-e2e-suite-0123456789',
       TANDEM_API_CORS_ORIGINS: server.url,
-      TANDEM_TEMPORAL_TASK_QUEUE: scope,
-      TANDEM_KAFKA_TOPIC_PREFIX: `${scope}.`,
+      ...shared,
       TANDEM_KAFKA_GROUP_PREFIX: `${scope}.`,
-      TANDEM_KAFKA_TOPIC_PARTITIONS: '1',
       ...background,
-    }) as EmbeddedWorkerConfig;
+    });
     const app = await createApp({ config });
     cleanups.push(() => app.close());
     if (options.worker) {
-      const worker = await startEmbeddedWorker(config);
+      // The worker as its own process, as npm start runs it (after the API migrated the database).
+      const worker = await startWorkerProcess({ ...shared, TANDEM_WORKER_RESOLUTION_POLL_MS: '200' });
       cleanups.push(() => worker.stop());
     }
     if (options.background?.length) await app.get(BackgroundService).ready();

@@ -12,7 +12,7 @@ import type {
   TranscriptEntry,
 } from '@tandem/contracts';
 import type { Calendar, Plan } from '@tandem/flow/runtime';
-import type { AssistSuggestions } from '../workflows/types';
+import type { AssistSuggestions } from '@tandem/workflow-contract';
 
 /** What every activity call says about where it comes from (logs, idempotency keys, events). */
 export interface CallSite {

@@ -21,8 +21,8 @@ import {
   subflowInputSignal,
   subflowOutputSignal,
   workItemResolvedSignal,
-} from './messages';
-import type { ContactFlowInput, ContactFlowResult, CustomerMessageInput } from './types';
+} from '@tandem/workflow-contract';
+import type { ContactFlowInput, ContactFlowResult, CustomerMessageInput } from '@tandem/workflow-contract';
 
 const MAX_MESSAGE_LENGTH = 10_000;
 

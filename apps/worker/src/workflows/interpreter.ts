@@ -39,8 +39,8 @@ import { planEvaluators } from './shared-modules';
 import type { BuiltinActivities, ContactEventRecord, LiveDataResponse } from '../activities/contract';
 import { customActivityType } from '../activities/contract';
 import { workflowNow, workflowNowIso } from './clock';
-import { subflowInputSignal, subflowOutputSignal, type AgentMessageInput, type CancelInput, type SubflowInput, type SubflowOutput } from './messages';
-import { OutcomeKey, QueueKey, StepKey } from './search-attributes';
+import { subflowInputSignal, subflowOutputSignal, type AgentMessageInput, type CancelInput, type SubflowInput, type SubflowOutput } from '@tandem/workflow-contract';
+import { OutcomeKey, QueueKey, StepKey } from '@tandem/workflow-contract';
 import type {
   CarriedState,
   ContactFlowInput,
@@ -51,7 +51,7 @@ import type {
   CustomerMessageReply,
   HandledBy,
   OutboundMessage,
-} from './types';
+} from '@tandem/workflow-contract';
 
 // Built-in activities are quick (a bot turn is milliseconds, a first model training about a second), so a
 // short timeout lets a retry on another worker start soon after a worker dies mid-activity.

@@ -1,5 +1,6 @@
 import { channelSchema, customerSchema, transcriptEntrySchema, contactOutcomeSchema, handoffPackageSchema, nluSnapshotSchema } from '@tandem/contracts';
 import { nodeIdSchema } from '@tandem/flow';
+import { MAX_CUSTOMER_MESSAGE_LENGTH } from '@tandem/workflow-contract';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
@@ -23,7 +24,7 @@ export const startContactSchema = z
     channel: channelSchema,
     customer: customerSchema,
     attributes: z.record(z.string(), z.unknown()).optional().describe('Channel or CRM context, readable in flows as `contact.attributes`.'),
-    firstMessage: z.string().trim().min(1).max(10_000).optional().describe('The message that opened the contact (chat, email).'),
+    firstMessage: z.string().trim().min(1).max(MAX_CUSTOMER_MESSAGE_LENGTH).optional().describe('The message that opened the contact (chat, email).'),
     contactId: contactIdSchema.optional().describe('Your id for the contact (default: a new UUID). Starting an id that exists starts nothing and answers 200 with created: false.'),
   })
   .refine((b) => !(b.draft && b.version !== undefined), { message: 'give either draft or version, not both', path: ['version'] });
@@ -39,7 +40,7 @@ export const startedContactSchema = z.object({
 export class StartedContactDto extends createZodDto(startedContactSchema) {}
 
 export const customerMessageSchema = z.strictObject({
-  text: z.string().trim().min(1).max(10_000),
+  text: z.string().trim().min(1).max(MAX_CUSTOMER_MESSAGE_LENGTH),
   messageId: z
     .string()
     .min(1)

@@ -1,5 +1,5 @@
 /**
- * Types of the contact workflow's input, state and messages. Types only (plus tiny constants): the
+ * Types of the contact workflow's input, state and messages. Types only (plus tiny constants): the 
  * workflow bundle and clients both import this file.
  */
 import type {

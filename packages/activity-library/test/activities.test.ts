@@ -1,14 +1,15 @@
-/** The custom activities the worker ships, against real PostgreSQL and a real loopback HTTP server. */
+/** The custom activities Tandem ships, against real PostgreSQL and a real loopback HTTP server. */
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ActivityRegistry } from '@tandem/activity-kit';
-import { compileFlow, createStaticResolver, exampleResolverData } from '@tandem/flow';
+import { compileFlow, createStaticResolver, exampleResolverData, type FlowDocument } from '@tandem/flow';
 import { createTestDatabase, type TestDatabase } from '@tandem/testkit';
 import { Pool } from 'pg';
-import { createDraftEmailReplyActivity, createHttpRequestActivity, createOrderLookupActivity } from '../src/custom-activities';
-import { loadExample } from './harness';
+import { createDraftEmailReplyActivity, createHttpRequestActivity, createOrderLookupActivity } from '../src';
+
+const loadExample = (name: string) => JSON.parse(fs.readFileSync(require.resolve(`@tandem/flow/examples/${name}.json`), 'utf8')) as FlowDocument;
 
 const context = () => ({ attempt: 1, contactId: 'c1', nodeId: 'n1', signal: new AbortController().signal });
 
@@ -85,7 +86,7 @@ describe('draft_email_reply and the catalog', () => {
     expect(out.body.length).toBeGreaterThan(20);
   });
 
-  it('the descriptors the worker registers satisfy the example flows the compiler checks against them', () => {
+  it('the descriptors the worker registers (and the seed lists) satisfy the example flows the compiler checks against them', () => {
     const registry = new ActivityRegistry([createDraftEmailReplyActivity(), createHttpRequestActivity({ allowedHosts: [] })]);
     const resolver = createStaticResolver({
       ...exampleResolverData,

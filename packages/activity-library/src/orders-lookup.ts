@@ -1,6 +1,6 @@
 /**
  * Example custom activity: look up an order in a PostgreSQL database (e.g. the shop's). The table is
- * the integrator's; `apps/worker/examples/orders.sql` creates a sample one.
+ * the integrator's; `packages/activity-library/examples/orders.sql` creates a sample one.
  */
 import { defineActivity } from '@tandem/activity-kit';
 import type { Pool } from 'pg';
