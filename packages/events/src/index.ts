@@ -3,7 +3,8 @@
  *
  * - contracts: CloudEvents 1.0 envelopes, one versioned zod schema per type, builders and a parser;
  * - producing: {@link OutboxWriter} + {@link OutboxRelay} for the API (transactional outbox),
- *   {@link EventPublisher} for the worker (deterministic ids);
+ *   {@link EventPublisher} for the worker (deterministic ids); {@link recordProducerDeadLetters} keeps
+ *   what a producer could not make valid, instead of retrying it forever;
  * - consuming: {@link runConsumer} (dedupe by event id in the same transaction as the effects, commit
  *   after processing), the projections and the inbound-contacts consumer;
  * - persistence: {@link eventsEntities} and {@link eventsMigrations} for the API's DataSource.
@@ -21,6 +22,7 @@ export * from './outbox/writer';
 export * from './outbox/relay';
 export * from './publisher';
 export * from './consumer';
+export * from './producer-dead-letters';
 export * from './projections/metrics';
 export * from './projections/projector';
 export * from './projections/queries';

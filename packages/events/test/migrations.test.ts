@@ -12,11 +12,14 @@ describe('eventsEntities and eventsMigrations', () => {
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
-  it('are idempotent to re-run and revert cleanly', async () => {
+  it('are idempotent to re-run and revert cleanly, one at a time', async () => {
+    const exists = async (table: string) => (await env.dataSource.query<{ exists: boolean }[]>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]))[0]!.exists;
     expect(await env.dataSource.runMigrations()).toEqual([]);
     await env.dataSource.undoLastMigration();
-    const [{ exists }] = await env.dataSource.query(`SELECT to_regclass('events.outbox') IS NOT NULL AS exists`);
-    expect(exists).toBe(false);
-    expect((await env.dataSource.runMigrations()).map((m) => m.name)).toEqual(['EventsInitialSchema1767225600000']);
+    expect(await exists('events.producer_dead_letters')).toBe(false);
+    expect(await exists('events.outbox')).toBe(true);
+    await env.dataSource.undoLastMigration();
+    expect(await exists('events.outbox')).toBe(false);
+    expect((await env.dataSource.runMigrations()).map((m) => m.name)).toEqual(['EventsInitialSchema1767225600000', 'EventsProducerDeadLetters1767312000000']);
   });
 });

@@ -15,6 +15,7 @@ import {
   runProjectionConsumer,
   type ProcessedBatch,
   type RunningConsumer,
+  type TandemEvent,
   type TandemTopics,
 } from '../src';
 import { migratedDatabase } from './support/db';
@@ -78,12 +79,20 @@ describe('outbox → relay → Kafka → projections', () => {
     const broken = { ...event, flowversion: 0 } as typeof event;
     const attempt = env.dataSource.transaction((manager) => writer().append(manager, [broken]));
     await expect(attempt).rejects.toThrow(EventValidationError);
-    await expect(env.dataSource.transaction((manager) => writer().append(manager, [broken]))).rejects.toThrow(/flowversion: flowversion starts at 1/);
+    await expect(env.dataSource.transaction((manager) => writer().append(manager, [broken]))).rejects.toThrow(/flowversion: flowversion 0 is a draft/);
   });
 
   it('relays every committed event and projects it exactly once: projections equal a SQL recount of the outbox', async () => {
-    const traffic = generateTraffic(FLOW, VERSION, 150, 7);
+    // Real traffic, and simulations beside it: designers' test chats of the draft (version 0) and
+    // simulated runs of the same version. Every event is relayed and consumed; only real ones count.
+    const simulate = (e: TandemEvent) => ({ ...e, simulation: true }) as TandemEvent;
+    const traffic = [
+      ...generateTraffic(FLOW, VERSION, 150, 7),
+      ...generateTraffic(FLOW, 0, 10, 8),
+      ...generateTraffic(FLOW, VERSION, 10, 9).map((c) => ({ ...c, worker: c.worker.map(simulate), api: c.api.map(simulate) })),
+    ];
     const all = traffic.flatMap((c) => [...c.worker, ...c.api]);
+    expect(all.filter((e) => e.type !== 'tandem.contact.requested.v1' && e.simulation).length).toBeGreaterThan(100);
     // One transaction per contact, as the API would write them; a retried request appends the same ids again.
     for (const contact of traffic) await env.dataSource.transaction((m) => writer().append(m, [...contact.worker, ...contact.api]));
     await env.dataSource.transaction((m) => writer().append(m, traffic[0]!.worker));
@@ -99,6 +108,8 @@ describe('outbox → relay → Kafka → projections', () => {
     expect(projected).toEqual(await recountFromDatabase(env.dataSource, OUTBOX, FLOW, VERSION));
     expect(projected.version.started).toBe(150);
     expect(Object.keys(projected.nodes).sort()).toEqual(expect.arrayContaining(['bot-1', 'esc-1', 'start']));
+    const [{ draftCounters }] = await env.dataSource.query(`SELECT count(*)::int AS "draftCounters" FROM "events"."projection_counters" WHERE flow_version = 0`);
+    expect(draftCounters).toBe(0);
   }, 120_000);
 
   it('drops redeliveries: the same events published again change no number', async () => {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { CLOUDEVENTS_SPEC_VERSION, DATA_CONTENT_TYPE } from './envelope';
+import { CLOUDEVENTS_SPEC_VERSION, DATA_CONTENT_TYPE, DRAFT_FLOW_VERSION } from './envelope';
 import {
   botTurnDataSchema,
   contactEndedDataSchema,
@@ -40,8 +40,15 @@ export interface EnvelopeOptions {
 export interface ContactEventMeta extends EnvelopeOptions {
   contactId: string;
   flowId: string;
+  /** The published version the contact runs, or 0 for a draft (its events are then simulations). */
   flowVersion: number;
   nodeId: string;
+  /**
+   * Whether the contact is a simulation rather than real traffic. Defaults to `flowVersion === 0`: a
+   * draft's contact is always one, so producers need not say it; pass `true` for a simulated run of a
+   * published version.
+   */
+  simulation?: boolean;
 }
 
 function envelope(type: TandemEventType, subject: string, options: EnvelopeOptions) {
@@ -60,7 +67,7 @@ function envelope(type: TandemEventType, subject: string, options: EnvelopeOptio
 function build<T extends TandemEventType>(type: T, candidate: Record<string, unknown>): EventOfType<T> {
   const definition = eventTypeDefinition(type)!;
   const parsed = definition.schema.safeParse(candidate);
-  if (!parsed.success) throw new EventValidationError(issuesOf(parsed.error), type, candidate.id as string);
+  if (!parsed.success) throw new EventValidationError(issuesOf(parsed.error), type, candidate.id as string, candidate);
   return parsed.data as EventOfType<T>;
 }
 
@@ -71,13 +78,16 @@ function contactBuilder<T extends TandemEventType, S extends z.ZodType>(type: T,
       flowid: meta.flowId,
       flowversion: meta.flowVersion,
       nodeid: meta.nodeId,
+      // Present only on simulations, so real traffic's events are as they always were.
+      ...((meta.simulation ?? meta.flowVersion === DRAFT_FLOW_VERSION) ? { simulation: true } : {}),
       data,
     });
 }
 
 /**
  * Builders for contact events: each validates its input and fills the CloudEvents envelope, so what
- * leaves a producer always matches its schema.
+ * leaves a producer always matches its schema. A draft's contact (`flowVersion: 0`) gets
+ * `simulation: true` by itself.
  *
  * @example
  * const meta = { contactId: 'c-42', flowId: 'billing', flowVersion: 3, nodeId: 'bot-1', source: '/tandem/worker' };

@@ -2,6 +2,7 @@ import { workItemResolutionSchema } from '@tandem/contracts';
 import {
   cloudEventSchema,
   contactEvents,
+  type ContactEventMeta,
   deterministicEventId,
   EventValidationError,
   eventExamples,
@@ -63,7 +64,7 @@ describe('event contracts', () => {
   });
 
   it('rejects bad input with an error naming each field', () => {
-    const attempt = () => contactEvents.stepExited({ ...meta, flowVersion: 0 }, { nodeType: 'bot', visit: 1, port: '', durationMs: -5 });
+    const attempt = () => contactEvents.stepExited({ ...meta, flowVersion: -1 }, { nodeType: 'bot', visit: 1, port: '', durationMs: -5 });
     expect(attempt).toThrow(EventValidationError);
     try {
       attempt();
@@ -106,6 +107,59 @@ describe('event contracts', () => {
     const message = toKafkaMessage(eventExamples['tandem.step.entered.v1']);
     expect(message.key).toBe(eventExamples['tandem.step.entered.v1'].subject);
     expect(message.headers).toEqual({ 'content-type': 'application/cloudevents+json; charset=UTF-8' });
+  });
+});
+
+describe('simulations (draft contacts)', () => {
+  const draft = { ...meta, flowVersion: 0 };
+  const started = (m: ContactEventMeta) =>
+    contactEvents.started(m, { channel: 'chat', customer: { id: 'cust-1', tier: 'standard', authenticated: false }, origin: 'api' });
+
+  it('marks a draft contact\'s events as simulations by themselves, and leaves real traffic as it was', () => {
+    const event = started(draft);
+    expect(event).toMatchObject({ flowversion: 0, simulation: true });
+    expect(parseEvent(toKafkaMessage(event).value)).toEqual(event);
+    expect(JSON.parse(toKafkaMessage(event).value)).toHaveProperty('simulation', true);
+    const real = started(meta);
+    expect(real).not.toHaveProperty('simulation');
+    expect(Object.keys(JSON.parse(toKafkaMessage(real).value))).not.toContain('simulation');
+    expect(feedbackEvents.csat(draft, { score: 3, collectedBy: 'external', resolvedBy: { kind: 'bot' } })).toMatchObject({ simulation: true });
+  });
+
+  it('allows a simulated run of a published version, marked the same way', () => {
+    expect(parseEvent(started({ ...meta, simulation: true }))).toMatchObject({ flowversion: 2, simulation: true });
+  });
+
+  it('refuses version 0 without the mark, and any mark other than true', () => {
+    const real = started(meta);
+    expect(() => parseEvent({ ...real, flowversion: 0 })).toThrow(/flowversion: flowversion 0 is a draft, which only runs as a simulation: the event needs simulation: true/);
+    expect(() => parseEvent({ ...real, simulation: false })).toThrow(/simulation: simulation is true on a simulated contact's events and absent otherwise/);
+    expect(() => parseEvent({ ...real, simulation: 'true' })).toThrow(/simulation:/);
+    expect(() => started({ ...draft, simulation: false })).toThrow(/flowversion: flowversion 0 is a draft/);
+    expect(() => started({ ...meta, flowVersion: -1 })).toThrow(/flowversion: flowversion is 0 \(a draft\) or a published version from 1/);
+  });
+
+  it('keeps what a builder refused on the error, for a producer to dead-letter', () => {
+    try {
+      started({ ...meta, nodeId: '', id: 'e-refused' });
+      throw new Error('expected the builder to refuse an empty nodeId');
+    } catch (e) {
+      expect(e).toBeInstanceOf(EventValidationError);
+      const refused = e as EventValidationError;
+      expect(refused).toMatchObject({ eventType: 'tandem.contact.started.v1', eventId: 'e-refused' });
+      expect(refused.candidate).toMatchObject({ id: 'e-refused', subject: 'c-1', nodeid: '', data: { origin: 'api' } });
+    }
+  });
+
+  it('makes a draft\'s wrap-up events simulations too (routing keeps the draft\'s version 0 on the work item)', () => {
+    const escalated = contactEvents.escalated({ ...draft, nodeId: 'esc' }, { queue: 'q', trigger: null, causeNodeId: 'bot-1', workItemId: 'wi-1' });
+    expect(escalated.simulation).toBe(true);
+    const resolution = workItemResolutionSchema.parse({ schemaVersion: 1, workItemId: 'wi-1', outcome: 'resolved', reasonTags: ['test'], resolvedAt: '2026-01-15T09:40:00.000Z' });
+    const events = wrapUpEvents(escalationContextOf(escalated), resolution, { handleMs: 5 });
+    expect(events.map((e) => [e.type, e.flowversion, e.simulation])).toEqual([
+      ['tandem.workitem.completed.v1', 0, true],
+      ['tandem.feedback.escalation-tagged.v1', 0, true],
+    ]);
   });
 });
 

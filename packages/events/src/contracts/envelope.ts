@@ -12,6 +12,8 @@ import { z } from 'zod';
  * - `datacontenttype` is always `application/json`; `data` is an object validated per type.
  * - Contact and feedback events carry the extension attributes `flowid`, `flowversion` and `nodeid`,
  *   on which projections are keyed and by which subscribers can filter without reading `data`.
+ * - A contact that is not real traffic — a designer's test chat of a draft (`flowversion` 0), or a
+ *   test run of a published version — carries `simulation: true` (see {@link checkSimulation}).
  */
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
@@ -47,16 +49,42 @@ export const cloudEventSchema = z
   });
 export type CloudEvent = z.infer<typeof cloudEventSchema>;
 
-/** Extension attributes on every contact and feedback event: where in which flow it happened. */
+/** The `flowversion` of a contact that runs a flow's draft: a designer's test chat. */
+export const DRAFT_FLOW_VERSION = 0;
+
+/**
+ * Extension attributes on every contact and feedback event: where in which flow it happened, and
+ * whether it happened in a simulation. Checked together by {@link checkSimulation}.
+ */
 export const flowExtensionsSchema = z.object({
   /** The flow the contact runs. */
   flowid: z.string().min(1, 'flowid must not be empty'),
-  /** The published version of that flow the contact started on (it keeps it to the end). */
-  flowversion: z.number().int('flowversion must be an integer').min(1, 'flowversion starts at 1'),
+  /**
+   * The published version of that flow the contact started on (it keeps it to the end), from 1; or
+   * 0 ({@link DRAFT_FLOW_VERSION}) for a contact that runs the draft, which is always a simulation.
+   */
+  flowversion: z.number().int('flowversion must be an integer').min(DRAFT_FLOW_VERSION, 'flowversion is 0 (a draft) or a published version from 1'),
   /** The flow node the event is about. */
   nodeid: z.string().min(1, 'nodeid must not be empty'),
+  /**
+   * Present, and `true`, only on events of a simulated contact (a designer's test chat, a flow test):
+   * not traffic of the version, so projections and metrics skip it. Real traffic omits it.
+   */
+  simulation: z.literal(true, { message: 'simulation is true on a simulated contact\'s events and absent otherwise' }).optional(),
 });
 export type FlowExtensions = z.infer<typeof flowExtensionsSchema>;
+
+/**
+ * The rule that ties the two attributes together: a draft (`flowversion` 0) only ever runs as a
+ * simulation, so its events must say `simulation: true`; a simulation of a published version is
+ * allowed too (a flow test run against version 3 is still not version 3's traffic). Added to every
+ * contact and feedback event schema.
+ */
+export function checkSimulation(event: { flowversion: number; simulation?: true | undefined }, ctx: z.RefinementCtx): void {
+  if (event.flowversion === DRAFT_FLOW_VERSION && event.simulation !== true) {
+    ctx.addIssue({ code: 'custom', path: ['flowversion'], message: 'flowversion 0 is a draft, which only runs as a simulation: the event needs simulation: true' });
+  }
+}
 
 export const envelopeBaseSchema = z.object({
   specversion: z.literal(CLOUDEVENTS_SPEC_VERSION),

@@ -7,7 +7,7 @@ import {
   workItemOutcomeSchema,
 } from '@tandem/contracts';
 import { z } from 'zod';
-import { envelopeBaseSchema, flowExtensionsSchema } from './envelope';
+import { checkSimulation, envelopeBaseSchema, flowExtensionsSchema } from './envelope';
 
 /**
  * One zod schema per event type and version. A schema validates the whole CloudEvents envelope (with
@@ -29,7 +29,7 @@ function envelopeOf<T extends string, D extends z.ZodType>(type: T, data: D) {
 
 function contactEnvelope<T extends string, D extends z.ZodType>(type: T, data: D) {
   const { specversion, id, type: typeSchema, source, subject, time, datacontenttype, dataschema } = envelopeOf(type, data).shape;
-  return z.object({ specversion, id, type: typeSchema, source, subject, time, datacontenttype, dataschema, ...flowExtensionsSchema.shape, data });
+  return z.object({ specversion, id, type: typeSchema, source, subject, time, datacontenttype, dataschema, ...flowExtensionsSchema.shape, data }).superRefine(checkSimulation);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -82,3 +82,12 @@ export const eventExamples: { [T in TandemEventType]: EventOfType<T> } = {
     },
   ),
 };
+
+/**
+ * A designer's test chat of a draft: `flowversion` 0, which the builder marks `simulation: true` by
+ * itself. docs/events.md shows it under "Simulations".
+ */
+export const simulationExample: EventOfType<'tandem.contact.started.v1'> = contactEvents.started(
+  { ...contact, contactId: '3f6a1c2e-8b4d-4e7f-9a0c-5d2e1b7f4c93', flowVersion: 0, nodeId: 'start', id: deterministicEventId('contact-3f6a1c2e-8b4d-4e7f-9a0c-5d2e1b7f4c93', 0), time: at(0) },
+  { channel: 'chat', customer: { id: 'designer-test', tier: 'standard', authenticated: false }, origin: 'api' },
+);

@@ -17,6 +17,8 @@ export class EventValidationError extends Error {
     readonly issues: EventIssue[],
     readonly eventType?: string,
     readonly eventId?: string,
+    /** What was refused, when a builder refused it: what a producer keeps as a dead letter. */
+    readonly candidate?: Record<string, unknown>,
   ) {
     const what = `${eventType ? `${eventType} event` : 'event'}${eventId ? ` ${eventId}` : ''}`;
     super(`invalid ${what}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);

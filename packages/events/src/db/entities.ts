@@ -92,6 +92,40 @@ export const DeadLetterEntity = new EntitySchema<DeadLetterRow>({
   indices: [{ name: 'dead_letters_message_key', columns: ['consumerGroup', 'topic', 'partition', 'offset'], unique: true }],
 });
 
+/** An event a producer could not make valid (see `recordProducerDeadLetters`), kept instead of published. */
+export interface ProducerDeadLetterRow {
+  id: string;
+  /** The producer's CloudEvents source: `/tandem/api`, `/tandem/worker`. */
+  source: string;
+  eventType: string;
+  eventId: string;
+  contactId: string | null;
+  /** The refused event (or the producer's record of it) as JSON text. */
+  payload: string;
+  error: string;
+  createdAt: Date;
+}
+
+export const ProducerDeadLetterEntity = new EntitySchema<ProducerDeadLetterRow>({
+  name: 'EventsProducerDeadLetter',
+  schema: EVENTS_DB_SCHEMA,
+  tableName: 'producer_dead_letters',
+  columns: {
+    id: { type: 'bigint', primary: true, generated: 'increment', primaryKeyConstraintName: 'producer_dead_letters_pkey' },
+    source: { type: 'text' },
+    eventType: { name: 'event_type', type: 'text' },
+    eventId: { name: 'event_id', type: 'text' },
+    contactId: { name: 'contact_id', type: 'text', nullable: true },
+    payload: { type: 'text' },
+    error: { type: 'text' },
+    createdAt: { name: 'created_at', type: 'timestamp with time zone', default: () => 'now()' },
+  },
+  indices: [
+    { name: 'producer_dead_letters_event_key', columns: ['source', 'eventId'], unique: true },
+    { name: 'producer_dead_letters_created_at_idx', columns: ['createdAt'] },
+  ],
+});
+
 /** A contact another system handed over: (system, external id) → Tandem contact id, at most once. */
 export interface InboundContactRow {
   externalSystem: string;
@@ -149,4 +183,4 @@ export const ProjectionCounterEntity = new EntitySchema<ProjectionCounterRow>({
 });
 
 /** Every table of the package, for the API's DataSource `entities`. */
-export const eventsEntities = [OutboxEntity, ProcessedEventEntity, DeadLetterEntity, InboundContactEntity, ProjectionCounterEntity];
+export const eventsEntities = [OutboxEntity, ProcessedEventEntity, DeadLetterEntity, ProducerDeadLetterEntity, InboundContactEntity, ProjectionCounterEntity];

@@ -85,5 +85,36 @@ export class EventsInitialSchema1767225600000 implements MigrationInterface {
   }
 }
 
+/**
+ * Adds `events.producer_dead_letters`: events a producer (the API's routing sink, the worker's
+ * `emitEvents`) could not make valid, kept with the error instead of being retried forever. Apart
+ * from the consumers' `dead_letters`, whose rows are Kafka messages (group, topic, partition, offset).
+ */
+export class EventsProducerDeadLetters1767312000000 implements MigrationInterface {
+  name = 'EventsProducerDeadLetters1767312000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE "events"."producer_dead_letters" (
+        "id" BIGSERIAL NOT NULL,
+        "source" text NOT NULL,
+        "event_type" text NOT NULL,
+        "event_id" text NOT NULL,
+        "contact_id" text,
+        "payload" text NOT NULL,
+        "error" text NOT NULL,
+        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "producer_dead_letters_pkey" PRIMARY KEY ("id")
+      )`);
+    // A retried producer (an activity attempt, a routing transaction) records a letter once.
+    await q.query(`CREATE UNIQUE INDEX "producer_dead_letters_event_key" ON "events"."producer_dead_letters" ("source", "event_id")`);
+    await q.query(`CREATE INDEX "producer_dead_letters_created_at_idx" ON "events"."producer_dead_letters" ("created_at")`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "events"."producer_dead_letters"`);
+  }
+}
+
 /** The package's migrations, in order, for the API's DataSource `migrations`. */
-export const eventsMigrations = [EventsInitialSchema1767225600000];
+export const eventsMigrations = [EventsInitialSchema1767225600000, EventsProducerDeadLetters1767312000000];

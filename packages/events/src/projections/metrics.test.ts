@@ -2,7 +2,14 @@ import { contactEvents, feedbackEvents } from '../contracts/builders';
 import type { TandemEvent } from '../contracts/events';
 import { bucketOf, METRIC, projectionDeltas, VERSION_LEVEL, type CounterDelta } from './metrics';
 
-const meta = (nodeId: string, contactId = 'c-1') => ({ contactId, flowId: 'f', flowVersion: 1, nodeId, time: '2026-01-01T00:00:00.000Z' });
+const metaOf = (nodeId: string, contactId = 'c-1', run: { flowVersion?: number; simulation?: boolean } = {}) => ({
+  contactId,
+  flowId: 'f',
+  flowVersion: 1,
+  nodeId,
+  time: '2026-01-01T00:00:00.000Z',
+  ...run,
+});
 
 function key(d: CounterDelta) {
   return `${d.nodeId}|${d.metric}|${d.dimension}|${d.dimension2}`;
@@ -12,7 +19,8 @@ function asMap(deltas: CounterDelta[]) {
 }
 
 /** A contact that the bot escalates to a human, who resolves and tags it. */
-function escalatedContact(contactId: string): TandemEvent[] {
+function escalatedContact(contactId: string, run: { flowVersion?: number; simulation?: boolean } = {}): TandemEvent[] {
+  const meta = (nodeId: string, id: string) => metaOf(nodeId, id, run);
   return [
     contactEvents.started(meta('start', contactId), { channel: 'chat', customer: { id: 'x', tier: 'standard', authenticated: false }, origin: 'api' }),
     contactEvents.stepEntered(meta('bot-1', contactId), { nodeType: 'bot', visit: 1 }),
@@ -61,6 +69,16 @@ describe('projectionDeltas', () => {
     }
     expect(inPieces).toEqual(whole);
     expect(whole[`bot-1|${METRIC.entered}||`]).toBe(2);
+  });
+
+  it('counts nothing for simulations: a draft\'s test chat (version 0) or a simulated run of a published version', () => {
+    const draft = escalatedContact('c-draft', { flowVersion: 0 });
+    const simulated = escalatedContact('c-sim', { simulation: true });
+    expect(draft.every((e) => e.type !== 'tandem.contact.requested.v1' && e.simulation === true && e.flowversion === 0)).toBe(true);
+    expect(simulated.every((e) => e.type !== 'tandem.contact.requested.v1' && e.simulation === true && e.flowversion === 1)).toBe(true);
+    expect(projectionDeltas([...draft, ...simulated])).toEqual([]);
+    const real = escalatedContact('c-real');
+    expect(projectionDeltas([...draft, ...real, ...simulated])).toEqual(projectionDeltas(real));
   });
 
   it('puts durations in buckets with an open last bucket', () => {

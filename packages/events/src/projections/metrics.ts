@@ -74,7 +74,9 @@ export interface CounterDelta {
 
 /**
  * The counter changes a batch of events makes, merged per counter (so a batch becomes one upsert of
- * at most one row per counter). Events that projections do not use (inbound requests) change nothing.
+ * at most one row per counter). Events that projections do not use change nothing: inbound requests,
+ * and simulations (`simulation: true` — a designer's test chat of a draft, a test run of a published
+ * version), which are not traffic of any version.
  */
 export function projectionDeltas(events: readonly TandemEvent[]): CounterDelta[] {
   const merged = new Map<string, CounterDelta>();
@@ -86,7 +88,7 @@ export function projectionDeltas(events: readonly TandemEvent[]): CounterDelta[]
   };
 
   for (const event of events) {
-    if (event.type === 'tandem.contact.requested.v1') continue;
+    if (event.type === 'tandem.contact.requested.v1' || event.simulation) continue;
     const { flowid: f, flowversion: v, nodeid: node } = event;
     const count = (nodeId: string, metric: string, dimension = '', dimension2 = '') => add(f, v, nodeId, metric, 1, dimension, dimension2);
     const duration = (nodeId: string, metric: string, ms: number) => {

@@ -51,7 +51,7 @@ export async function recountFromDatabase(dataSource: DataSource, source: string
     await dataSource.query<T[]>(
       `WITH raw AS (${source}),
             e AS (SELECT DISTINCT ON (payload::jsonb->>'id') payload::jsonb AS e FROM raw ORDER BY payload::jsonb->>'id'),
-            f AS (SELECT e FROM e WHERE e->>'flowid' = $1 AND (e->>'flowversion')::int = $2)
+            f AS (SELECT e FROM e WHERE e->>'flowid' = $1 AND (e->>'flowversion')::int = $2 AND e->>'simulation' IS NULL)
        ${select}`,
       [flowId, flowVersion],
     );
