@@ -1,0 +1,1 @@
+module.exports = require('@tandem/eslint-config')({ tsconfigRootDir: __dirname });
