@@ -1,6 +1,7 @@
 import type { Entity, EscalationTrigger } from '@tandem/contracts';
 import { dedupeEntities, extractDates, normalizeEntity } from './nlu/entities';
-import { type IntentModel, type IntentScore } from './nlu/intent-model';
+import { type IntentScore } from './nlu/intent-classification';
+import { type IntentModel } from './nlu/intent-model';
 import { scoreSentiment } from './nlu/sentiment';
 import { detectMessageTriggers } from './triggers';
 

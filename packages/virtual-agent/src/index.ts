@@ -23,19 +23,10 @@ export {
 export { conversationStateSchema, initialConversationState, type ConversationState } from './state';
 export { DEFAULT_CX_INTENTS, NO_INTENT, OUT_OF_SCOPE_INTENT, CIRCUMSTANCES_INTENT, type IntentDefinition } from './intents/default-intents';
 export { splitClauses } from './nlu/clauses';
-export {
-  getIntentModel,
-  clearIntentModelCache,
-  intentModelKey,
-  mergeIntents,
-  IntentModel,
-  MODEL_VERSION,
-  MODEL_CACHE_DIR_ENV,
-  NEURAL_SETTINGS,
-  type IntentClassification,
-  type IntentScore,
-  type IntentModelSpec,
-} from './nlu/intent-model';
+export { getIntentModel, clearIntentModelCache, IntentModel, MODEL_CACHE_DIR_ENV } from './nlu/intent-model';
+export { intentModelKey, mergeIntents, MODEL_VERSION, type IntentModelSpec } from './nlu/intent-spec';
+export { NEURAL_SETTINGS } from './nlu/nlpjs';
+export { type IntentClassification, type IntentScore } from './nlu/intent-classification';
 export { extractDates, normalizeEntity, ENTITY_REGEX_RULES } from './nlu/entities';
 export { scoreSentiment, sentimentTrend } from './nlu/sentiment';
 export { detectMessageTriggers, TRIGGER_PRIORITY, type MessageTriggerContext } from './triggers';

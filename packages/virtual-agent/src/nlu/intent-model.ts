@@ -1,85 +1,18 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { containerBootstrap, type Container } from '@nlpjs/core';
-import { LangEn } from '@nlpjs/lang-en';
-import { Nlp, type NlpResult } from '@nlpjs/nlp';
+/**
+ * The intent model: NLP.js trained on one intent set (or loaded from the model cache directory), how
+ * much of a message its vocabulary covers, and the classification of a message, clause by clause.
+ * Models are trained once per configuration and kept in the process (`getIntentModel`).
+ */
+import { join } from 'node:path';
+import { type Nlp, type NlpResult } from '@nlpjs/nlp';
 import { SpellCheck } from '@nlpjs/similarity';
-import { CIRCUMSTANCES_INTENT, DEFAULT_CX_INTENTS, NO_INTENT, OUT_OF_SCOPE_INTENT, type IntentDefinition } from '../intents/default-intents';
+import { OUT_OF_SCOPE_INTENT, type IntentDefinition } from '../intents/default-intents';
 import { splitClauses } from './clauses';
 import { ENTITY_REGEX_RULES } from './entities';
-
-/** Bumped whenever the default intents, entity rules or classifier settings change, so cached models are retrained. */
-export const MODEL_VERSION = 2;
-
-/** Classes the model is trained on that are not requests: reported as the intent `none`. */
-const NOT_A_REQUEST = new Set([OUT_OF_SCOPE_INTENT, CIRCUMSTANCES_INTENT]);
-/** Intents that are conversation, not a request: a request in the same message wins over them. */
-const CONVERSATIONAL = new Set(['greeting', 'goodbye']);
-
-/** One candidate intent with its score. */
-export interface IntentScore {
-  intent: string;
-  confidence: number;
-}
-
-/** What the classifier made of a message. */
-export interface IntentClassification {
-  /** The best intent, or `none` below the confidence threshold or when the message is off-topic. */
-  intent: string;
-  /** The best candidate's score, 0 … 1 (also when the intent is reported as `none`). */
-  confidence: number;
-  /**
-   * The best candidate even when it is below the threshold (`out_of_scope` for off-topic messages,
-   * `personal_circumstances` for a customer telling their situation without asking for anything).
-   */
-  top: IntentScore;
-  /**
-   * Share of the message's content words (stems, stop words excluded) the model was trained on, 0 … 1;
-   * 1 when the message has no content words.
-   */
-  coverage: number;
-  /** The other candidates, best first (at most 3, scores above 0.05); other requests of the message first. */
-  alternatives: IntentScore[];
-  /**
-   * Every request recognised in the message, in the order the customer made them: one for most
-   * messages, several for a multi-intent message ("where is my order? if not, cancel it"), none for
-   * small talk, off-topic messages and circumstances told without a request.
-   */
-  requests: IntentScore[];
-}
-
-/** The intents a model is trained on: the default set (optionally) merged with a bot node's own. */
-export interface IntentModelSpec {
-  useDefaultIntents: boolean;
-  intents: readonly IntentDefinition[];
-}
-
-/** Merges extra intents into the default set: phrases for an existing name extend it, new names are added. */
-export function mergeIntents(spec: IntentModelSpec): IntentDefinition[] {
-  const merged = new Map<string, IntentDefinition>();
-  const base = spec.useDefaultIntents ? DEFAULT_CX_INTENTS : DEFAULT_CX_INTENTS.filter((i) => i.name === OUT_OF_SCOPE_INTENT);
-  for (const intent of base) merged.set(intent.name, { ...intent, phrases: [...intent.phrases] });
-  for (const extra of spec.intents) {
-    const existing = merged.get(extra.name);
-    if (existing) {
-      existing.phrases.push(...extra.phrases);
-      if (extra.reply) existing.reply = extra.reply;
-      if (extra.topic) existing.topic = extra.topic;
-    } else {
-      merged.set(extra.name, { ...extra, phrases: [...extra.phrases] });
-    }
-  }
-  return [...merged.values()];
-}
-
-/** Content hash of what a model is trained on: the cache key. Phrase order does not matter. */
-export function intentModelKey(spec: IntentModelSpec): string {
-  const intents = mergeIntents(spec)
-    .map((i) => ({ name: i.name, phrases: [...new Set(i.phrases.map((p) => p.trim().toLowerCase()))].sort() }))
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
-  return createHash('sha256').update(JSON.stringify({ v: MODEL_VERSION, nlpjs: NLPJS_VERSION, neural: NEURAL_SETTINGS, intents })).digest('hex');
-}
+import { classifyScores, combineClauses, type IntentClassification, roundScore } from './intent-classification';
+import { intentModelKey, mergeIntents, type IntentModelSpec } from './intent-spec';
+import { loadSavedModel, saveModel } from './model-files';
+import { createNlp, type LanguageTools, languageTools } from './nlpjs';
 
 /**
  * An NLP.js model trained on one intent set, with the package's entity rules. NLP.js training starts
@@ -146,7 +79,7 @@ export class IntentModel {
     const stems = this.language.contentStems(text);
     if (stems.length === 0) return 1;
     const known = stems.filter((stem) => this.vocabulary.checkToken(stem, 1) !== stem || isKnown(this.vocabulary, stem)).length;
-    return round(known / stems.length);
+    return roundScore(known / stems.length);
   }
 
   /** Runs NLP.js on one message: intent scores, NER matches and its lexicon sentiment. */
@@ -158,21 +91,7 @@ export class IntentModel {
 
   /** Classifies a processed message (as one piece of text) against a confidence threshold. */
   classify(result: NlpResult, confidenceThreshold: number, text: string): IntentClassification {
-    const scores = (result.classifications ?? [{ intent: result.intent, score: result.score }])
-      .map((c) => ({ intent: c.intent === 'None' ? OUT_OF_SCOPE_INTENT : c.intent, confidence: round(c.score) }))
-      .sort((a, b) => b.confidence - a.confidence || (a.intent < b.intent ? -1 : 1));
-    const top = scores[0] ?? { intent: OUT_OF_SCOPE_INTENT, confidence: 0 };
-    const coverage = this.coverage(text);
-    const understood = !NOT_A_REQUEST.has(top.intent) && top.confidence >= confidenceThreshold && coverage >= MIN_COVERAGE;
-    const intent = understood ? top.intent : NO_INTENT;
-    return {
-      intent,
-      confidence: top.confidence,
-      top,
-      coverage,
-      alternatives: scores.slice(1).filter((s) => s.confidence > 0.05 && !NOT_A_REQUEST.has(s.intent)).slice(0, 3),
-      requests: isRequest(intent) ? [{ intent, confidence: top.confidence }] : [],
-    };
+    return classifyScores(result, confidenceThreshold, this.coverage(text));
   }
 
   /**
@@ -186,119 +105,12 @@ export class IntentModel {
     if (clauses.length < 2) return whole;
     const parts: IntentClassification[] = [];
     for (const clause of clauses) parts.push(this.classify(await this.process(clause), confidenceThreshold, clause));
-    const requests = uniqueIntents(parts.flatMap((p) => p.requests));
-    if (requests.length === 0) return whole;
-    let primary: IntentScore;
-    if (isRequest(whole.intent)) {
-      // The whole text sees every word together; clauses only decide what else was asked.
-      primary = { intent: whole.intent, confidence: whole.confidence };
-    } else if (whole.top.intent === CIRCUMSTANCES_INTENT) {
-      // Circumstances told at length ("my wife died and everything is in her name"): a clause counts
-      // as a request only when the model is sure of it.
-      const sure = requests.find((r) => r.confidence >= SURE_CLAUSE_CONFIDENCE);
-      if (!sure) return whole;
-      primary = sure;
-    } else {
-      // A greeting, thanks or an unclear lead-in before the request ("Hi there, just checking on my order").
-      primary = requests[0]!;
-    }
-    const ordered = uniqueIntents(requests.some((r) => r.intent === primary.intent) ? requests : [primary, ...requests]);
-    return {
-      intent: primary.intent,
-      confidence: primary.confidence,
-      top: primary,
-      coverage: whole.coverage,
-      alternatives: uniqueIntents([...ordered, ...whole.alternatives, ...(isRequest(whole.intent) ? [] : whole.requests)])
-        .filter((a) => a.intent !== primary.intent)
-        .slice(0, 3),
-      requests: ordered,
-    };
+    return combineClauses(whole, parts);
   }
 
   /** The model as NLP.js exports it (used to check that training is deterministic). */
   export(): string {
     return this.nlp.export(true);
-  }
-}
-
-/** An NLP.js instance with English, the package's classifier settings and no autosave. */
-function createNlp(): { nlp: Nlp; container: Container } {
-  const container = containerBootstrap();
-  container.use(LangEn);
-  const nlp = new Nlp(
-    {
-      // Never write model.nlp next to the worker: models live in memory (and, when configured, in
-      // the model cache directory, under a content hash).
-      autoSave: false,
-      autoLoad: false,
-      forceNER: true,
-      // Thresholding is ours (per bot); NLP.js would otherwise replace low scores with "None".
-      threshold: 0,
-      calculateSentiment: true,
-      languages: ['en'],
-      // Spell checking against the training vocabulary lets "pasword" and "refnd" reach their intent.
-      nlu: {
-        log: false,
-        spellCheck: true,
-        spellCheckDistance: 1,
-        minLength: 5,
-        // The classifier of the (single) default domain: NLP.js's perceptrons with a smaller learning
-        // rate and a fixed number of epochs instead of training to convergence. Training to
-        // convergence (160 epochs at NLP.js's rate 0.6 on the default set) fits the training
-        // phrases exactly and is confidently wrong on new wordings; stopping early at a lower rate
-        // generalises better (development set 0.89 → 0.93, see README, Evaluation).
-        en: { default: { className: 'NeuralNlu', spellCheck: true, spellCheckDistance: 1, ...NEURAL_SETTINGS } },
-      },
-    },
-    container,
-  );
-  return { nlp, container };
-}
-
-/** The NLP.js release models are trained with: part of the cache key, as its export format may change. */
-const NLPJS_VERSION = (JSON.parse(readFileSync(require.resolve('@nlpjs/nlp/package.json'), 'utf8')) as { version: string }).version;
-
-/** What the model cache directory holds per configuration: NLP.js's export and our vocabulary. */
-interface SavedModel {
-  format: 1;
-  /** Content stems of the in-scope phrases (see {@link IntentModel.coverage}). */
-  vocabulary: string[];
-  /** `Nlp.export()`, parsed. */
-  model: Record<string, unknown>;
-}
-
-/**
- * Loads a saved model into a fresh `Nlp`. A missing, unreadable or corrupt file is not an error:
- * the caller trains instead (and overwrites it).
- */
-function loadSavedModel(nlp: Nlp, file: string): { vocabulary: string[] } | undefined {
-  try {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<SavedModel>;
-    if (saved.format !== 1 || !Array.isArray(saved.vocabulary) || typeof saved.model !== 'object' || saved.model === null) return undefined;
-    nlp.import(saved.model);
-    return { vocabulary: saved.vocabulary };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Saves a trained model for other processes, atomically (write, then rename), so a reader never
- * sees half a file. A read-only or full disk only costs the next process a training.
- */
-function saveModel(nlp: Nlp, vocabulary: string[], file: string): void {
-  const model = JSON.parse(nlp.export(true)) as { nluManager?: { extraSentences?: unknown[] } };
-  // NLP.js keeps every training phrase for its language guesser, which a one-language model never
-  // uses; re-reading them costs a third of the load time.
-  if (model.nluManager) model.nluManager.extraSentences = [];
-  const saved: SavedModel = { format: 1, vocabulary, model };
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temporary, JSON.stringify(saved));
-    renameSync(temporary, file);
-  } catch {
-    // Best effort: the model in memory is what this process uses.
   }
 }
 
@@ -312,62 +124,9 @@ function inScopeVocabulary(intents: readonly IntentDefinition[], language: Langu
   return [...stems].sort();
 }
 
-/** NLP.js neural network settings (its public `NeuralNetwork` options) used for every model. */
-export const NEURAL_SETTINGS = { learningRate: 0.05, iterations: 100 } as const;
-
-/** Below this share of known content words a message is out of scope, whatever the classifier says. */
-export const MIN_COVERAGE = 0.2;
-
-/** A clause's request overrides a whole message read as circumstances only at this confidence. */
-const SURE_CLAUSE_CONFIDENCE = 0.8;
-
-function isRequest(intent: string): boolean {
-  return intent !== NO_INTENT && !NOT_A_REQUEST.has(intent) && !CONVERSATIONAL.has(intent);
-}
-
-/** The first occurrence of each intent, order kept. */
-function uniqueIntents(scores: readonly IntentScore[]): IntentScore[] {
-  const seen = new Set<string>();
-  return scores.filter((s) => (seen.has(s.intent) ? false : (seen.add(s.intent), true)));
-}
-
-interface LanguageTools {
-  contentStems(text: string): string[];
-}
-
-interface NlpjsTokenizer {
-  tokenize(text: string, normalize?: boolean): string[];
-}
-interface NlpjsStopwords {
-  isStopword(token: string): boolean;
-}
-interface NlpjsStemmer {
-  stemWords(tokens: string[]): string[];
-}
-interface NlpjsNormalizer {
-  normalize(text: string): string;
-}
-
-/** NLP.js's English normalizer, tokenizer, stop words and stemmer, as one content-word function. */
-function languageTools(container: { get(name: string): unknown }): LanguageTools {
-  const normalizer = container.get('normalizer-en') as NlpjsNormalizer;
-  const tokenizer = container.get('tokenizer-en') as NlpjsTokenizer;
-  const stopwords = container.get('stopwords-en') as NlpjsStopwords;
-  const stemmer = container.get('stemmer-en') as NlpjsStemmer;
-  return {
-    contentStems(text) {
-      const tokens = tokenizer.tokenize(normalizer.normalize(text), true).filter((t) => !stopwords.isStopword(t) && /^[a-z]+$/.test(t));
-      return stemmer.stemWords(tokens);
-    },
-  };
-}
-
+/** Whether a stem is in the vocabulary as it is (`checkToken` returns a known stem and a stem with no near miss alike: unchanged). */
 function isKnown(vocabulary: SpellCheck, stem: string): boolean {
   return (vocabulary as unknown as { features: Record<string, number> }).features[stem] === 1;
-}
-
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
 }
 
 /**
