@@ -5,7 +5,17 @@
 export { TicketDesk, createTicketInputSchema, ticketKindSchema, ticketStatusSchema, type Ticket, type TicketKind, type TicketStatus, type CreateTicketInput } from './tickets';
 export { routingEntities, TicketEntity, QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity } from './entities';
 export { routingMigrations } from './migrations';
-export { WorkRouter, DEFAULT_MAX_CONCURRENT_CLAIMS, type RoutingServiceOptions, type WorkRouterOptions, type PendingOffer, type ClaimOptions } from './router';
+export {
+  WorkRouter,
+  DEFAULT_MAX_CONCURRENT_CLAIMS,
+  type RoutingServiceOptions,
+  type WorkRouterOptions,
+  type PendingOffer,
+  type ClaimOptions,
+  type SweepOptions,
+} from './router';
+export { type RouterCounters } from './router-core';
+export { warnItemFailure, type ItemFailure, type ItemFailureHandler, type ItemOperation } from './item-failures';
 export { RoutingDirectory } from './directory';
 export { QueueStatistics, type QueueStatisticsOptions, type QueueStats, type EwtBasis } from './stats';
 export {

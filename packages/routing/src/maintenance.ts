@@ -1,3 +1,4 @@
+import { warnItemFailure, type ItemFailure, type ItemFailureHandler } from './item-failures';
 import { type RoutingNotifications } from './notifications';
 import { startLoop } from './resolutions';
 import { type WorkRouter } from './router';
@@ -6,6 +7,8 @@ export interface MaintenanceTick {
   expiredOffers: number;
   overflowed: number;
   offersMade: number;
+  /** Items this tick could not handle (each reported to `onItemFailure`); the others were served. */
+  failedItems: number;
 }
 
 /**
@@ -14,6 +17,11 @@ export interface MaintenanceTick {
  * offer queued push-queue items to agents. Runs every `intervalMs` and, when a notification stream is
  * given, as soon as work or capacity appears. Correctness never depends on it running on time: claims
  * compute relaxation and aging from the clock, and an expired offer cannot be accepted.
+ *
+ * Items are handled one by one: an item that fails (say, its event cannot be built and the sink
+ * throws) goes to `onItemFailure` with its id and is tried again later, while the tick serves every
+ * other item. `onError` hears only of what stops a whole tick (the database is down); the next tick
+ * starts over.
  *
  * @example
  * const stop = startRoutingMaintenance({ router, notifications, intervalMs: 1000 });
@@ -25,15 +33,22 @@ export function startRoutingMaintenance(options: {
   notifications?: RoutingNotifications;
   intervalMs?: number;
   onTick?: (tick: MaintenanceTick) => void;
+  /** Hears of each item a tick could not handle (with its id and the error); default: a line on stderr. */
+  onItemFailure?: ItemFailureHandler;
   onError?: (e: unknown) => void;
 }): () => Promise<void> {
   const { router } = options;
   const loop = startLoop(
     async () => {
-      const expiredOffers = await router.expireOffers();
-      const overflowed = await router.overflowWaitingItems();
-      const offersMade = (await router.dispatchOffers()).length;
-      options.onTick?.({ expiredOffers, overflowed, offersMade });
+      let failedItems = 0;
+      const onItemFailure = (failure: ItemFailure) => {
+        failedItems++;
+        (options.onItemFailure ?? warnItemFailure)(failure);
+      };
+      const expiredOffers = await router.expireOffers({ onItemFailure });
+      const overflowed = await router.overflowWaitingItems({ onItemFailure });
+      const offersMade = (await router.dispatchOffers({ onItemFailure })).length;
+      options.onTick?.({ expiredOffers, overflowed, offersMade, failedItems });
     },
     options.intervalMs ?? 1000,
     options.onError,
