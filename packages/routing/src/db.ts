@@ -1,6 +1,6 @@
 import { type Pool, type PoolClient } from 'pg';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { type RoutingEvent, type RoutingEventSink } from './events';
+import { type RoutingEvent, type RoutingEventSink, type RoutingSinkTransaction } from './events';
 
 /** The LISTEN/NOTIFY channel routing publishes on (see `RoutingNotifications`). */
 export const ROUTING_NOTIFY_CHANNEL = 'tandem_routing';
@@ -26,9 +26,10 @@ export interface Statement {
 }
 
 /** Work done inside one transaction: statements, then history-derived events and notifications at the end. */
-export class Tx {
+export class Tx implements RoutingSinkTransaction {
   readonly events: RoutingEvent[] = [];
   readonly notifications: RoutingNotification[] = [];
+  readonly committed: (() => void)[] = [];
 
   constructor(
     readonly client: PoolClient,
@@ -45,6 +46,10 @@ export class Tx {
 
   notify(notification: RoutingNotification): void {
     this.notifications.push(notification);
+  }
+
+  afterCommit(callback: () => void): void {
+    this.committed.push(callback);
   }
 }
 
@@ -79,19 +84,28 @@ export class RoutingDb {
 
   /**
    * A READ COMMITTED transaction. Events collected in it go to the sink and notifications to NOTIFY
-   * before COMMIT. Deadlocks and state that moved between a read and a lock are retried a few times.
+   * before COMMIT; what the sink asked to run after the commit runs once it has. Deadlocks and state
+   * that moved between a read and a lock are retried a few times.
    */
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(async (manager) => {
+        const { result, committed } = await this.dataSource.transaction(async (manager) => {
           const client = (await manager.queryRunner!.connect()) as PoolClient;
           const tx = new Tx(client, manager);
           const result = await fn(tx);
-          if (tx.events.length > 0) await this.sink.append(manager, tx.events);
+          if (tx.events.length > 0) await this.sink.append(manager, tx.events, tx);
           for (const n of tx.notifications) await client.query('SELECT pg_notify($1, $2)', [ROUTING_NOTIFY_CHANNEL, JSON.stringify(n)]);
-          return result;
+          return { result, committed: tx.committed };
         });
+        for (const callback of committed) {
+          try {
+            callback();
+          } catch {
+            // The change has committed: what runs after it cannot undo it, nor fail it.
+          }
+        }
+        return result;
       } catch (e) {
         const code = (e as { code?: string }).code ?? (e as { driverError?: { code?: string } }).driverError?.code;
         const retryable = e instanceof StateMovedError || (code !== undefined && RETRYABLE.has(code));

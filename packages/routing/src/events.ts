@@ -24,9 +24,20 @@ export interface RoutingEvent {
   details: Record<string, unknown>;
 }
 
+/** What a sink may ask of the transaction it runs in. */
+export interface RoutingSinkTransaction {
+  /**
+   * Runs `callback` once the transaction has committed (never if it rolls back, once if it is retried
+   * and then commits): for what must happen only for a change that stands, e.g. counting and logging
+   * the events the sink dead-lettered.
+   */
+  afterCommit(callback: () => void): void;
+}
+
 /**
  * Receives the events of each state change INSIDE the transaction that makes the change, so an outbox
- * written here commits (or rolls back) with it. Throwing aborts the change.
+ * written here commits (or rolls back) with it. Throwing aborts the change: do it only for what a
+ * retry can fix, and keep (dead-letter) an event that cannot be valid instead.
  *
  * @example
  * const sink: RoutingEventSink = {
@@ -35,7 +46,7 @@ export interface RoutingEvent {
  * new WorkRouter({ dataSource, eventSink: sink });
  */
 export interface RoutingEventSink {
-  append(manager: EntityManager, events: RoutingEvent[]): Promise<void>;
+  append(manager: EntityManager, events: RoutingEvent[], transaction?: RoutingSinkTransaction): Promise<void>;
 }
 
 /** The default sink: events go nowhere (the history table still has them). */

@@ -32,6 +32,6 @@ export {
 export { RoutingNotifications, type RoutingNotificationsOptions } from './notifications';
 export { startRoutingMaintenance, type MaintenanceTick } from './maintenance';
 export { ROUTING_NOTIFY_CHANNEL, type RoutingNotification } from './db';
-export { noopEventSink, type RoutingEvent, type RoutingEventSink } from './events';
+export { noopEventSink, type RoutingEvent, type RoutingEventSink, type RoutingSinkTransaction } from './events';
 export { RoutingError, InvalidRoutingInputError, RoutingNotFoundError, RoutingConflictError, type RoutingErrorCode, type InputIssue } from './errors';
 export * from './model';

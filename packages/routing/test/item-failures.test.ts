@@ -131,3 +131,33 @@ describe('a failing item does not stall the others', () => {
     expect((await router.pendingOffersFor('fay')).map((o) => o.workItem.id).sort()).toEqual(good.map((g) => g.id).sort());
   });
 });
+
+describe("a sink's afterCommit", () => {
+  let ctx: RoutingTestContext;
+  const ran: string[] = [];
+  let refuse = false;
+  const sink: RoutingEventSink = {
+    append: async (_manager, events, transaction) => {
+      for (const e of events) transaction?.afterCommit(() => ran.push(`${e.type} ${e.workItemId}`));
+      if (refuse) throw new Error('the sink refuses this change');
+    },
+  };
+
+  beforeAll(async () => {
+    ctx = await routingTestContext('routing_after_commit', { eventSink: sink });
+    await ctx.directory.defineQueue({ name: 'q', slaTargetSeconds: 60 });
+  });
+  afterAll(() => ctx?.close());
+
+  it('runs once the change has committed, and never for a change that rolled back', async () => {
+    const { workItem } = await ctx.router.createWorkItem(escalation('q'));
+    expect(ran).toEqual([`workitem.created ${workItem.id}`]);
+    refuse = true;
+    await expect(ctx.router.createWorkItem(escalation('q'))).rejects.toThrow('the sink refuses this change');
+    await expect(ctx.router.raisePriority(workItem.id, 5, { actor: { kind: 'system' }, reason: 'test' })).rejects.toThrow('the sink refuses this change');
+    expect(ran).toHaveLength(1);
+    refuse = false;
+    await ctx.router.raisePriority(workItem.id, 5, { actor: { kind: 'system' }, reason: 'test' });
+    expect(ran).toEqual([`workitem.created ${workItem.id}`, `workitem.reprioritized ${workItem.id}`]);
+  });
+});
