@@ -32,8 +32,9 @@ module.exports = function createEslintConfig({ tsconfigRootDir, ignores = [], br
       },
     },
     {
-      // Temporal workflow code runs in a deterministic sandbox: no I/O, no clock, no randomness.
-      files: ['**/workflows/**/*.ts'],
+      // Temporal workflow code runs in a deterministic sandbox: no I/O, no clock, no randomness. Node
+      // executors (`src/nodes/<type>/executor*.ts`) are workflow code too.
+      files: ['**/workflows/**/*.ts', '**/executor.ts', '**/executor.*.ts'],
       rules: {
         'no-restricted-imports': [
           'error',

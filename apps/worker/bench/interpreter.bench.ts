@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       },
     },
     channel: { deliver: () => Promise.resolve() },
-    events: { publish: () => Promise.resolve() },
+    events: { publish: (events) => Promise.resolve({ published: events.length, deadLettered: 0 }) },
     customActivities: new ActivityRegistry(),
     logger: createLogger('warn'),
   });

@@ -196,7 +196,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     plans: pinned,
     tickets: new RoutingTickets(new TicketDesk({ dataSource })),
     channel: options.channel ?? (settings.TANDEM_CHANNEL_WEBHOOK_URL ? new WebhookChannel(settings.TANDEM_CHANNEL_WEBHOOK_URL) : transcriptOnly),
-    events: new KafkaContactEventSink(publisher),
+    events: new KafkaContactEventSink(publisher, { deadLetters: dataSource, metrics, logger }),
     customActivities: registry,
     logger,
   };

@@ -3,9 +3,9 @@
  * real virtual agent: scripted customers and agents, asserting the path, outcome, transcript and the
  * handoff package the agent got.
  */
-import { compileFlow, createStaticResolver, exampleResolverData, NODE_TYPES, nodeTypeVersions, type FlowDocument } from '@tandem/flow';
+import { compileFlow, createStaticResolver, exampleResolverData, NODE_TYPES, nodeTypeVersions, planHash, type FlowDocument } from '@tandem/flow';
 import { waitFor } from '@tandem/testkit';
-import { IMPLEMENTED_NODE_VERSIONS, PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR, PATCH_OUTCOME_AT_CLOSE } from '../src/workflows/interpreter';
+import { executors } from '../src/nodes/executors';
 import { compileExample, flowEdge, flowNode, recordedPatches, startHarness, testHold, type Contact, type Harness } from './harness';
 
 describe('example: AI first, human backup', () => {
@@ -61,15 +61,15 @@ describe('example: AI first, human backup', () => {
     expect(types).toContain('bot.turn');
     expect(types).toContain('feedback.csat');
 
-    // Interpreter generations supersede one another: a new contact records only the newest patch (one
-    // marker, one TemporalChangeVersion upsert), however many generations the interpreter knows.
+    // One interpreter generation: a contact records no patch marker (and no TemporalChangeVersion upsert)
+    // until a change behind `patched()` ships (docs/runtime.md, "Versioning").
     const history = await contact.handle.fetchHistory();
-    expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE]);
+    expect(await recordedPatches(contact.handle)).toEqual([]);
     const changeVersionUpserts = (history.events ?? []).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TemporalChangeVersion);
-    expect(changeVersionUpserts).toHaveLength(1);
+    expect(changeVersionUpserts).toHaveLength(0);
 
-    // Generation 4: where and how the contact ended are upserted in the workflow task that completes it
-    // (so Temporal writes the visibility record once, at close), and the closed contact is found by them.
+    // Where and how the contact ended are upserted in the workflow task that completes it (so Temporal
+    // writes the visibility record once, at close), and the closed contact is found by them.
     const [upsert, completed] = (history.events ?? []).slice(-2);
     expect(completed?.workflowExecutionCompletedEventAttributes).toBeTruthy();
     const fields = upsert?.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {};
@@ -268,15 +268,15 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
       expect((await contact.state()).path).toEqual(['start', 'hold']);
       const exits = h.events.of(contact.id).filter((e) => e.type === 'step.exited').map((e) => `${e.nodeId}:${String(e.data.port)}`);
       expect(exits).not.toContain('hold:error');
-      // A failure-path change is asked for where it applies: this contact records its marker after the newest generation's.
-      expect(await recordedPatches(contact.handle)).toEqual([PATCH_OUTCOME_AT_CLOSE, PATCH_CANCEL_IS_NOT_AN_ACTIVITY_ERROR]);
     });
   });
 
   it('runs every node version of the flow catalog, and waits rather than misrun a plan with a version it does not know', async () => {
-    expect(Object.fromEntries(NODE_TYPES.map((t) => [t, nodeTypeVersions(t)]))).toEqual(IMPLEMENTED_NODE_VERSIONS);
+    expect(Object.fromEntries(NODE_TYPES.map((t) => [t, nodeTypeVersions(t)]))).toEqual(executors.versions());
     const plan = holdPlan();
+    // As a newer Tandem would compile it: its own hash over the new version.
     const future = { ...plan, nodes: { ...plan.nodes, hold: { ...plan.nodes.hold!, typeVersion: 9 } } };
+    future.hash = planHash(future);
     const contact = await h.startContact(future, { customer: { id: 'cust-11' } });
     try {
       const failure = await waitFor(async () => {
@@ -290,6 +290,25 @@ describe('example: AI first — sensitive topics, SLA breaches, abandonment, can
     } finally {
       await contact.handle.terminate('test over');
     }
+  });
+
+  it('refuses a plan changed after it was compiled: the contact fails at once, naming itself and the flow version, and does nothing', async () => {
+    const plan = holdPlan();
+    const edited = { ...plan, nodes: { ...plan.nodes, done: { ...plan.nodes.done!, config: { ...plan.nodes.done!.config, outcome: 'resolved_by_human' } } } };
+    const contact = await h.startContact(edited, { customer: { id: 'cust-12' }, flowVersion: 7 });
+    const failure = await contact.result().then(
+      () => undefined,
+      (e: unknown) => e as Error & { cause?: Error & { type?: string; nonRetryable?: boolean } },
+    );
+    expect(failure?.cause?.message).toBe(
+      `contact ${contact.id}: the plan of flow "hold-then-end" (version 7) does not match its hash ${plan.hash.slice(0, 12)}…; it was changed after it was compiled, so it is not run`,
+    );
+    expect(failure?.cause).toMatchObject({ type: 'PlanHashMismatch', nonRetryable: true });
+    // Nothing ran: no step, no event, no activity; one attempt, not retried.
+    const history = (await contact.handle.fetchHistory()).events ?? [];
+    expect(history.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
+    expect(history.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(0);
+    expect(h.events.of(contact.id)).toEqual([]);
   });
 
   it('a contact cancelled through Temporal while a customer message waits for its answer ends as abandoned; the message is refused', async () => {

@@ -26,7 +26,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { ContactEventRecord } from '../src/activities/contract';
 import type { ActivityDependencies } from '../src/activities';
-import { toTandemEvent } from '../src/adapters/events';
+import { buildEvents } from '../src/adapters/events';
 import { RoutingWorkItemGateway } from '../src/adapters/routing';
 import { createDraftEmailReplyActivity } from '@tandem/activity-library';
 import { createLogger } from '../src/logger';
@@ -71,18 +71,16 @@ export class RecordingEventSink {
   /** Every delivery as it arrived: whose events and how many (retries included). */
   readonly batches: { contactId: string; sequences: number[] }[] = [];
   private readonly seen = new Set<string>();
-  async publish(events: ContactEventRecord[]): Promise<void> {
+  async publish(events: ContactEventRecord[]): Promise<{ published: number; deadLettered: number }> {
     if (events.length) this.batches.push({ contactId: events[0]!.contactId, sequences: events.map((e) => e.sequence) });
+    const { refused } = buildEvents(events);
+    for (const { record, error } of refused) this.invalid.push({ record, error: error instanceof Error ? error.message : String(error) });
     for (const e of events) {
-      try {
-        toTandemEvent(e);
-      } catch (error) {
-        this.invalid.push({ record: e, error: (error as Error).message });
-      }
       if (this.seen.has(e.id)) continue; // a retried activity republishes the same ids
       this.seen.add(e.id);
       this.events.push(e);
     }
+    return { published: events.length - refused.length, deadLettered: refused.length };
   }
   of(contactId: string): ContactEventRecord[] {
     return this.events.filter((e) => e.contactId === contactId);

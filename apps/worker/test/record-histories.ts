@@ -1,63 +1,69 @@
 /**
- * Records the histories the replay test (replay.test.ts) replays: scripted contacts through each
- * example flow on the real stack, their event histories saved as JSON under test/histories/.
+ * Records the histories the replay test (replay.test.ts) replays: scripted contacts on the real stack
+ * that together run every node type at every version and the paths that matter for replay — SLA
+ * breach actions, a failed custom activity, each join mode, subflows of both versions (one that fails),
+ * cancellation, continue-as-new. Saved as JSON under test/histories/ (a subflow's child beside its
+ * caller); replay.test.ts checks this coverage from the files themselves.
  *
  *   npm run record-histories -w @tandem/worker
  *
- * Re-record only when a recorded history no longer matters (e.g. a new example); a change to the
- * interpreter that breaks replay must go behind `patched()` instead (see docs/runtime.md).
+ * Record again only when what is recorded changes on purpose (a new node version, a new scenario). A
+ * change to the interpreter that breaks replay of a recorded history must go behind `patched()` (see
+ * docs/runtime.md, "Versioning"): keep the old file, add the new one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { uniqueName, waitFor } from '@tandem/testkit';
+import { caller, callerV2, compileWith, tour, verify } from './fixtures/flows';
 import { compileExample, startHarness, type Contact, type Harness } from './harness';
 
 const dir = path.join(__dirname, 'histories');
-/**
- * HISTORIES_TAG=<patch id>: records under `<scenario>@<tag>.json` beside the existing files instead of
- * replacing them — how histories made by each interpreter generation are kept for the replay test.
- */
-const tag = process.env.HISTORIES_TAG ? `@${process.env.HISTORIES_TAG}` : '';
 
-async function save(h: Harness, name: string, contact: Contact): Promise<void> {
-  await contact.result();
+/** Saves every run of the workflow (continue-as-new makes several) as `<name>[.runN].json`. */
+async function saveWorkflow(h: Harness, name: string, workflowId: string): Promise<void> {
   let i = 0;
-  for await (const run of h.client.workflow.list({ query: `WorkflowId = "${contact.handle.workflowId}"` })) {
+  for await (const run of h.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
     const history = await h.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    const file = path.join(dir, `${name}${tag}${i ? `.run${i}` : ''}.json`);
+    const file = path.join(dir, `${name}${i ? `.run${i}` : ''}.json`);
     fs.writeFileSync(file, `${historyToJSON(history)}\n`);
     process.stdout.write(`recorded ${path.relative(process.cwd(), file)} (${history.events?.length ?? 0} events)\n`);
     i++;
   }
+  if (i === 0) throw new Error(`no runs of ${workflowId} to record`);
+}
+
+async function save(h: Harness, name: string, contact: Contact, children: string[] = []): Promise<void> {
+  await contact.result().catch(() => undefined);
+  await saveWorkflow(h, name, contact.handle.workflowId);
+  for (const child of children) await saveWorkflow(h, `${name}.child-${child}`, `${contact.handle.workflowId}/sub/${child}/1`);
 }
 
 async function answered(c: Contact): Promise<void> {
   await waitFor(async () => ((await c.state()).transcript.some((t) => t.articleId) ? true : undefined), { what: 'the bot to answer' });
 }
 
+const joinMode = (mode: 'all' | 'any' | 'first') => ({ meet: (c: Record<string, unknown>) => ({ ...c, mode }) });
+
 async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(dir)) if (f.endsWith('.json')) fs.unlinkSync(path.join(dir, f));
   process.stdout.write('starting the worker and a test database\n');
   const h = await startHarness();
-  process.stdout.write('recording\n');
+  const id = (name: string) => ({ id: uniqueName(`rec-${name}`) });
   try {
-    // AI first: the bot resolves, the customer rates.
-    const bot = await h.startContact(compileExample('ai-first-human-backup'), { id: uniqueName('rec-ai-bot'), firstMessage: 'What are your opening hours?', customer: { id: 'r1', name: 'Dana' } });
+    // AI first: classify, decision, bot (knowledge answer), survey, end — the bot resolves.
+    const bot = await h.startContact(compileExample('ai-first-human-backup'), { ...id('bot'), firstMessage: 'What are your opening hours?', customer: { id: 'r1', name: 'Dana' } });
     await answered(bot);
     await bot.say('yes thanks');
     await bot.say('5');
     await save(h, 'ai-first-bot-resolves', bot);
 
-    // AI first: a human request escalates; an SLA breach raises priority; the agent resolves.
-    const human = await h.startContact(
-      compileExample('ai-first-human-backup', { 'support-agents': (c) => ({ ...c, sla: { targetSeconds: 1 }, breachActions: [{ afterSeconds: 0, action: 'raise_priority', by: 20 }], maxWaitSeconds: 60 }) }),
-      { id: uniqueName('rec-ai-human'), firstMessage: 'Hi, I need help with my account', customer: { id: 'r2', name: 'Sam' } },
-    );
+    // AI first: a request for a person escalates; the agent replies and resolves; the customer rates.
+    const human = await h.startContact(compileExample('ai-first-human-backup'), { ...id('human'), firstMessage: 'Hi, I need help with my account', customer: { id: 'r2', name: 'Sam' } });
     await answered(human);
     await human.say('I want to speak to a real person');
     const item = await human.workItem();
-    await waitFor(async () => ((await h.router.history(item.id)).some((e) => e.type === 'reprioritized') ? true : undefined), { what: 'the SLA breach' });
     await human.assignTo(item.id, 'alice');
     await human.agentSays(item.id, 'alice', 'Hello Sam, I can help.');
     await human.complete(item.id, 'alice', 'resolved', ['account']);
@@ -65,8 +71,29 @@ async function main(): Promise<void> {
     await human.say('4');
     await save(h, 'ai-first-escalates', human);
 
+    // Every SLA breach action in turn — raise the priority, overflow to another queue, offer a callback —
+    // and the customer takes the callback (the `timeout` exit, a callback ticket).
+    const breach = await h.startContact(
+      compileExample('ai-first-human-backup', {
+        'support-agents': (c) => ({
+          ...c,
+          sla: { targetSeconds: 1 },
+          breachActions: [
+            { afterSeconds: 0, action: 'raise_priority', by: 20 },
+            { afterSeconds: 1, action: 'overflow', queue: 'support-overflow' },
+            { afterSeconds: 2, action: 'offer_callback', message: 'Still busy, {{customer.name}}. Shall we call you back?' },
+          ],
+          maxWaitSeconds: 120,
+        }),
+      }),
+      { ...id('breach'), firstMessage: 'I want to talk to a person', customer: { id: 'r3', name: 'Lou' } },
+    );
+    await waitFor(async () => ((await breach.state()).transcript.some((t) => t.text.startsWith('Still busy')) ? true : undefined), { timeoutMs: 30_000, what: 'the callback offer' });
+    await breach.say('yes please, call me back');
+    await save(h, 'ai-first-sla-breach-callback', breach);
+
     // Human first with AI assist, transferred to billing.
-    const hf = await h.startContact(compileExample('human-first-ai-assist'), { id: uniqueName('rec-human-first'), firstMessage: 'I was charged twice', customer: { id: 'r3', name: 'Robin' } });
+    const hf = await h.startContact(compileExample('human-first-ai-assist'), { ...id('human-first'), firstMessage: 'I was charged twice', customer: { id: 'r4', name: 'Robin' } });
     const first = await hf.workItem();
     await hf.say('please refund the second payment');
     await hf.assignTo(first.id, 'alice');
@@ -81,21 +108,56 @@ async function main(): Promise<void> {
     await hf.say('5');
     await save(h, 'human-first-transfer', hf);
 
-    // Parallel AI + human.
-    const par = await h.startContact(compileExample('parallel-ai-and-human'), { id: uniqueName('rec-parallel'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r4', name: 'Jo', email: 'jo@example.com' } });
-    const pItem = await par.workItem();
-    await waitFor(async () => ((await par.state()).ctx.draftReady === true ? true : undefined), { what: 'the draft' });
-    await par.assignTo(pItem.id, 'alice');
-    await par.complete(pItem.id, 'alice', 'resolved');
-    await save(h, 'parallel-ai-and-human', par);
+    // Parallel AI + human, join `all`: the draft is ready, the agent resolves.
+    const all = await h.startContact(compileExample('parallel-ai-and-human', joinMode('all')), { ...id('par-all'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r5', name: 'Jo', email: 'jo@example.com' } });
+    const allItem = await all.workItem();
+    await waitFor(async () => ((await all.state()).ctx.draftReady === true ? true : undefined), { what: 'the draft' });
+    await all.assignTo(allItem.id, 'alice');
+    await all.complete(allItem.id, 'alice', 'resolved');
+    await save(h, 'parallel-join-all', all);
 
-    // A long bot conversation that continues-as-new.
+    // Join `first`: no email to draft to, so the custom activity fails (its `error` exit) and arrives
+    // first; the waiting escalation is cancelled and its work item withdrawn.
+    const firstJoin = await h.startContact(compileExample('parallel-ai-and-human', joinMode('first')), { ...id('par-first'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r6', name: 'Al', email: '' } });
+    await save(h, 'parallel-join-first-activity-fails', firstJoin);
+
+    // Join `any`: the draft arrives first and the flow goes on; the escalation finishes its step when the agent resolves.
+    const any = await h.startContact(compileExample('parallel-ai-and-human', joinMode('any')), { ...id('par-any'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r7', name: 'Bo', email: 'bo@example.com' } });
+    const anyItem = await any.workItem();
+    await any.waitForStep('follow-up').catch(() => undefined);
+    await waitFor(async () => ((await any.state()).path.includes('outcome') ? true : undefined), { what: 'the flow to go on after the join' });
+    await any.assignTo(anyItem.id, 'bob');
+    await any.complete(anyItem.id, 'bob', 'resolved');
+    await save(h, 'parallel-join-any', any);
+
+    // The waits and steps the examples leave out: reply with a prompt, a failed custom activity, inline
+    // business hours, a timer, a wait for opening hours that gives up.
+    const t = await h.startContact(compileWith(tour), { ...id('tour'), customer: { id: 'r8', name: 'Kim' } });
+    await t.waitForStep('ask');
+    await t.say('a note to my landlord');
+    await save(h, 'tour-waits-and-failed-activity', t);
+
+    // Subflow version 1: the caller forwards the customer's answer; the child's outcome picks the exit.
+    const verifyPlan = compileWith(verify);
+    const subflows = { verify: { plan: verifyPlan, version: 3 } };
+    const v1 = await h.startContactWith(compileWith(caller, [{ id: 'verify', plan: verifyPlan }]), { ...id('subflow-v1'), customer: { id: 'r9', name: 'Ola' } }, { subflows });
+    await waitFor(async () => ((await v1.state()).transcript.some((t2) => t2.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
+    await v1.say('1 May 1990');
+    await save(h, 'subflow-v1', v1, ['verify']);
+
+    // Subflow version 2: the child is terminated mid-conversation; the caller takes its `error` exit.
+    const v2 = await h.startContactWith(compileWith(callerV2, [{ id: 'verify', plan: verifyPlan }]), { ...id('subflow-v2'), customer: { id: 'r10', name: 'Ines' } }, { subflows });
+    await waitFor(async () => ((await v2.state()).transcript.some((t2) => t2.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
+    await h.client.workflow.getHandle(`${v2.handle.workflowId}/sub/verify/1`).terminate('an operator stopped the verification');
+    await save(h, 'subflow-v2-error-exit', v2, ['verify']);
+
+    // A long bot conversation at night that continues-as-new, then is cancelled by an operator.
     h.calendars.set('support-hours', { timezone: 'UTC', weekly: { mon: [{ open: '00:00', close: '00:01' }] }, holidays: [] });
-    const long = await h.startContact(compileExample('after-hours'), { id: uniqueName('rec-after-hours-closed'), customer: { id: 'r5', name: 'Noor' }, options: { continueAsNewAfterEvents: 30 } });
+    const long = await h.startContact(compileExample('after-hours'), { ...id('after-hours'), customer: { id: 'r11', name: 'Noor' }, options: { continueAsNewAfterEvents: 30 } });
     await long.waitForStep('night-bot');
     for (const q of ['what are your opening hours', 'how do I reset my password', 'where is my order', 'how do refunds work']) await long.say(q);
     await long.cancel('operator');
-    await save(h, 'after-hours-night-bot-continue-as-new', long);
+    await save(h, 'after-hours-continue-as-new-cancelled', long);
   } finally {
     await h.shutdown();
   }

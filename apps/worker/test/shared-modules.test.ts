@@ -35,7 +35,11 @@ describe('modules shared by the contact workflows', () => {
       .readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()
-      .map((file) => ({ workflowId: file, history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) }));
+      .map((file) => {
+        const json = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { events: { workflowExecutionStartedEventAttributes?: { workflowId?: string } }[] };
+        // The recorded id: a caller derives its subflow's workflow id from its own.
+        return { workflowId: json.events[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? file, history: historyFromJSON(json) };
+      });
     // Twice over: the second pass finds every plan's evaluator already built by the first.
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: await contactWorkflowBundle(), replayName: 'shared-modules' }, [...histories, ...histories])) {

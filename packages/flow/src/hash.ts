@@ -136,3 +136,12 @@ export function sha256Hex(text: string): string {
   }
   return [h0, h1, h2, h3, h4, h5, h6, h7].map((word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
 }
+
+/**
+ * The content hash of a hashed document (a plan): SHA-256 of its canonical JSON without its own `hash`
+ * field. Free of schemas, so the workflow sandbox can check a plan cheaply (`@tandem/flow/sandbox`).
+ */
+export function contentHash(value: { hash?: string }): string {
+  const { hash: _ignored, ...content } = value;
+  return sha256Hex(canonicalJson(content));
+}

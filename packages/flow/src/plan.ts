@@ -7,8 +7,8 @@
 import { channelSchema } from '@tandem/contracts';
 import { z } from 'zod';
 import { variableTypeSchema } from './document';
-import { canonicalJson, sha256Hex } from './hash';
-import { NODE_TYPES } from './nodes/types';
+import { contentHash } from './hash';
+import { NODE_TYPES } from './nodes';
 
 /** A compiled CEL expression or template and the live data it needs. */
 export const planExpressionSchema = z.object({
@@ -145,8 +145,7 @@ export function planOutcomes(plan: Plan): string[] {
 
 /** The content hash of a plan: SHA-256 of its canonical JSON without the `hash` field. */
 export function planHash(plan: Omit<Plan, 'hash'> & { hash?: string }): string {
-  const { hash: _ignored, ...content } = plan;
-  return sha256Hex(canonicalJson(content));
+  return contentHash(plan);
 }
 
 /**
@@ -154,5 +153,5 @@ export function planHash(plan: Omit<Plan, 'hash'> & { hash?: string }): string {
  * plan edited after publishing is refused instead of silently running something nobody reviewed.
  */
 export function verifyPlanHash(plan: Plan): boolean {
-  return planHash(plan) === plan.hash;
+  return contentHash(plan) === plan.hash;
 }

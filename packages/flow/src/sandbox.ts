@@ -8,3 +8,4 @@ export { createEvaluator, evaluate, toJsonValue, ExpressionEvaluationError } fro
 export { MissingLiveDataError } from './expressions/environment';
 export { parseTemplate, formatTemplateValue } from './expressions/template';
 export { isOpen, nextOpening, isValidTimeZone } from './calendar/hours';
+export { contentHash } from './hash';

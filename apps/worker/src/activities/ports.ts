@@ -4,7 +4,9 @@
  * wire the same real ones against the local stack.
  */
 import type { Calendar, Plan } from '@tandem/flow/runtime';
-import type { ContactEventRecord, CreateWorkItemRequest, DeliverMessageRequest, TicketRequest } from './contract';
+import type { CreateWorkItemRequest } from '../nodes/escalate/activities';
+import type { TicketRequest } from '../nodes/ticket/activities';
+import type { ContactEventRecord, DeliverMessageRequest } from './contract';
 
 /** Routing's side of an escalation. Every method is idempotent: activities are retried. */
 export interface WorkItemGateway {
@@ -44,7 +46,11 @@ export interface MessageChannel {
   deliver(request: DeliverMessageRequest): Promise<void>;
 }
 
-/** Where contact events go (Kafka in production; see packages/events). */
+/**
+ * Where contact events go (Kafka in production; see packages/events). An event that fails its
+ * contract is dead-lettered — counted, logged, kept — not published and not retried; the promise
+ * rejects only when the sink itself is unavailable (then the activity is retried with the same ids).
+ */
 export interface ContactEventSink {
-  publish(events: ContactEventRecord[]): Promise<void>;
+  publish(events: ContactEventRecord[]): Promise<{ published: number; deadLettered: number }>;
 }

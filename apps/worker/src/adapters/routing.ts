@@ -1,6 +1,6 @@
 /** The worker's side of routing: escalations become work items in @tandem/routing (PostgreSQL). */
 import type { QueueStatistics, WorkRouter } from '@tandem/routing';
-import type { CreateWorkItemRequest } from '../activities/contract';
+import type { CreateWorkItemRequest } from '../nodes/escalate/activities';
 import type { WorkItemGateway } from '../activities/ports';
 
 export class RoutingWorkItemGateway implements WorkItemGateway {

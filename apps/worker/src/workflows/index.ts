@@ -1,2 +1,5 @@
 /** Workflow definitions registered by the worker (the bundle's entry point). */
-export { contactFlow } from './contact-flow';
+import { executors } from '../nodes/executors';
+import { createContactFlow } from './contact-flow';
+
+export const contactFlow = createContactFlow(executors);

@@ -1,6 +1,8 @@
 /**
- * The node catalog: every node type at every version, in one manifest. Versions are added, never
- * edited in place: a new behaviour is a new file (e.g. `bot.v2.ts`) listed here next to the old one.
+ * The node catalog: every node type at every version, in one manifest — the one list of node types
+ * (`NODE_TYPES` is derived from it). Versions are added, never edited in place: a new behaviour is a
+ * new file (e.g. `bot.v2.ts`) listed here next to the old one. The worker's executors
+ * (apps/worker/src/nodes) are checked against this manifest by a test.
  */
 import { z } from 'zod';
 import { activityNode } from './activity';
@@ -19,11 +21,10 @@ import { subflowNode } from './subflow';
 import { subflowNodeV2 } from './subflow.v2';
 import { surveyNode } from './survey';
 import { ticketNode } from './ticket';
-import { type NodeCategory, type NodeDefinition, type NodeType, type PortSpec } from './types';
+import { type NodeCategory, type NodeDefinition, type PortSpec } from './types';
 import { waitNode } from './wait';
 
-/** All node definitions, every version. */
-export const nodeDefinitions: readonly NodeDefinition[] = [
+const manifest = [
   startNode,
   botNode,
   classifyNode,
@@ -41,7 +42,16 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   subflowNode,
   subflowNodeV2,
   endNode,
-] as readonly NodeDefinition[];
+] as const;
+
+/** Every node type of the language, from the manifest. */
+export type NodeType = (typeof manifest)[number]['type'];
+
+/** All node definitions, every version. */
+export const nodeDefinitions: readonly NodeDefinition[] = manifest;
+
+/** Every node type of the language (each once, in manifest order), derived from the manifest. */
+export const NODE_TYPES = [...new Set(manifest.map((d) => d.type))] as [NodeType, ...NodeType[]];
 
 const byKey = new Map(nodeDefinitions.map((d) => [`${d.type}@${d.typeVersion}`, d]));
 const latest = new Map<string, NodeDefinition>();

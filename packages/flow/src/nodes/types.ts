@@ -7,27 +7,7 @@ import { type z } from 'zod';
 import { type VariableType } from '../document';
 import { type ExpectedType } from '../expressions/types';
 import { type FlowResolver } from '../resolver';
-
-/** Every node type of the language. Adding one is a new file under src/nodes/ and a manifest entry. */
-export const NODE_TYPES = [
-  'start',
-  'bot',
-  'classify',
-  'decision',
-  'set',
-  'escalate',
-  'parallel',
-  'join',
-  'message',
-  'wait',
-  'schedule',
-  'ticket',
-  'survey',
-  'activity',
-  'subflow',
-  'end',
-] as const;
-export type NodeType = (typeof NODE_TYPES)[number];
+import type { NodeType } from './index';
 
 /** Palette sections of the designer. */
 export type NodeCategory = 'flow' | 'conversation' | 'logic' | 'human' | 'messaging' | 'integration';
@@ -94,8 +74,9 @@ type Fn<A extends unknown[], R> = { bivarianceHack(...args: A): R }['bivarianceH
  * A node type at one version. Versions are added, never edited in place: a changed behaviour is a new
  * `typeVersion` in a new file, and published flows keep running the version they were compiled with.
  */
-export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
-  type: NodeType;
+export interface NodeDefinition<S extends z.ZodType = z.ZodType, T extends string = NodeType> {
+  /** The node type's name (`bot`, `escalate`, …): the manifest (`nodes/index.ts`) derives `NODE_TYPES` from these. */
+  type: T;
   typeVersion: number;
   title: string;
   category: NodeCategory;
@@ -130,7 +111,7 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
 }
 
 /** Keeps the config type of a definition while checking its shape. */
-export function defineNode<S extends z.ZodType>(definition: NodeDefinition<S>): NodeDefinition<S> {
+export function defineNode<S extends z.ZodType, T extends string>(definition: NodeDefinition<S, T>): NodeDefinition<S, T> {
   return definition;
 }
 

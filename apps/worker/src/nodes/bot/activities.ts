@@ -1,0 +1,114 @@
+/**
+ * The bot node's activity: one virtual-agent turn (packages/virtual-agent), with the node's config
+ * mapped onto the agent's options. Texts stay templates: the workflow renders the reply after the turn.
+ */
+import type { Channel, Customer, EscalationTrigger, NluSnapshot } from '@tandem/contracts';
+import type { BotConfig } from '@tandem/flow';
+import { runBotTurn, type BotOptionsInput, type ConversationState, type EntityType } from '@tandem/virtual-agent';
+import type { CallSite } from '../../activities/contract';
+import { nonRetryableInputError, type ActivityDependencies } from '../../activities/dependencies';
+
+export interface BotTurnRequest extends CallSite {
+  /** The bot node's config (defaults applied). Its texts are templates the workflow renders after the turn. */
+  config: BotConfig;
+  /** The virtual agent's conversation state for this node (null on the first turn). */
+  conversation: unknown;
+  /** The customer's message and its transcript index. */
+  message: { text: string; index: number };
+  customer: Customer;
+  channel: Channel;
+  /** Workflow time (ISO): the virtual agent resolves relative dates against it. */
+  now: string;
+}
+
+export interface BotTurnResponse {
+  outcome: 'continue' | 'resolved' | 'escalate' | 'no_match';
+  replies: { text: string; articleId?: string }[];
+  conversation: unknown;
+  nlu: NluSnapshot;
+  /** What expressions see as `bot`. */
+  bot: Record<string, unknown>;
+  /** The trigger that escalated (outcome `escalate`). */
+  escalation: EscalationTrigger | null;
+  /** Filled slots (`saveAs` variable → value). */
+  variables: Record<string, string>;
+}
+
+export interface BotActivities {
+  botTurn(request: BotTurnRequest): Promise<BotTurnResponse>;
+}
+
+const ENTITY_TYPES = new Set<EntityType>(['order_number', 'date', 'amount', 'email', 'phone']);
+
+/** Intent names of the flow (`order.status`) as the virtual agent knows them (`order_status`). */
+const agentIntent = (name: string) => name.replace(/\./g, '_');
+
+/** Maps a bot node's config onto the virtual agent's options. */
+export function botOptionsFor(nodeId: string, config: BotConfig): BotOptionsInput {
+  const fallback = config.fallbackMessage;
+  return {
+    nodeId,
+    intents: config.intents.map((i) => ({ name: agentIntent(i.name), phrases: i.phrases, ...(i.answer?.trim() ? { reply: i.answer } : {}) })),
+    knowledge: { enabled: config.knowledgeBase.enabled, answerThreshold: config.knowledgeBase.answerThreshold },
+    maxTurns: config.maxTurns,
+    confidenceThreshold: config.confidenceThreshold,
+    lowConfidenceLimit: config.lowConfidenceLimit,
+    escalateOn: config.escalateOn,
+    ...(fallback.trim() ? { texts: { fallback } } : {}),
+    slots: config.slots
+      .filter((s) => ENTITY_TYPES.has(s.entity as EntityType))
+      .map((s) => ({
+        name: s.name,
+        entity: s.entity as EntityType,
+        prompt: s.prompt,
+        // An optional slot is asked once; a required one is asked again (twice) when the answer lacks it.
+        maxReprompts: s.required === false ? 0 : 2,
+        ...(s.intents?.length ? { intents: s.intents.map(agentIntent) } : {}),
+      })),
+  };
+}
+
+export function createBotActivities(deps: Pick<ActivityDependencies, 'logger'>): BotActivities {
+  return {
+    async botTurn(request) {
+      const { config } = request;
+      try {
+        const turn = await runBotTurn({
+          options: botOptionsFor(request.nodeId, config),
+          state: (request.conversation as ConversationState | null) ?? null,
+          message: request.message.text,
+          messageIndex: request.message.index,
+          now: request.now,
+          customer: request.customer,
+          repeatContact: request.customer.attributes.repeatContact === true,
+        });
+        const resolving = new Set(config.intents.filter((i) => i.resolves).map((i) => agentIntent(i.name)));
+        const outcome = turn.outcome === 'continue' && resolving.has(turn.nlu.intent) ? 'resolved' : turn.outcome;
+        const variables: Record<string, string> = {};
+        for (const slot of config.slots) {
+          const value = turn.slots[slot.name];
+          if (slot.saveAs && value !== undefined) variables[slot.saveAs] = value;
+        }
+        deps.logger.child({ contactId: request.contactId, nodeId: request.nodeId, visit: request.visit }).debug({ intent: turn.nlu.intent, outcome }, 'bot turn');
+        return {
+          outcome,
+          replies: turn.reply.trim() ? [{ text: turn.reply, ...(turn.articleId ? { articleId: turn.articleId } : {}) }] : [],
+          conversation: turn.state,
+          nlu: turn.nlu,
+          bot: {
+            outcome,
+            intent: turn.nlu.intent,
+            confidence: turn.nlu.confidence,
+            turns: turn.state.turns,
+            articleId: turn.articleId ?? '',
+            trigger: turn.escalation?.kind ?? '',
+          },
+          escalation: turn.escalation,
+          variables,
+        };
+      } catch (e) {
+        nonRetryableInputError(e);
+      }
+    },
+  };
+}

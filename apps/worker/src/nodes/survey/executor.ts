@@ -1,0 +1,53 @@
+import type { SurveyConfig } from '@tandem/flow';
+import { workflowNow } from '../../workflows/clock';
+import { defineExecutor } from '../../workflows/runtime/step';
+import { parseSurveyScore, REPROMPT } from './score';
+
+/** A survey's progress, kept in `state.nodeState` so it survives continue-as-new. */
+interface SurveyProgress {
+  deadline: number | null;
+  asked?: boolean;
+}
+
+export const surveyExecutor = defineExecutor<SurveyConfig>({
+  type: 'survey',
+  version: 1,
+  doc: 'asks, parses the score (one re-prompt), stores it, emits `feedback.csat` attributed to the node that handled the contact',
+  async run({ node, path, resuming }, rt) {
+    const { config } = node;
+    const ns: SurveyProgress = (resuming ? (rt.state.nodeState[node.id] as SurveyProgress | undefined) : undefined) ?? { deadline: null };
+    rt.state.nodeState[node.id] = ns;
+    path.activity = 'bot';
+    try {
+      if (!ns.asked) {
+        ns.asked = true;
+        ns.deadline = workflowNow().getTime() + config.timeoutSeconds * 1000;
+        await rt.say('bot', rt.expressions.render(node, 'question'), node.id);
+      }
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const message = await rt.nextMessage(path, node.id, { timeoutMs: Math.max(0, (ns.deadline ?? 0) - workflowNow().getTime()), checkpoint: true });
+        if (!message) return 'skipped';
+        const score = parseSurveyScore(config.kind, message.text);
+        if (score !== null) {
+          if (config.saveAs) rt.state.ctx[config.saveAs] = score;
+          if (config.kind === 'csat') {
+            // Attributed to the node that handled the contact (the bot, or the escalation a human resolved).
+            const handler = rt.state.lastHandler;
+            rt.emit('feedback.csat', handler?.nodeId ?? node.id, {
+              score,
+              collectedBy: 'survey_node',
+              surveyNodeId: node.id,
+              resolvedBy: handler ? { kind: handler.kind, ...(handler.agentId ? { agentId: handler.agentId } : {}) } : { kind: 'none' },
+            });
+          }
+          return 'answered';
+        }
+        if (attempt === 0) await rt.say('bot', REPROMPT[config.kind], node.id);
+      }
+      return 'skipped';
+    } finally {
+      if (!rt.continuing) delete rt.state.nodeState[node.id];
+      path.activity = 'flow';
+    }
+  },
+});

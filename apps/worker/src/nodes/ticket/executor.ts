@@ -1,0 +1,37 @@
+import type { TicketConfig } from '@tandem/flow';
+import { workflowNow } from '../../workflows/clock';
+import { builtinActivities } from '../../workflows/runtime/proxies';
+import { defineExecutor } from '../../workflows/runtime/step';
+import type { TicketActivities } from './activities';
+
+const tickets = builtinActivities<TicketActivities>();
+
+export const ticketExecutor = defineExecutor<TicketConfig>({
+  type: 'ticket',
+  version: 1,
+  doc: 'creates a callback or follow-up ticket in routing, once per step, with the handoff package; the first ticket\'s id is `ctx.ticketId`',
+  run({ node, visit }, rt) {
+    const { config } = node;
+    const { expressions: x, state } = rt;
+    return x.withActivation(node, (activation) =>
+      tickets
+        .createTicket({
+          ...rt.site(node, visit),
+          kind: config.kind,
+          queue: config.queue ?? null,
+          subject: x.render(node, 'subject', activation),
+          body: config.body !== undefined ? x.render(node, 'body', activation) : null,
+          priority: Number(x.evaluate(config.priority, activation)),
+          dueAt: config.dueInSeconds !== undefined ? new Date(workflowNow().getTime() + config.dueInSeconds * 1000).toISOString() : null,
+          customer: state.contact.customer,
+          channel: state.contact.channel,
+          handoff: config.includeHandoff ? state.handoff : null,
+        })
+        .then(({ ticketId }) => {
+          state.ctx.ticketId ??= ticketId;
+          const delivery = config.confirmation === undefined ? undefined : rt.say('bot', x.render(node, 'confirmation', activation), node.id);
+          return delivery ? delivery.then(() => 'next') : 'next';
+        }),
+    );
+  },
+});
