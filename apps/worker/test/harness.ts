@@ -8,6 +8,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { ActivityRegistry, defineActivity } from '@tandem/activity-kit';
 import { loadConfig } from '@tandem/config';
+import { eventsMigrations } from '@tandem/events';
 import { contactWorkflowId, type CustomerInput } from '@tandem/contracts';
 import { compileFlow, exampleResolver, exampleResolverData, calendarSchema, type Calendar, type FlowDocument, type Plan } from '@tandem/flow';
 import {
@@ -252,7 +253,8 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const config = loadConfig();
   const db = await createTestDatabase('worker');
-  const dataSource = new DataSource({ type: 'postgres', url: db.url, entities: routingEntities, migrations: routingMigrations, synchronize: false, extra: { max: 10 } });
+  // Routing's tables and the events' (the worker dead-letters refused events there), as the API migrates them.
+  const dataSource = new DataSource({ type: 'postgres', url: db.url, entities: routingEntities, migrations: [...routingMigrations, ...eventsMigrations], synchronize: false, extra: { max: 10 } });
   await dataSource.initialize();
   await dataSource.runMigrations();
   const router = new WorkRouter({ dataSource });
