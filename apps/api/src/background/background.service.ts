@@ -10,13 +10,14 @@ import {
   runProjectionConsumer,
   type RunningConsumer,
 } from '@tandem/events';
-import { startRoutingMaintenance, WorkRouter } from '@tandem/routing';
+import { type ItemOperation, startRoutingMaintenance, WorkRouter } from '@tandem/routing';
 import type { Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ContactLauncher } from '../contacts/contact-launcher.service';
 import { EscalationContextService } from '../events/escalation-context.service';
 import { eventsLogger, KafkaClient } from '../events/kafka.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { RoutingNotificationsService } from '../routing/routing-notifications.service';
 
 /** The consumer group that records escalation contexts from `contact.escalated`. */
@@ -24,10 +25,15 @@ export const ESCALATIONS_GROUP_ID = 'tandem-api-escalations';
 
 type Part = 'topics' | 'outboxRelay' | 'projections' | 'inboundContacts' | 'escalationContexts' | 'routingMaintenance';
 
+/** What routing maintenance was doing to an item, for its log line. */
+const ITEM_OPERATION: Record<ItemOperation, string> = { offer: 'offer', expire_offer: 'expire the offer of', overflow: 'overflow' };
+
 /**
  * What the API runs besides serving requests, each behind its own switch (`TANDEM_API_*`, see
  * docs/api.md): the outbox relay, the projection consumer, the inbound-contacts consumer, the
- * escalation-context consumer and routing's maintenance loop (offer expiry, overflow, push dispatch).
+ * escalation-context consumer and routing's maintenance loop (offer expiry, overflow, push dispatch),
+ * whose ticks and item failures are counted in `/metrics` and whose failed items are logged with their
+ * id (one bad item never stops a tick from serving the others).
  *
  * Started after the application is up and never in the way of it: a part whose dependency is down
  * (Kafka, typically) is retried with backoff while the API serves — `/health` says what is down.
@@ -52,6 +58,7 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     private readonly notifications: RoutingNotificationsService,
     private readonly launcher: ContactLauncher,
     private readonly contexts: EscalationContextService,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -77,7 +84,16 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
             router: this.router,
             notifications: await this.notifications.get(),
             intervalMs: b.routingMaintenanceIntervalMs,
-            onError: (err) => this.logger.warn({ err }, 'routing maintenance failed; retrying on the next tick'),
+            onTick: () => this.metrics.routingTicks.inc({ outcome: 'completed' }),
+            // One item's failure: the tick served the others; this item is tried again later.
+            onItemFailure: ({ operation, workItemId, offerId, error }) => {
+              this.metrics.routingItemFailures.inc({ operation });
+              this.logger.warn({ err: error, operation, workItemId, offerId }, `routing maintenance could not ${ITEM_OPERATION[operation]} work item ${workItemId}; the other items were served`);
+            },
+            onError: (err) => {
+              this.metrics.routingTicks.inc({ outcome: 'failed' });
+              this.logger.warn({ err }, 'routing maintenance failed; retrying on the next tick');
+            },
           });
           this.stops.push(stop);
         }),

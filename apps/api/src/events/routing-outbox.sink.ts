@@ -1,7 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { HandoffPackage, WorkItemOutcome } from '@tandem/contracts';
-import { contactEvents, OutboxWriter, wrapUpEvents, type TandemEvent } from '@tandem/events';
-import type { RoutingEvent, RoutingEventSink } from '@tandem/routing';
+import {
+  contactEvents,
+  EventValidationError,
+  OutboxWriter,
+  producerDeadLetter,
+  recordProducerDeadLetters,
+  wrapUpEvents,
+  type EscalationContext,
+  type ProducerDeadLetter,
+  type TandemEvent,
+} from '@tandem/events';
+import type { RoutingEvent, RoutingEventSink, RoutingSinkTransaction } from '@tandem/routing';
 import { Counter } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import { MetricsService } from '../metrics/metrics.service';
@@ -45,7 +55,14 @@ const PUBLISHED = new Set<RoutingEvent['type']>(['workitem.offered', 'workitem.a
  *   escalation, with its trigger and flow version.
  *
  * Each is tied to its flow version and nodes through the {@link EscalationContextService}. Ids are
- * derived from routing's history event ids, so a retried transaction appends nothing twice.
+ * derived from routing's history event ids, so a retried transaction appends nothing twice. A draft's
+ * work item (flow version 0: a designer's test chat) gets valid events marked `simulation: true`.
+ *
+ * An event that cannot be built valid is **dead-lettered** in the same transaction
+ * (`events.producer_dead_letters`) instead of thrown: throwing would roll the routing change back —
+ * every tick, for an offer — and stall routing for everyone on the queue. Once the change has
+ * committed, each new dead letter is counted (`tandem_events_dead_lettered_total{source,type}`) and
+ * logged as a warning with its event id and error.
  */
 @Injectable()
 export class RoutingOutboxSink implements RoutingEventSink {
@@ -55,7 +72,7 @@ export class RoutingOutboxSink implements RoutingEventSink {
   constructor(
     private readonly outbox: OutboxWriter,
     private readonly contexts: EscalationContextService,
-    metrics: MetricsService,
+    private readonly metrics: MetricsService,
   ) {
     this.skipped = new Counter({
       name: 'tandem_api_routing_events_unpublished_total',
@@ -65,8 +82,9 @@ export class RoutingOutboxSink implements RoutingEventSink {
     });
   }
 
-  async append(manager: EntityManager, events: RoutingEvent[]): Promise<void> {
+  async append(manager: EntityManager, events: RoutingEvent[], transaction?: RoutingSinkTransaction): Promise<void> {
     const out: TandemEvent[] = [];
+    const letters: ProducerDeadLetter[] = [];
     for (const event of events) {
       if (!PUBLISHED.has(event.type)) continue;
       const [item] = await manager.query<ItemRow[]>(
@@ -86,42 +104,57 @@ export class RoutingOutboxSink implements RoutingEventSink {
         this.logger.warn({ workItemId: item.id, type: event.type }, 'work item event not published: its escalation context is unknown');
         continue;
       }
-      const at = new Date(event.occurredAt);
-      const meta = { contactId: context.contactId, flowId: context.flowId, flowVersion: context.flowVersion, nodeId: context.escalateNodeId, source: API_EVENT_SOURCE, time: event.occurredAt, id: event.id };
-      const agentId = event.agentId ?? undefined;
-      switch (event.type) {
-        case 'workitem.offered':
-          if (!agentId) break;
-          out.push(contactEvents.workItemOffered(meta, { workItemId: item.id, queue: event.queue, agentId, attempt: item.attempts + 1 }));
-          break;
-        case 'workitem.accepted':
-        case 'workitem.assigned':
-          if (!agentId) break;
-          out.push(contactEvents.workItemAccepted(meta, { workItemId: item.id, queue: event.queue, agentId, waitMs: Math.max(0, at.getTime() - item.created_at.getTime()) }));
-          break;
-        case 'workitem.completed': {
-          const started = item.assigned_at ?? item.answered_at;
-          out.push(
-            ...wrapUpEvents(
-              context,
-              {
-                schemaVersion: 1,
-                workItemId: item.id,
-                outcome: item.outcome ?? 'resolved',
-                reasonTags: item.reason_tags,
-                ...(agentId ? { agentId } : {}),
-                ...(item.resolution_note ? { note: item.resolution_note } : {}),
-                resolvedAt: event.occurredAt,
-              },
-              { handleMs: started ? Math.max(0, at.getTime() - started.getTime()) : 0, id: event.id, source: API_EVENT_SOURCE, time: event.occurredAt },
-            ),
-          );
-          break;
-        }
-        default:
-          break;
+      try {
+        out.push(...eventsOf(event, item, context));
+      } catch (e) {
+        // Retrying cannot make it valid: keep it, and let the routing change commit.
+        if (!(e instanceof EventValidationError)) throw e;
+        letters.push(producerDeadLetter(API_EVENT_SOURCE, e, { contactId: item.contact_id }));
       }
     }
+    if (letters.length) {
+      const fresh = await recordProducerDeadLetters(manager, letters);
+      const report = () => {
+        for (const letter of fresh) {
+          this.metrics.deadLetteredEvents.inc({ source: letter.source, type: letter.eventType });
+          this.logger.warn({ eventId: letter.eventId, type: letter.eventType, contactId: letter.contactId, err: letter.error }, 'dead-lettered a work item event that cannot be valid');
+        }
+      };
+      if (transaction) transaction.afterCommit(report);
+      else report();
+    }
     if (out.length) await this.outbox.append(manager, out);
+  }
+}
+
+/** The published events of one routing event (none for an offer or acceptance without an agent). */
+function eventsOf(event: RoutingEvent, item: ItemRow, context: EscalationContext): TandemEvent[] {
+  const at = new Date(event.occurredAt);
+  const meta = { contactId: context.contactId, flowId: context.flowId, flowVersion: context.flowVersion, nodeId: context.escalateNodeId, source: API_EVENT_SOURCE, time: event.occurredAt, id: event.id };
+  const agentId = event.agentId ?? undefined;
+  switch (event.type) {
+    case 'workitem.offered':
+      return agentId ? [contactEvents.workItemOffered(meta, { workItemId: item.id, queue: event.queue, agentId, attempt: item.attempts + 1 })] : [];
+    case 'workitem.accepted':
+    case 'workitem.assigned':
+      return agentId ? [contactEvents.workItemAccepted(meta, { workItemId: item.id, queue: event.queue, agentId, waitMs: Math.max(0, at.getTime() - item.created_at.getTime()) })] : [];
+    case 'workitem.completed': {
+      const started = item.assigned_at ?? item.answered_at;
+      return wrapUpEvents(
+        context,
+        {
+          schemaVersion: 1,
+          workItemId: item.id,
+          outcome: item.outcome ?? 'resolved',
+          reasonTags: item.reason_tags,
+          ...(agentId ? { agentId } : {}),
+          ...(item.resolution_note ? { note: item.resolution_note } : {}),
+          resolvedAt: event.occurredAt,
+        },
+        { handleMs: started ? Math.max(0, at.getTime() - started.getTime()) : 0, id: event.id, source: API_EVENT_SOURCE, time: event.occurredAt },
+      );
+    }
+    default:
+      return [];
   }
 }
