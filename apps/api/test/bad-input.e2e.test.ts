@@ -111,6 +111,18 @@ describe('bad input: malformed JSON, wrong types, unknown fields, unknown ids â†
     expect(res.body).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('TANDEM_API_BODY_LIMIT') });
   });
 
+  it('answers text PostgreSQL cannot store (NUL, unpaired surrogates) with 400 naming the field, in bodies and queries', async () => {
+    const admin = { Authorization: `Bearer ${t.token('admin')}` };
+    const descriptor = { name: 'nul.test', version: 1, title: 'T', description: 'D', inputSchema: { 'a\u0000b': {} }, outputSchema: {}, timeoutSeconds: 1, retry: { maximumAttempts: 1, initialIntervalSeconds: 1, backoffCoefficient: 1 } };
+    const nul = await t.http.post('/v1/catalog/activities/register').set(admin).send({ activities: [descriptor] }).expect(400);
+    expect(nul.body.errors).toEqual([expect.objectContaining({ location: 'body', path: 'activities.0.inputSchema.a\u0000b', message: expect.stringContaining('NUL') })]);
+    // JSON.stringify writes an unpaired surrogate as its \u escape, as a client would send it.
+    const surrogate = await t.http.post('/v1/catalog/activities/register').set(admin).set('Content-Type', 'application/json').send(JSON.stringify({ activities: [{ ...descriptor, inputSchema: {}, title: 'half \ud83d' }] })).expect(400);
+    expect(surrogate.body.errors).toEqual([expect.objectContaining({ path: 'activities.0.title', message: expect.stringContaining('unpaired surrogate') })]);
+    const query = await t.http.get('/v1/supervisor/work-items?contactId=%00x').set(admin).expect(400);
+    expect(query.body.message).toMatch(/^query\.contactId: contains a NUL character/);
+  });
+
   describe('query strings', () => {
     it.each([
       ['/v1/flows?limit=0', 'query.limit'],

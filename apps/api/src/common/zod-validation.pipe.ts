@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
 import { type RequestLocation, RequestValidationError } from './errors';
+import { unstorableText } from './storable-text';
 import { strippedFields } from './unknown-fields';
 
 interface ZodDtoClass {
@@ -24,7 +25,8 @@ const LOCATIONS: Record<ArgumentMetadata['type'], RequestLocation | undefined> =
  * its schema — the same schema the OpenAPI document is generated from — and replaces the raw value
  * with the parsed one (defaults applied). Unknown fields are rejected in bodies, at any depth, even
  * where the schema itself would strip them (see {@link strippedFields}); query strings and path
- * parameters use strict schemas. A failure is a 400 naming each offending field and where it was.
+ * parameters use strict schemas. Text PostgreSQL cannot store (NUL, unpaired surrogates) is refused
+ * too. A failure is a 400 naming each offending field and where it was.
  */
 @Injectable()
 export class ZodValidationPipe implements PipeTransform {
@@ -35,6 +37,8 @@ export class ZodValidationPipe implements PipeTransform {
     if (!result.success) throw new RequestValidationError(location, result.error);
     const unknown = location === 'body' ? strippedFields(value, result.data) : [];
     if (unknown.length) throw new RequestValidationError(location, new z.ZodError(unknown));
+    const unstorable = unstorableText(result.data);
+    if (unstorable.length) throw new RequestValidationError(location, new z.ZodError(unstorable));
     return result.data;
   }
 }
