@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorators';
 import { Access, type Principal } from '../auth/roles';
@@ -33,6 +33,9 @@ function agentOf(principal: Principal): string {
 
 @ApiTags('agent desk')
 @ApiBearerAuth()
+@ApiNotFoundResponse({
+  description: '`agent_not_defined`: the agent your token names is not defined in routing; `not_found`: the offer or work item is not yours (or does not exist).',
+})
 @Controller('v1/agent')
 @Roles(...Access.agentDesk)
 export class AgentDeskController {
@@ -85,6 +88,7 @@ export class AgentDeskController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept an offer made to me: the item is assigned to me. 409 once it expired.' })
   @ApiOkResponse({ type: WorkItemDto.Output })
+  @ApiConflictResponse({ description: '`conflict`: the offer expired or was answered already.' })
   accept(@CurrentPrincipal() p: Principal, @Param() params: OfferIdParamsDto, @Body() _body: EmptyBodyDto) {
     return this.desk.accept(agentOf(p), params.offerId);
   }
@@ -93,6 +97,7 @@ export class AgentDeskController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Decline an offer made to me: the item goes back to its queue and is offered to the next agent.' })
   @ApiOkResponse({ type: WorkItemDto.Output })
+  @ApiConflictResponse({ description: '`conflict`: the offer expired or was answered already.' })
   reject(@CurrentPrincipal() p: Principal, @Param() params: OfferIdParamsDto, @Body() body: RejectDto) {
     return this.desk.reject(agentOf(p), params.offerId, body.reason);
   }
@@ -115,6 +120,8 @@ export class AgentDeskController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a message to the customer of an item assigned to me; it joins the transcript and goes out on the contact\'s channel.' })
   @ApiAcceptedResponse({ type: MessageSentDto.Output })
+  @ApiConflictResponse({ description: '`not_in_conversation`: the item is not assigned to you now; `contact_ended`.' })
+  @ApiServiceUnavailableResponse({ description: '`temporal_unavailable`: Temporal did not answer in time; send it again.' })
   message(@CurrentPrincipal() p: Principal, @Param() params: WorkItemIdParamsDto, @Body() body: AgentMessageDto) {
     return this.desk.message(agentOf(p), params.workItemId, body.text);
   }
@@ -123,6 +130,7 @@ export class AgentDeskController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The conversation is over; after-contact work begins (the item still counts against my capacity).' })
   @ApiOkResponse({ type: WorkItemDto.Output })
+  @ApiConflictResponse({ description: '`conflict`: you do not hold the item, or it is not assigned.' })
   wrapUp(@CurrentPrincipal() p: Principal, @Param() params: WorkItemIdParamsDto, @Body() _body: EmptyBodyDto) {
     return this.desk.wrapUp(agentOf(p), params.workItemId);
   }
@@ -131,6 +139,7 @@ export class AgentDeskController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete an item with an outcome and reason tags. The contact\'s flow continues from its escalate node (resolved, transferred, abandoned).' })
   @ApiOkResponse({ type: WorkItemDto.Output })
+  @ApiConflictResponse({ description: '`conflict`: you do not hold the item, or it is finished already.' })
   complete(@CurrentPrincipal() p: Principal, @Param() params: WorkItemIdParamsDto, @Body() body: CompleteDto) {
     return this.desk.complete(agentOf(p), params.workItemId, body);
   }
@@ -139,6 +148,7 @@ export class AgentDeskController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Transfer an item I hold to another queue, or offer it to another agent; the handoff package stays and my note is added.' })
   @ApiOkResponse({ type: WorkItemDto.Output })
+  @ApiConflictResponse({ description: '`conflict`: you do not hold the item, or the agent named cannot take it (status, capacity).' })
   transfer(@CurrentPrincipal() p: Principal, @Param() params: WorkItemIdParamsDto, @Body() body: TransferDto) {
     return this.desk.transfer(agentOf(p), params.workItemId, body);
   }

@@ -1,35 +1,15 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Channel } from '@tandem/contracts';
 import { type AgentStatus, type Completion, RoutingDirectory, RoutingNotFoundError, type WorkItem, type WorkItemStatus, WorkRouter } from '@tandem/routing';
-import { agentMessageSignal, type AssistSuggestions, type ContactStateView } from '@tandem/workflow-contract';
+import type { AgentView, ClaimResult, LiveContact, MessageSent, PendingOfferView, StatusChange, WorkItemDetail, WorkItemView } from '@tandem/api-contract';
+import { agentMessageSignal } from '@tandem/workflow-contract';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ApiError, ConflictError, NotFoundError } from '../common/errors';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ContactsService } from '../contacts/contacts.service';
 import { EscalationContextService } from '../events/escalation-context.service';
 import { TemporalService } from '../infrastructure/temporal.service';
-import { type AgentView, type PendingOfferView, toAgentView, toPendingOfferView, toWorkItemView, type WorkItemView } from './work-item.view';
-
-/** What an agent sees of the contact behind a work item, live from the contact's workflow. */
-export interface LiveContact {
-  handledBy: ContactStateView['handledBy'];
-  steps: string[];
-  outcome: ContactStateView['outcome'];
-  transcript: ContactStateView['transcript'];
-  nlu: ContactStateView['nlu'];
-  /** The assistant's suggestions for this escalation (knowledge, a draft reply, compliance flags). */
-  assist: AssistSuggestions | null;
-}
-
-/** `GET /v1/agent/work-items/:id`: the item, its handoff package, and the live conversation. */
-export interface WorkItemDetail {
-  workItem: WorkItemView;
-  /** Everything the agent needs to take over without asking the customer to repeat themselves. */
-  handoff: WorkItem['handoff'];
-  /** Null when the contact's workflow did not answer in time (`liveError` says why). */
-  contact: LiveContact | null;
-  liveError?: string;
-}
+import { toAgentView, toPendingOfferView, toWorkItemView } from './work-item.view';
 
 const ACTIVE: WorkItemStatus[] = ['offered', 'assigned', 'wrapping'];
 
@@ -55,13 +35,13 @@ export class AgentDeskService {
     return toAgentView(await this.agent(agentId));
   }
 
-  async setStatus(agentId: string, status: AgentStatus): Promise<{ agent: AgentView; released: WorkItemView[] }> {
+  async setStatus(agentId: string, status: AgentStatus): Promise<StatusChange> {
     await this.agent(agentId);
     const { released } = await this.router.setAgentStatus(agentId, status);
     return { agent: toAgentView(await this.directory.getAgent(agentId)), released: released.map(toWorkItemView) };
   }
 
-  async claim(agentId: string, options: { queues?: string[] | undefined; channels?: Channel[] | undefined }): Promise<{ workItem: WorkItemView | null }> {
+  async claim(agentId: string, options: { queues?: string[] | undefined; channels?: Channel[] | undefined }): Promise<ClaimResult> {
     await this.agent(agentId);
     const item = await this.router.claim(agentId, { ...(options.queues ? { queues: options.queues } : {}), ...(options.channels ? { channels: options.channels } : {}) });
     return { workItem: item ? toWorkItemView(item) : null };
@@ -112,7 +92,7 @@ export class AgentDeskService {
   }
 
   /** Sends the agent's message to the customer (the contact's `agentMessage` signal). */
-  async message(agentId: string, workItemId: string, text: string): Promise<{ workItemId: string; sent: true }> {
+  async message(agentId: string, workItemId: string, text: string): Promise<MessageSent> {
     const item = await this.mine(agentId, workItemId);
     if (item.status !== 'assigned') {
       throw new ConflictError('not_in_conversation', `work item ${workItemId} is ${item.status}: messages go to the customer while it is assigned to you`);
@@ -153,7 +133,7 @@ export class AgentDeskService {
   }
 
   /** Goes offline: pending offers and assigned items go back to their queues (wrap-ups stay). */
-  async release(agentId: string): Promise<{ agent: AgentView; released: WorkItemView[] }> {
+  async release(agentId: string): Promise<StatusChange> {
     return this.setStatus(agentId, 'offline');
   }
 

@@ -1,16 +1,9 @@
+/**
+ * Routing's records as the API shows them (the contract's views): dates as ISO strings. The views'
+ * types come from @tandem/api-contract, so a field routing adds or renames fails to compile here.
+ */
+import type { AgentView, HistoryView, OfferView, PendingOfferView, WorkItemView } from '@tandem/api-contract';
 import type { Agent, HistoryEntry, Offer, PendingOffer, WorkItem } from '@tandem/routing';
-
-type Iso<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] extends Date ? string : T[P] extends Date | null ? string | null : T[P] };
-
-/** A work item as the API shows it (routing's `WorkItem`, dates as ISO strings). */
-export type WorkItemView = Iso<WorkItem, 'createdAt' | 'queuedAt' | 'answeredAt' | 'assignedAt' | 'wrappingAt' | 'endedAt' | 'updatedAt'>;
-export type OfferView = Iso<Offer, 'offeredAt' | 'expiresAt' | 'respondedAt'>;
-export type AgentView = Iso<Agent, 'statusChangedAt' | 'lastIdleSince' | 'createdAt' | 'updatedAt'>;
-export type HistoryView = Iso<HistoryEntry, 'at'>;
-export interface PendingOfferView {
-  offer: OfferView;
-  workItem: WorkItemView;
-}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from './access.decorators';
-import { type ApiKeySummary, ApiKeysService, type CreatedApiKey } from './api-keys.service';
+import type { ApiKeySummary, CreatedApiKey } from '@tandem/api-contract';
+import { ApiKeysService } from './api-keys.service';
 import { ApiKeyDto, ApiKeyParamsDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/auth.dto';
 import { Access, type Principal } from './roles';
 
@@ -15,6 +16,7 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Create an API key for an integration. The key is in the response once and never again.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto.Output })
+  @ApiConflictResponse({ description: '`agent_id_required`: a key with the agent role names its agent.' })
   create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal): Promise<CreatedApiKey> {
     return this.apiKeys.create({ ...body, ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt) } : { expiresAt: undefined }) }, principal.subject);
   }
@@ -29,6 +31,7 @@ export class ApiKeysController {
   @Delete(':id')
   @ApiOperation({ summary: 'Revoke an API key; requests with it fail with 401 from now on.' })
   @ApiOkResponse({ type: ApiKeyDto.Output })
+  @ApiConflictResponse({ description: '`already_revoked`.' })
   revoke(@Param() params: ApiKeyParamsDto): Promise<ApiKeySummary> {
     return this.apiKeys.revoke(params.id);
   }

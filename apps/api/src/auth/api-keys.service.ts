@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { ApiKeySummary, CreatedApiKey } from '@tandem/api-contract';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { IsNull, type Repository } from 'typeorm';
@@ -7,20 +8,6 @@ import { ApiKeyEntity } from './api-key.entity';
 import { type Principal, type Role, roleSchema } from './roles';
 import { AuthenticationError } from './token.service';
 
-/** An API key as listed: never its secret. */
-export interface ApiKeySummary {
-  id: string;
-  name: string;
-  prefix: string;
-  roles: Role[];
-  subject: string;
-  agentId: string | null;
-  createdAt: string;
-  createdBy: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 export interface CreateApiKeyRequest {
   name: string;
@@ -31,10 +18,6 @@ export interface CreateApiKeyRequest {
   expiresAt?: Date;
 }
 
-/** A new key: `key` is shown once and cannot be recovered. */
-export interface CreatedApiKey extends ApiKeySummary {
-  key: string;
-}
 
 const KEY_PATTERN = /^(tdm_[A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 /** Recording every use would write on every request; once a minute is enough to see stale keys. */

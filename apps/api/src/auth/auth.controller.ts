@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { IssuedToken } from '@tandem/api-contract';
 import { ConflictError } from '../common/errors';
 import { CurrentPrincipal, Roles } from './access.decorators';
 import { IssuedTokenDto, IssueTokenDto, PrincipalDto } from './dto/auth.dto';
@@ -25,7 +26,8 @@ export class AuthController {
   @Roles(...Access.admin)
   @ApiOperation({ summary: 'Issue a bearer JWT (admin): e.g. for an agent desk or a designer session.' })
   @ApiCreatedResponse({ type: IssuedTokenDto.Output })
-  issue(@Body() body: IssueTokenDto): IssuedTokenDto {
+  @ApiConflictResponse({ description: '`agent_id_required`: the agent role with others needs `agentId`.' })
+  issue(@Body() body: IssueTokenDto): IssuedToken {
     if (body.roles.includes('agent') && body.roles.length > 1 && !body.agentId) {
       throw new ConflictError('agent_id_required', 'a token combining the agent role with others must name the agent (agentId)');
     }

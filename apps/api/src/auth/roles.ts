@@ -1,34 +1,16 @@
-import { z } from 'zod';
+import { type PrincipalView, type Role, roleSchema } from '@tandem/api-contract';
 
-/**
- * Who may call what. A token carries one or more roles.
- * - `designer` edits, validates and publishes flows;
- * - `agent` handles routed work — only its own (its token carries its agent id);
- * - `supervisor` watches queues, work items and agents, and reads flows;
- * - `admin` manages API keys, tokens, queues and calendars, and may do what designers do;
- * - `service` is an integration or a Tandem process (the worker registering custom activities,
- *   a contact-centre platform starting contacts).
- */
-export const roleSchema = z.enum(['designer', 'agent', 'supervisor', 'admin', 'service']);
-export type Role = z.infer<typeof roleSchema>;
+// The roles are part of the API's contract (see `roleSchema` for what each may do).
+export { roleSchema, type Role };
 export const ROLES: readonly Role[] = roleSchema.options;
 
 /**
- * Who is calling, as established from a bearer JWT or an API key.
+ * Who is calling, as established from a bearer JWT or an API key (what `GET /v1/auth/me` shows).
  *
  * @example
  * { kind: 'jwt', subject: 'ana@example.com', roles: ['agent'], agentId: 'agent-ana' }
  */
-export interface Principal {
-  kind: 'jwt' | 'api_key';
-  /** The person or system behind the credential; recorded as author of what it changes. */
-  subject: string;
-  roles: Role[];
-  /** Set for agents: the only agent whose work this principal may see and act on. */
-  agentId?: string;
-  /** JWT id (`jti`) or API key id, for audit logs. */
-  credentialId: string;
-}
+export type Principal = PrincipalView;
 
 /** Role groups used across controllers, so the access policy reads the same everywhere. */
 export const Access = {

@@ -4,22 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ApiError } from '../common/errors';
+import { type IssuedToken, ttlSeconds } from '@tandem/api-contract';
 import { type Principal, type Role, roleSchema } from './roles';
 
 const ISSUER = 'tandem';
 const AUDIENCE = 'tandem-api';
-
-/** Token lifetimes: `90s`, `15m`, `12h`, `30d`; at most a year (long-lived access is an API key). */
-export const ttlSchema = z
-  .string()
-  .regex(/^[1-9]\d{0,5}(s|m|h|d)$/, 'expected a duration such as 15m, 12h or 30d')
-  .refine((ttl) => ttlSeconds(ttl) <= 366 * 86_400, 'at most 366d');
-
-export function ttlSeconds(ttl: string): number {
-  const n = Number.parseInt(ttl, 10);
-  const unit = ttl.at(-1);
-  return n * (unit === 'd' ? 86_400 : unit === 'h' ? 3_600 : unit === 'm' ? 60 : 1);
-}
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
@@ -37,12 +26,6 @@ export interface TokenRequest {
   agentId?: string;
   /** Lifetime, e.g. `12h`. */
   ttl: string;
-}
-
-export interface IssuedToken {
-  token: string;
-  tokenId: string;
-  expiresAt: string;
 }
 
 /** 401 with a specific code: the client learns whether to refresh, re-login or fix its setup. */

@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { CalendarView } from '@tandem/api-contract';
 import type { Calendar } from '@tandem/flow';
 import type { Repository } from 'typeorm';
 import { NotFoundError } from '../common/errors';
 import { CalendarEntity } from './calendar.entity';
-
-export interface CalendarView {
-  name: string;
-  calendar: Calendar;
-  updatedAt: string;
-}
 
 /** Named business-hours calendars (`@tandem/flow`'s Calendar) that schedule nodes and queues refer to. */
 @Injectable()

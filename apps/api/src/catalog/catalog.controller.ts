@@ -1,14 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorators';
 import { Access, type Principal } from '../auth/roles';
 import { RequestValidationError } from '../common/errors';
 import type { NodeCatalogEntry } from '@tandem/flow';
 import { z } from 'zod';
-import { type CustomActivityView, CustomActivitiesService, type RegistrationResult } from './custom-activities.service';
-import { type CalendarView, CalendarsService } from './calendars.service';
-import { CatalogService, type CatalogView, type ExpressionEnvironmentView } from './catalog.service';
+import type { CalendarView, CatalogView, CustomActivityView, ExpressionEnvironmentView, QueueView, RegistrationResult } from '@tandem/api-contract';
+import { CustomActivitiesService } from './custom-activities.service';
+import { CalendarsService } from './calendars.service';
+import { CatalogService } from './catalog.service';
 import {
   ActivityParamsDto,
   CalendarDto,
@@ -26,7 +27,7 @@ import {
   RegistrationResultDto,
   RegistrationResultsDto,
 } from './dto/catalog.dto';
-import { type QueueView, QueuesService } from './queues.service';
+import { QueuesService } from './queues.service';
 
 @ApiTags('catalog')
 @ApiBearerAuth()
@@ -83,6 +84,7 @@ export class CatalogController {
   @Roles(...Access.registerActivities)
   @ApiOperation({ summary: 'Register (upsert) one custom activity descriptor. Changing the input or output schema of a registered version is a 409.' })
   @ApiOkResponse({ type: RegistrationResultDto.Output })
+  @ApiConflictResponse({ description: '`activity_contract_changed`: this version is registered with another input or output schema.' })
   async putActivity(@Param() params: ActivityParamsDto, @Body() body: CustomActivityDescriptorDto, @CurrentPrincipal() principal: Principal): Promise<RegistrationResult> {
     if (body.name !== params.name) {
       throw new RequestValidationError('body', new z.ZodError([{ code: 'custom', path: ['name'], message: `must equal the name in the path ("${params.name}")`, input: body.name }]));
@@ -96,6 +98,7 @@ export class CatalogController {
   @Roles(...Access.registerActivities)
   @ApiOperation({ summary: 'Register a worker\'s custom activities at once (all or none); idempotent, so workers call it at every start.' })
   @ApiOkResponse({ type: RegistrationResultsDto.Output })
+  @ApiConflictResponse({ description: '`duplicate_activity` (a name and version twice), or `activity_contract_changed`; nothing is registered.' })
   async registerActivities(@Body() body: RegisterActivitiesDto, @CurrentPrincipal() principal: Principal): Promise<{ results: RegistrationResult[] }> {
     return { results: await this.activities.register(body.activities, principal.subject) };
   }

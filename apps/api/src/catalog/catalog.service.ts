@@ -1,24 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { CatalogView, ExpressionEnvironmentView } from '@tandem/api-contract';
 import { expressionEnvironment, type NodeCatalogEntry, nodeCatalog, variableTypeSchema } from '@tandem/flow';
-import { type CalendarView, CalendarsService } from './calendars.service';
-import { type CustomActivityView, CustomActivitiesService } from './custom-activities.service';
-import { type QueueView, QueuesService } from './queues.service';
-
-/** The CEL environment as the designer's expression editor needs it (autocompletion, hints). */
-export interface ExpressionEnvironmentView {
-  language: 'cel';
-  variables: { name: string; description: string; fields: { name: string; type: string; description: string }[] }[];
-  flowVariables: { name: 'ctx'; description: string; types: string[] };
-}
-
-/** Everything the designer needs to draw a flow, in one response. */
-export interface CatalogView {
-  nodeTypes: NodeCatalogEntry[];
-  expressions: ExpressionEnvironmentView;
-  queues: QueueView[];
-  activities: CustomActivityView[];
-  calendars: CalendarView[];
-}
+import { CalendarsService } from './calendars.service';
+import { CustomActivitiesService } from './custom-activities.service';
+import { QueuesService } from './queues.service';
 
 /**
  * The designer's catalog: node types with their config JSON Schemas and ports and the expression

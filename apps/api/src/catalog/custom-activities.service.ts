@@ -1,24 +1,11 @@
 import type { CustomActivityDescriptor } from '@tandem/activity-kit';
+import type { CustomActivityView, RegistrationResult } from '@tandem/api-contract';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { sameJson } from '../common/json';
 import { CustomActivityEntity } from './custom-activity.entity';
-
-/** A registered activity as the catalog lists it: the newest version, and which versions exist. */
-export interface CustomActivityView extends CustomActivityDescriptor {
-  versions: number[];
-  registeredBy: string;
-  registeredAt: string;
-  updatedAt: string;
-}
-
-export interface RegistrationResult {
-  name: string;
-  version: number;
-  status: 'created' | 'updated' | 'unchanged';
-}
 
 /**
  * The custom activities workers register (their `@tandem/activity-kit` descriptors). Registering is

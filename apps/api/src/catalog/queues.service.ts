@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { QueueView } from '@tandem/api-contract';
 import { type Agent, type Queue, type QueueDefinition, RoutingDirectory, RoutingNotFoundError } from '@tandem/routing';
-
-/** A human queue as the API shows it: routing's definition, with ISO dates. */
-export interface QueueView extends Omit<Queue, 'createdAt' | 'updatedAt'> {
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** A queue as the compiler sees it: its name and the skills its agents have (see {@link QueuesService.forResolver}). */
 export interface QueueSkills {

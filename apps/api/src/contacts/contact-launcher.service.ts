@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Channel, contactWorkflowId, type CustomerInput } from '@tandem/contracts';
+import type { StartedContact } from '@tandem/api-contract';
 import { type StartContactRequest as InboundStartRequest } from '@tandem/events';
 import { type Calendar, compileFlow, getNodeDefinition, type Plan } from '@tandem/flow';
 import { ChannelKey, CONTACT_WORKFLOW_TYPE, ContactIdKey, type ContactFlowInput, FlowIdKey, FlowVersionKey } from '@tandem/workflow-contract';
@@ -29,17 +30,6 @@ export interface StartContact {
   /** The contact's id; a new UUID when absent. Starting an id that exists starts nothing. */
   contactId?: string | undefined;
   origin: NonNullable<ContactFlowInput['origin']>;
-}
-
-/** A started (or already existing) contact. */
-export interface StartedContact {
-  contactId: string;
-  workflowId: string;
-  flowId: string;
-  /** The published version it runs (0: a draft). */
-  flowVersion: number;
-  /** false: a contact with this id existed already; nothing was started. */
-  created: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type ContactOutcome, contactWorkflowId, type TranscriptEntry } from '@tandem/contracts';
+import type { Cancelled, ContactList, ContactStatus, ContactSummary, ContactView, CsatRecorded, MessageReply, TranscriptView } from '@tandem/api-contract';
+import { contactWorkflowId, type TranscriptEntry } from '@tandem/contracts';
 import { feedbackEvents, OutboxWriter, uuidV5 } from '@tandem/events';
 import {
   cancelSignal,
@@ -10,7 +11,6 @@ import {
   type ContactStateView,
   ContactIdKey,
   customerMessageUpdate,
-  type CustomerMessageReply,
   FlowIdKey,
   FlowVersionKey,
   OutcomeKey,
@@ -27,34 +27,6 @@ import { ApiError, ConflictError, NotFoundError } from '../common/errors';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { API_EVENT_SOURCE } from '../events/routing-outbox.sink';
 import { TemporalService } from '../infrastructure/temporal.service';
-
-/** A contact's workflow status, as Temporal reports it (lower case). */
-export type ContactStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'continued_as_new' | 'timed_out' | 'unknown';
-
-/** `GET /v1/contacts/:id`: the workflow's `state` query, with where and when it runs. */
-export interface ContactView extends ContactStateView {
-  workflowId: string;
-  status: ContactStatus;
-  /** A designer's simulation of a draft (flowVersion 0). */
-  draft: boolean;
-  startedAt: string;
-  closedAt: string | null;
-}
-
-/** One row of `GET /v1/contacts`: what visibility knows, no query to the worker. */
-export interface ContactSummary {
-  contactId: string;
-  workflowId: string;
-  flowId: string | null;
-  flowVersion: number | null;
-  channel: string | null;
-  step: string | null;
-  queue: string | null;
-  outcome: string | null;
-  status: ContactStatus;
-  startedAt: string;
-  closedAt: string | null;
-}
 
 export interface ContactListFilter {
   flowId?: string | undefined;
@@ -127,7 +99,7 @@ export class ContactsService {
    * instead of recording it twice. While the contact moves to a new run (continue-as-new) the message
    * is refused without being recorded: it is sent again until the new run takes it.
    */
-  async message(contactId: string, input: { text: string; messageId?: string | undefined }): Promise<CustomerMessageReply> {
+  async message(contactId: string, input: { text: string; messageId?: string | undefined }): Promise<MessageReply> {
     const handle = this.handle(contactId);
     const updateId = input.messageId ?? randomUUID();
     const deadline = Date.now() + this.config.api.messageTimeoutMs;
@@ -186,13 +158,13 @@ export class ContactsService {
     }
   }
 
-  async transcript(contactId: string): Promise<{ contactId: string; transcript: TranscriptEntry[]; outcome: ContactOutcome | null }> {
+  async transcript(contactId: string): Promise<TranscriptView> {
     const view = await this.query(contactId);
     return { contactId, transcript: view.transcript, outcome: view.outcome };
   }
 
   /** Ends a running contact (its current step is abandoned; a waiting work item is withdrawn). */
-  async cancel(contactId: string, input: { reason: 'customer_left' | 'operator'; note?: string | undefined }): Promise<{ contactId: string; status: 'cancelling' }> {
+  async cancel(contactId: string, input: { reason: 'customer_left' | 'operator'; note?: string | undefined }): Promise<Cancelled> {
     const description = await this.describe(contactId);
     if (description.status.name !== 'RUNNING') throw contactEnded(contactId, description.status.name.toLowerCase());
     await this.bounded(() => this.handle(contactId).signal(cancelSignal, { schemaVersion: 1, reason: input.reason, ...(input.note ? { note: input.note } : {}) }));
@@ -200,7 +172,7 @@ export class ContactsService {
   }
 
   /** Contacts by search attributes (Temporal visibility), newest first, a page at a time. */
-  async list(filter: ContactListFilter): Promise<{ items: ContactSummary[]; nextPageToken: string | null }> {
+  async list(filter: ContactListFilter): Promise<ContactList> {
     // This deployment's contacts: its task queue (several deployments may share a namespace).
     const clauses = [`WorkflowType = ${literal(CONTACT_WORKFLOW_TYPE)}`, `TaskQueue = ${literal(this.config.temporal.taskQueue)}`, `${ContactIdKey.name} IS NOT NULL`];
     if (filter.flowId) clauses.push(`${FlowIdKey.name} = ${literal(filter.flowId)}`);
@@ -271,7 +243,7 @@ export class ContactsService {
    * `feedback.csat` through the outbox, attributed to the node that handled the contact: the escalate
    * node whose agent answered last, else the bot node that did. One score per contact.
    */
-  async csat(contactId: string, input: { score: number }): Promise<{ contactId: string; eventId: string; nodeId: string; score: number }> {
+  async csat(contactId: string, input: { score: number }): Promise<CsatRecorded> {
     const view = await this.query(contactId);
     if (view.flowVersion === 0) throw new ConflictError('draft_contact', `contact "${contactId}" is a simulation of a draft; its satisfaction is not measured`);
     const lastOf = (from: TranscriptEntry['from']) => [...view.transcript].reverse().find((t) => t.from === from);

@@ -1,45 +1,14 @@
-import type { FlowDocument, FlowEdge, FlowNode } from '@tandem/flow';
+import type { FlowDiff, ValueChange } from '@tandem/api-contract';
+import type { FlowDocument, FlowNode } from '@tandem/flow';
 import { sameJson } from '../common/json';
 
-/** One changed value, at a dotted path inside the thing that changed (`config.rules.0.condition`). */
-export interface ValueChange {
-  path: string;
-  from: unknown;
-  to: unknown;
-}
-
-export interface NodeRef {
-  id: string;
-  type: string;
-  label?: string;
-}
+type NodeRef = FlowChanges['nodes']['added'][number];
 
 /**
- * What changed between two flow documents, the way a reviewer reads it: flow-level settings, nodes
- * added / removed / changed (with the config paths that changed), nodes only moved on the canvas,
- * and connections added / removed / re-wired.
- *
- * @example
- * { identical: false, flow: [{ path: 'name', from: 'Support', to: 'Support v2' }],
- *   nodes: { added: [], removed: [], changed: [{ id: 'bot', type: 'bot', changes: [{ path: 'config.maxTurns', from: 5, to: 8 }] }], moved: [] },
- *   edges: { added: [], removed: [], changed: [] } }
+ * What changed between two flow documents: the body of `GET /v1/flows/:flowId/diff` (the contract's
+ * `FlowDiff`) without the flow id and the two versions compared.
  */
-export interface FlowDiff {
-  identical: boolean;
-  flow: ValueChange[];
-  nodes: {
-    added: NodeRef[];
-    removed: NodeRef[];
-    changed: (NodeRef & { changes: ValueChange[] })[];
-    /** Only their position on the canvas changed: no effect on behaviour. */
-    moved: string[];
-  };
-  edges: {
-    added: FlowEdge[];
-    removed: FlowEdge[];
-    changed: { id: string; from: FlowEdge; to: FlowEdge }[];
-  };
-}
+export type FlowChanges = Omit<FlowDiff, 'flowId' | 'from' | 'to'>;
 
 const FLOW_FIELDS = ['name', 'description', 'channels', 'variables'] as const;
 
@@ -65,12 +34,12 @@ const byId = <T extends { id: string }>(items: readonly T[]) => new Map(items.ma
 const sortById = <T extends { id: string }>(items: T[]) => items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 /** Compares two flow documents; independent of the order of nodes and edges. */
-export function diffFlows(from: FlowDocument, to: FlowDocument): FlowDiff {
+export function diffFlows(from: FlowDocument, to: FlowDocument): FlowChanges {
   const flow = FLOW_FIELDS.flatMap((field) => (sameJson(from[field], to[field]) ? [] : [{ path: field, from: from[field], to: to[field] }]));
 
   const fromNodes = byId(from.nodes);
   const toNodes = byId(to.nodes);
-  const nodes: FlowDiff['nodes'] = { added: [], removed: [], changed: [], moved: [] };
+  const nodes: FlowChanges['nodes'] = { added: [], removed: [], changed: [], moved: [] };
   for (const n of to.nodes) if (!fromNodes.has(n.id)) nodes.added.push(ref(n));
   for (const n of from.nodes) {
     const next = toNodes.get(n.id);
@@ -87,7 +56,7 @@ export function diffFlows(from: FlowDocument, to: FlowDocument): FlowDiff {
 
   const fromEdges = byId(from.edges);
   const toEdges = byId(to.edges);
-  const edges: FlowDiff['edges'] = { added: [], removed: [], changed: [] };
+  const edges: FlowChanges['edges'] = { added: [], removed: [], changed: [] };
   for (const e of to.edges) if (!fromEdges.has(e.id)) edges.added.push(e);
   for (const e of from.edges) {
     const next = toEdges.get(e.id);

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FlowDiff, FlowExport, FlowList, FlowMetricsView, FlowVersionSummary, FlowVersionView, FlowView, ImportResult, ValidationResult } from '@tandem/api-contract';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorators';
 import { Access, type Principal } from '../auth/roles';
@@ -26,8 +27,8 @@ import {
   ValidateFlowDto,
   ValidationResultDto,
 } from './dto/flows.dto';
-import { FlowMetricsService, type FlowMetricsView } from './flow-metrics.service';
-import { type FlowExport, type FlowSummary, FlowsService, type FlowVersionSummary, type FlowVersionView, type FlowView, type ValidationResult } from './flows.service';
+import { FlowMetricsService } from './flow-metrics.service';
+import { FlowsService } from './flows.service';
 
 @ApiTags('flows')
 @ApiBearerAuth()
@@ -42,6 +43,7 @@ export class FlowsController {
   @Roles(...Access.design)
   @ApiOperation({ summary: 'Create a flow from a document (its draft). The document may be incomplete: validate tells what is missing.' })
   @ApiCreatedResponse({ type: FlowDto.Output })
+  @ApiConflictResponse({ description: '`flow_exists`: a flow with this id exists.' })
   create(@Body() body: FlowDocumentDto, @CurrentPrincipal() principal: Principal): Promise<FlowView> {
     return this.flows.create(body, principal);
   }
@@ -50,15 +52,18 @@ export class FlowsController {
   @Roles(...Access.readFlows)
   @ApiOperation({ summary: 'List flows, most recently edited first.' })
   @ApiOkResponse({ type: FlowListDto.Output })
-  list(@Query() query: ListFlowsQueryDto): Promise<{ items: FlowSummary[]; total: number }> {
+  list(@Query() query: ListFlowsQueryDto): Promise<FlowList> {
     return this.flows.list(query);
   }
 
   @Post('import')
   @Roles(...Access.design)
   @ApiOperation({ summary: 'Import an exported flow as a new flow (or, with ?overwrite=true, as the new draft of an existing one). Returns the compiler\'s diagnostics.' })
-  @ApiCreatedResponse({ type: ImportResultDto.Output })
-  async import(@Body() body: FlowExportDto, @Query() query: ImportQueryDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response) {
+  @ApiCreatedResponse({ type: ImportResultDto.Output, description: 'a new flow' })
+  @ApiOkResponse({ type: ImportResultDto.Output, description: "the new draft of an existing flow (`?overwrite=true`)" })
+  @ApiConflictResponse({ description: '`flow_exists`: a flow with this id exists, and `overwrite` is not `true`.' })
+  @ApiNotFoundResponse({ description: '`not_found`: the flow being overwritten was deleted meanwhile.' })
+  async import(@Body() body: FlowExportDto, @Query() query: ImportQueryDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response): Promise<ImportResult> {
     const result = await this.flows.import(body, query.overwrite ?? false, principal);
     res.status(result.created ? 201 : 200);
     return result;
@@ -76,6 +81,7 @@ export class FlowsController {
   @Roles(...Access.design)
   @ApiOperation({ summary: 'Save the draft. `revision` must be the current one (optimistic concurrency): a stale write is a 409.' })
   @ApiOkResponse({ type: FlowDto.Output })
+  @ApiConflictResponse({ description: '`stale_revision`: the draft changed since `revision` (details give the current one).' })
   update(@Param() params: FlowParamsDto, @Body() body: UpdateFlowDto, @CurrentPrincipal() principal: Principal): Promise<FlowView> {
     return this.flows.update(params.flowId, body, principal);
   }
@@ -84,7 +90,8 @@ export class FlowsController {
   @HttpCode(204)
   @Roles(...Access.design)
   @ApiOperation({ summary: 'Delete a flow that was never published. A published flow cannot be deleted (409): contacts may run it.' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiConflictResponse({ description: '`flow_published`: the flow has published versions.' })
   async delete(@Param() params: FlowParamsDto): Promise<void> {
     await this.flows.delete(params.flowId);
   }
@@ -102,6 +109,7 @@ export class FlowsController {
   @Roles(...Access.design)
   @ApiOperation({ summary: 'Publish the draft as a new immutable version (document, plan, hash, author, note). 409 with the diagnostics when it does not compile.' })
   @ApiCreatedResponse({ type: FlowVersionSummaryDto.Output })
+  @ApiConflictResponse({ description: '`flow_invalid` (details carry the diagnostics), `no_changes` since the newest version, or `stale_revision`.' })
   publish(@Param() params: FlowParamsDto, @Body() body: PublishFlowDto, @CurrentPrincipal() principal: Principal): Promise<FlowVersionSummary> {
     return this.flows.publish(params.flowId, body, principal);
   }
@@ -110,6 +118,7 @@ export class FlowsController {
   @Roles(...Access.design)
   @ApiOperation({ summary: 'Publish an older version again as the newest. New contacts run it; running contacts keep their version.' })
   @ApiCreatedResponse({ type: FlowVersionSummaryDto.Output })
+  @ApiConflictResponse({ description: '`already_latest`: the newest version already publishes that document.' })
   rollback(@Param() params: FlowParamsDto, @Body() body: RollbackFlowDto, @CurrentPrincipal() principal: Principal): Promise<FlowVersionSummary> {
     return this.flows.rollback(params.flowId, body, principal);
   }
@@ -145,7 +154,7 @@ export class FlowsController {
   @Roles(...Access.readFlows)
   @ApiOperation({ summary: 'What changed between two versions (or a version and the draft): flow settings, nodes, config paths, edges.' })
   @ApiOkResponse({ type: FlowDiffDto.Output })
-  diff(@Param() params: FlowParamsDto, @Query() query: DiffQueryDto) {
+  diff(@Param() params: FlowParamsDto, @Query() query: DiffQueryDto): Promise<FlowDiff> {
     return this.flows.diff(params.flowId, query.from, query.to);
   }
 

@@ -1,67 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { compileFlow, type Diagnostic, type FlowDocument, type Plan } from '@tandem/flow';
+import type { FlowDiff, FlowExport, FlowList, FlowVersionSummary, FlowVersionView, FlowView, ImportResult, ValidationResult, VersionRef } from '@tandem/api-contract';
+import { compileFlow, type FlowDocument, type Plan } from '@tandem/flow';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import type { Principal } from '../auth/roles';
 import { ConflictError, NotFoundError, RequestValidationError } from '../common/errors';
 import { sameJson } from '../common/json';
 import { z } from 'zod';
-import { diffFlows, type FlowDiff } from './flow-diff';
+import { diffFlows } from './flow-diff';
 import { FlowResolverService } from './flow-resolver.service';
 import { FlowVersionEntity } from './flow-version.entity';
 import { FlowEntity } from './flow.entity';
 import { OpenContactsService } from './open-contacts.service';
-
-/** A flow and its draft, as the designer edits it. */
-export interface FlowView {
-  id: string;
-  name: string;
-  description: string;
-  channels: string[];
-  revision: number;
-  latestVersion: number | null;
-  hasUnpublishedChanges: boolean;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
-  document: FlowDocument;
-}
-
-export type FlowSummary = Omit<FlowView, 'document'> & { nodeCount: number };
-
-export interface ValidationResult {
-  valid: boolean;
-  diagnostics: Diagnostic[];
-  planHash: string | null;
-}
-
-export interface FlowVersionSummary {
-  flowId: string;
-  version: number;
-  hash: string;
-  note: string | null;
-  publishedBy: string;
-  publishedAt: string;
-  rolledBackFrom: number | null;
-  openContacts: number | null;
-}
-
-export interface FlowVersionView extends FlowVersionSummary {
-  document: FlowDocument;
-  plan: Plan;
-}
-
-/** The portable form of a flow (`GET …/export`, `POST /v1/flows/import`). */
-export interface FlowExport {
-  format: 'tandem.flow';
-  formatVersion: 1;
-  exportedAt?: string | undefined;
-  source?: { flowId: string; version: number | null; revision: number | null } | undefined;
-  document: FlowDocument;
-}
-
-export type VersionRef = number | 'draft';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -96,7 +46,7 @@ export class FlowsService {
     return this.get(document.id);
   }
 
-  async list(query: { limit: number; offset: number; q?: string | undefined }): Promise<{ items: FlowSummary[]; total: number }> {
+  async list(query: { limit: number; offset: number; q?: string | undefined }): Promise<FlowList> {
     const qb = this.dataSource.getRepository(FlowEntity).createQueryBuilder('f');
     if (query.q) qb.where('(f.id ILIKE :q OR f.name ILIKE :q)', { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     const [rows, total] = await qb.orderBy('f.updated_at', 'DESC').addOrderBy('f.id', 'ASC').take(query.limit).skip(query.offset).getManyAndCount();
@@ -210,7 +160,7 @@ export class FlowsService {
     return { ...this.summary(row, open ? (open.get(version) ?? 0) : null), document: row.document as FlowDocument, plan: row.plan as Plan };
   }
 
-  async diff(flowId: string, from: VersionRef, to: VersionRef): Promise<FlowDiff & { flowId: string; from: VersionRef; to: VersionRef }> {
+  async diff(flowId: string, from: VersionRef, to: VersionRef): Promise<FlowDiff> {
     const [a, b] = await Promise.all([this.documentAt(flowId, from), this.documentAt(flowId, to)]);
     return { flowId, from, to, ...diffFlows(a, b) };
   }
@@ -228,7 +178,7 @@ export class FlowsService {
   }
 
   /** Imports an exported flow as a new flow, or as the new draft of an existing one (`overwrite`). */
-  async import(input: FlowExport, overwrite: boolean, by: Principal): Promise<{ flow: FlowView; created: boolean; valid: boolean; diagnostics: Diagnostic[] }> {
+  async import(input: FlowExport, overwrite: boolean, by: Principal): Promise<ImportResult> {
     const { document } = input;
     let created = true;
     try {

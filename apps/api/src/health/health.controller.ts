@@ -1,15 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { type HealthReport, healthReportSchema, type Liveness, livenessSchema } from '@tandem/api-contract';
 import { createZodDto } from 'nestjs-zod';
-import { z } from 'zod';
 import { Public } from '../auth/access.decorators';
-import { type HealthReport, HealthService } from './health.service';
+import { HealthService } from './health.service';
 
-const dependency = z.object({ status: z.enum(['up', 'down']), latencyMs: z.number(), error: z.string().optional() });
-const healthReportSchema = z
-  .object({ status: z.enum(['ok', 'down']), checks: z.object({ postgres: dependency, temporal: dependency, kafka: dependency }) });
 class HealthReportDto extends createZodDto(healthReportSchema) {}
+class LivenessDto extends createZodDto(livenessSchema) {}
 
 @ApiTags('operations')
 @Controller('health')
@@ -30,8 +28,8 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process answers (no dependency is checked).' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
-  live(): { status: 'ok' } {
+  @ApiOkResponse({ type: LivenessDto.Output })
+  live(): Liveness {
     return { status: 'ok' };
   }
 }

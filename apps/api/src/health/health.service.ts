@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DependencyHealth, HealthReport } from '@tandem/api-contract';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { withTimeout } from '../common/timeout';
@@ -7,20 +8,6 @@ import { TemporalService } from '../infrastructure/temporal.service';
 
 export type DependencyName = 'postgres' | 'temporal' | 'kafka';
 
-export interface DependencyHealth {
-  status: 'up' | 'down';
-  latencyMs: number;
-  error?: string;
-}
-
-/**
- * The readiness report: `ok` when every dependency answered within its timeout, `down` naming which
- * did not.
- */
-export interface HealthReport {
-  status: 'ok' | 'down';
-  checks: Record<DependencyName, DependencyHealth>;
-}
 
 /** Checks PostgreSQL, Temporal and Kafka in parallel, each bounded by `TANDEM_API_HEALTH_TIMEOUT_MS`. */
 @Injectable()

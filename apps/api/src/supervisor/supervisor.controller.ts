@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { StatusChangeDto, SupervisorTransferDto, WorkItemDto, WorkItemIdParamsDto } from '../agent-desk/dto/agent-desk.dto';
 import { CurrentPrincipal, Roles } from '../auth/access.decorators';
@@ -62,6 +62,7 @@ export class SupervisorController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move any waiting or active item to another queue, or offer it to an agent; optionally with a new priority.' })
   @ApiOkResponse({ type: WorkItemDto.Output })
+  @ApiConflictResponse({ description: '`conflict`: the item is finished or wrapping up, or the agent named cannot take it (status, capacity).' })
   transfer(@Param() params: WorkItemIdParamsDto, @Body() body: SupervisorTransferDto, @CurrentPrincipal() p: Principal) {
     return this.supervisor.transfer(params.workItemId, p.subject, body);
   }
@@ -113,6 +114,7 @@ export class SupervisorController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Close an open ticket: done or cancelled, with a resolution. 409 if it is already closed.' })
   @ApiOkResponse({ type: TicketDto.Output })
+  @ApiConflictResponse({ description: '`conflict`: the ticket is closed already.' })
   closeTicket(@Param() params: TicketParamsDto, @Body() body: CloseTicketDto, @CurrentPrincipal() p: Principal) {
     return this.supervisor.closeTicket(params.ticketId, p.subject, body);
   }

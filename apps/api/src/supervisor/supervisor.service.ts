@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { AgentView, QueueStatsView, QueueWithStats, StatusChange, TicketView, WorkItemView, WorkItemWithHistory } from '@tandem/api-contract';
 import type { Channel } from '@tandem/contracts';
 import { type AgentDefinition, type AgentStatus, QueueStatistics, type QueueStats, RoutingDirectory, TicketDesk, type Ticket, type TicketStatus, type WorkItemStatus, WorkRouter } from '@tandem/routing';
-import { type AgentView, type HistoryView, toAgentView, toHistoryView, toWorkItemView, type WorkItemView } from '../agent-desk/work-item.view';
-import { QueuesService, type QueueView } from '../catalog/queues.service';
-
-export type QueueStatsView = Omit<QueueStats, 'at'> & { at: string };
-export type TicketView = Omit<Ticket, 'dueAt' | 'createdAt' | 'updatedAt' | 'closedAt'> & { dueAt: string | null; createdAt: string; updatedAt: string; closedAt: string | null };
+import { toAgentView, toHistoryView, toWorkItemView } from '../agent-desk/work-item.view';
+import { QueuesService } from '../catalog/queues.service';
 
 const WAITING_AND_ACTIVE: WorkItemStatus[] = ['queued', 'offered', 'assigned', 'wrapping'];
 
@@ -29,7 +27,7 @@ export class SupervisorService {
     private readonly queues: QueuesService,
   ) {}
 
-  async queuesWithStats(): Promise<{ queue: QueueView; stats: QueueStatsView }[]> {
+  async queuesWithStats(): Promise<QueueWithStats[]> {
     const queues = await this.queues.list();
     return Promise.all(queues.map(async (queue) => ({ queue, stats: toStatsView(await this.stats.queueStats(queue.name)) })));
   }
@@ -44,7 +42,7 @@ export class SupervisorService {
     return items.map(toWorkItemView);
   }
 
-  async workItem(id: string): Promise<{ workItem: WorkItemView; history: HistoryView[] }> {
+  async workItem(id: string): Promise<WorkItemWithHistory> {
     const [item, history] = await Promise.all([this.router.getWorkItem(id), this.router.history(id)]);
     return { workItem: toWorkItemView(item), history: history.map(toHistoryView) };
   }
@@ -74,7 +72,7 @@ export class SupervisorService {
     return { agent: toAgentView(await this.directory.defineAgent({ ...definition, id })), created: !existed };
   }
 
-  async setAgentStatus(id: string, status: AgentStatus): Promise<{ agent: AgentView; released: WorkItemView[] }> {
+  async setAgentStatus(id: string, status: AgentStatus): Promise<StatusChange> {
     await this.directory.getAgent(id);
     const { released } = await this.router.setAgentStatus(id, status, { reason: `supervisor_set_${status}` });
     return { agent: toAgentView(await this.directory.getAgent(id)), released: released.map(toWorkItemView) };
