@@ -1,7 +1,16 @@
 import { Writable } from 'node:stream';
 import net from 'node:net';
+import request from 'supertest';
+import { type OpenApiDocument, OpenApiValidator } from './support/openapi-validator';
 import { discoverRoutes } from './support/route-inventory';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, type TestApp, validatingAgent } from './support/test-app';
+
+interface Operation {
+  security?: unknown[];
+  parameters?: { in: string }[];
+  requestBody?: unknown;
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
 
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -102,9 +111,43 @@ describe('operability: /health, /metrics, OpenAPI, request ids, JSON logs, CORS'
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     // The flow document is described from @tandem/flow's zod schema, constraints included.
     expect(JSON.stringify(doc.components.schemas.FlowDocumentDto)).toContain('^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$');
+    // OpenAPI 3.0 has no type arrays: nullable is `nullable: true`.
+    expect(JSON.stringify(doc)).not.toMatch(/"type":\[/);
+    expect(doc.components.schemas.QueueDto_Output.properties.businessHours).toMatchObject({ type: 'string', nullable: true });
+    expect(doc.components.schemas.ContactListDto_Output.properties.nextPageToken).toMatchObject({ type: 'string', nullable: true });
+    const ops = Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method, op })));
+    for (const { key, method, op } of ops) {
+      const statuses = Object.keys(op.responses);
+      const expected = [
+        ...(op.security?.length ? ['401', '403'] : []),
+        ...(op.parameters?.some((p) => p.in === 'path') ? ['404'] : []),
+        ...(method !== 'get' ? ['400', '413', '415'] : []),
+      ];
+      expect({ key, missing: expected.filter((s) => !statuses.includes(s)) }).toEqual({ key, missing: [] });
+      // One success status at least, and every error with the shared error body.
+      expect({ key, success: statuses.some((s) => s.startsWith('2')) }).toEqual({ key, success: true });
+      for (const status of statuses.filter((s) => Number(s) >= 400 && !(key === 'GET /health' && s === '503'))) {
+        expect({ key, status, schema: op.responses[status]!.content?.['application/json']?.schema }).toEqual({ key, status, schema: { $ref: '#/components/schemas/ErrorBody' } });
+      }
+    }
+    // What the outside fuzzer found undocumented: 404 starting a contact of an unknown flow, 200 importing over a draft.
+    expect(Object.keys(doc.paths['/v1/contacts'].post.responses)).toEqual(expect.arrayContaining(['200', '201', '404', '409', '503']));
+    expect(Object.keys(doc.paths['/v1/flows/import'].post.responses)).toEqual(expect.arrayContaining(['200', '201', '404', '409']));
     const ui = await t.http.get('/docs').redirects(1);
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');
+  });
+
+  it('fails any request of the suites whose response the document does not describe', async () => {
+    const doc = (await t.http.get('/openapi.json').expect(200)).body as OpenApiDocument;
+    // The same document, but without the 404 of GET /v1/flows/{flowId}.
+    const { '404': _dropped, ...responses } = doc.paths['/v1/flows/{flowId}']!.get!.responses!;
+    const edited = { ...doc, paths: { ...doc.paths, '/v1/flows/{flowId}': { ...doc.paths['/v1/flows/{flowId}'], get: { responses } } } };
+    const http = validatingAgent(request(t.app.getHttpServer()), new OpenApiValidator(edited));
+    const designer = { Authorization: `Bearer ${t.token('designer')}` };
+    await expect(http.get('/v1/flows/no-such-flow').set(designer)).rejects.toThrow(/OpenAPI: GET \/v1\/flows\/\{flowId\} answered 404: status 404 is not documented/);
+    // The served document describes it.
+    await t.http.get('/v1/flows/no-such-flow').set(designer).expect(404);
   });
 
   it('lets the designer\'s origin call the API from the browser, and no other', async () => {

@@ -12,6 +12,7 @@ import { TokenService } from '../../src/auth/token.service';
 import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
 import { BackgroundService } from '../../src/background/background.service';
 import { createApp } from '../../src/create-app';
+import { type OpenApiValidator, validatorFor } from './openapi-validator';
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-api-e2e-suites-0123456789';
 
@@ -22,7 +23,14 @@ export interface TestApp {
   app: NestExpressApplication;
   config: ApiConfig;
   db: TestDatabase;
+  /**
+   * Requests to the app. Every response is checked against the served `/openapi.json` (its status
+   * documented for the operation, its body valid against the documented schema); a violation fails
+   * the request's test with the operation, the status and the schema error.
+   */
   http: TestAgent;
+  /** The served OpenAPI document, as a validator (for responses obtained another way, e.g. SSE). */
+  openapi: OpenApiValidator;
   /** A valid bearer token for the role (agent tokens carry {@link TEST_AGENT_ID}). */
   token(role: Role, options?: { subject?: string; agentId?: string; ttl?: string }): string;
   /** A token whose expiry is in the past, correctly signed. */
@@ -94,6 +102,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     // Started after the API, which migrated the database the worker's routing needs.
     if (options.worker) worker = await startWorkerProcess({ ...shared, TANDEM_WORKER_RESOLUTION_POLL_MS: '200' });
     const server = app.getHttpServer();
+    const openapi = validatorFor((await request(server).get('/openapi.json').expect(200)).body);
     const tokens = app.get(TokenService);
     const keys = app.get(ApiKeysService);
     const started = app;
@@ -108,7 +117,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
       app: started,
       config,
       db,
-      http: request(server),
+      http: validatingAgent(request(server), openapi),
+      openapi,
       ...(worker ? { worker } : {}),
       sql: (query, params) => started.get(DataSource).query(query, params),
       backgroundReady: async () => {
@@ -148,6 +158,28 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     await dropDatabase(db).catch(() => undefined);
     throw e;
   }
+}
+
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', 'head', 'options']);
+
+/**
+ * Wraps a supertest agent so that every request it makes asserts, first of all its expectations,
+ * that the response conforms to the OpenAPI document.
+ */
+export function validatingAgent(agent: TestAgent, openapi: OpenApiValidator): TestAgent {
+  return new Proxy(agent, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || !HTTP_METHODS.has(prop) || typeof value !== 'function') return value;
+      return (url: string, ...rest: unknown[]) => {
+        const test = (value as (url: string, ...rest: unknown[]) => request.Test).call(target, url, ...rest);
+        return test.expect((res) => {
+          const { operation, problem } = openapi.check(prop, url, res.status, res.headers['content-type'], res.body);
+          if (problem) throw new Error(`OpenAPI: ${operation ?? `${prop.toUpperCase()} ${url}`} answered ${res.status}: ${problem}\nbody: ${JSON.stringify(res.body).slice(0, 1000)}`);
+        });
+      };
+    },
+  });
 }
 
 /**
