@@ -5,7 +5,8 @@
  * cancellation, continue-as-new. Saved as JSON under test/histories/ (a subflow's child beside its
  * caller); replay.test.ts checks this coverage from the files themselves.
  *
- *   npm run record-histories -w @tandem/worker
+ *   npm run record-histories -w @tandem/worker               # every scenario
+ *   npm run record-histories -w @tandem/worker -- tour       # only these (file names start with them)
  *
  * Record again only when what is recorded changes on purpose (a new node version, a new scenario). A
  * change to the interpreter that breaks replay of a recorded history must go behind `patched()` (see
@@ -45,38 +46,39 @@ async function answered(c: Contact): Promise<void> {
 
 const joinMode = (mode: 'all' | 'any' | 'first') => ({ meet: (c: Record<string, unknown>) => ({ ...c, mode }) });
 
-async function main(): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const f of fs.readdirSync(dir)) if (f.endsWith('.json')) fs.unlinkSync(path.join(dir, f));
-  process.stdout.write('starting the worker and a test database\n');
-  const h = await startHarness();
-  const id = (name: string) => ({ id: uniqueName(`rec-${name}`) });
-  try {
-    // AI first: classify, decision, bot (knowledge answer), survey, end — the bot resolves.
-    const bot = await h.startContact(compileExample('ai-first-human-backup'), { ...id('bot'), firstMessage: 'What are your opening hours?', customer: { id: 'r1', name: 'Dana' } });
-    await answered(bot);
-    await bot.say('yes thanks');
-    await bot.say('5');
-    await save(h, 'ai-first-bot-resolves', bot);
+type Scenario = (h: Harness, id: (name: string) => { id: string }) => Promise<void>;
 
-    // AI first: a request for a person escalates; the agent replies and resolves; the customer rates.
-    const human = await h.startContact(compileExample('ai-first-human-backup'), { ...id('human'), firstMessage: 'Hi, I need help with my account', customer: { id: 'r2', name: 'Sam' } });
-    await answered(human);
-    await human.say('I want to speak to a real person');
-    const item = await human.workItem();
-    await human.assignTo(item.id, 'alice');
-    await human.agentSays(item.id, 'alice', 'Hello Sam, I can help.');
-    await human.complete(item.id, 'alice', 'resolved', ['account']);
-    await human.waitForStep('agent-survey');
-    await human.say('4');
-    await save(h, 'ai-first-escalates', human);
+const scenarios: Record<string, Scenario> = {
+  // AI first: classify, decision, bot (knowledge answer), survey, end — the bot resolves.
+  'ai-first-bot-resolves': async (h, id) => {
+    const c = await h.startContact(compileExample('ai-first-human-backup'), { ...id('bot'), firstMessage: 'What are your opening hours?', customer: { id: 'r1', name: 'Dana' } });
+    await answered(c);
+    await c.say('yes thanks');
+    await c.say('5');
+    await save(h, 'ai-first-bot-resolves', c);
+  },
 
-    // Every SLA breach action in turn — raise the priority, overflow to another queue, offer a callback —
-    // and the customer takes the callback (the `timeout` exit, a callback ticket).
-    const breach = await h.startContact(
+  // AI first: a request for a person escalates; the agent replies and resolves; the customer rates.
+  'ai-first-escalates': async (h, id) => {
+    const c = await h.startContact(compileExample('ai-first-human-backup'), { ...id('human'), firstMessage: 'Hi, I need help with my account', customer: { id: 'r2', name: 'Sam' } });
+    await answered(c);
+    await c.say('I want to speak to a real person');
+    const item = await c.workItem();
+    await c.assignTo(item.id, 'alice');
+    await c.agentSays(item.id, 'alice', 'Hello Sam, I can help.');
+    await c.complete(item.id, 'alice', 'resolved', ['account']);
+    await c.waitForStep('agent-survey');
+    await c.say('4');
+    await save(h, 'ai-first-escalates', c);
+  },
+
+  // Every SLA breach action in turn — raise the priority, overflow to another queue, offer a callback —
+  // and the customer takes the callback (the `timeout` exit, a callback ticket).
+  'ai-first-sla-breach-callback': async (h, id) => {
+    const c = await h.startContact(
       compileExample('ai-first-human-backup', {
-        'support-agents': (c) => ({
-          ...c,
+        'support-agents': (config) => ({
+          ...config,
           sla: { targetSeconds: 1 },
           breachActions: [
             { afterSeconds: 0, action: 'raise_priority', by: 20 },
@@ -88,76 +90,110 @@ async function main(): Promise<void> {
       }),
       { ...id('breach'), firstMessage: 'I want to talk to a person', customer: { id: 'r3', name: 'Lou' } },
     );
-    await waitFor(async () => ((await breach.state()).transcript.some((t) => t.text.startsWith('Still busy')) ? true : undefined), { timeoutMs: 30_000, what: 'the callback offer' });
-    await breach.say('yes please, call me back');
-    await save(h, 'ai-first-sla-breach-callback', breach);
+    await waitFor(async () => ((await c.state()).transcript.some((t) => t.text.startsWith('Still busy')) ? true : undefined), { timeoutMs: 30_000, what: 'the callback offer' });
+    await c.say('yes please, call me back');
+    await save(h, 'ai-first-sla-breach-callback', c);
+  },
 
-    // Human first with AI assist, transferred to billing.
-    const hf = await h.startContact(compileExample('human-first-ai-assist'), { ...id('human-first'), firstMessage: 'I was charged twice', customer: { id: 'r4', name: 'Robin' } });
-    const first = await hf.workItem();
-    await hf.say('please refund the second payment');
-    await hf.assignTo(first.id, 'alice');
-    await hf.complete(first.id, 'alice', 'transferred', ['billing']);
+  // Human first with AI assist, transferred to billing.
+  'human-first-transfer': async (h, id) => {
+    const c = await h.startContact(compileExample('human-first-ai-assist'), { ...id('human-first'), firstMessage: 'I was charged twice', customer: { id: 'r4', name: 'Robin' } });
+    const first = await c.workItem();
+    await c.say('please refund the second payment');
+    await c.assignTo(first.id, 'alice');
+    await c.complete(first.id, 'alice', 'transferred', ['billing']);
     const billing = await waitFor(async () => {
-      const s = await hf.state();
+      const s = await c.state();
       return s.workItem && s.workItem.id !== first.id ? s.workItem.id : undefined;
     }, { what: 'the billing item' });
-    await hf.assignTo(billing, 'bob');
-    await hf.complete(billing, 'bob', 'resolved', ['refund']);
-    await hf.waitForStep('survey');
-    await hf.say('5');
-    await save(h, 'human-first-transfer', hf);
+    await c.assignTo(billing, 'bob');
+    await c.complete(billing, 'bob', 'resolved', ['refund']);
+    await c.waitForStep('survey');
+    await c.say('5');
+    await save(h, 'human-first-transfer', c);
+  },
 
-    // Parallel AI + human, join `all`: the draft is ready, the agent resolves.
-    const all = await h.startContact(compileExample('parallel-ai-and-human', joinMode('all')), { ...id('par-all'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r5', name: 'Jo', email: 'jo@example.com' } });
-    const allItem = await all.workItem();
-    await waitFor(async () => ((await all.state()).ctx.draftReady === true ? true : undefined), { what: 'the draft' });
-    await all.assignTo(allItem.id, 'alice');
-    await all.complete(allItem.id, 'alice', 'resolved');
-    await save(h, 'parallel-join-all', all);
+  // Parallel AI + human, join `all`: the draft is ready, the agent resolves.
+  'parallel-join-all': async (h, id) => {
+    const c = await h.startContact(compileExample('parallel-ai-and-human', joinMode('all')), { ...id('par-all'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r5', name: 'Jo', email: 'jo@example.com' } });
+    const item = await c.workItem();
+    await waitFor(async () => ((await c.state()).ctx.draftReady === true ? true : undefined), { what: 'the draft' });
+    await c.assignTo(item.id, 'alice');
+    await c.complete(item.id, 'alice', 'resolved');
+    await save(h, 'parallel-join-all', c);
+  },
 
-    // Join `first`: no email to draft to, so the custom activity fails (its `error` exit) and arrives
-    // first; the waiting escalation is cancelled and its work item withdrawn.
-    const firstJoin = await h.startContact(compileExample('parallel-ai-and-human', joinMode('first')), { ...id('par-first'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r6', name: 'Al', email: '' } });
-    await save(h, 'parallel-join-first-activity-fails', firstJoin);
+  // Join `first`: no email to draft to, so the custom activity fails (its `error` exit) and arrives
+  // first; the escalation still under way is cancelled.
+  'parallel-join-first-activity-fails': async (h, id) => {
+    const c = await h.startContact(compileExample('parallel-ai-and-human', joinMode('first')), { ...id('par-first'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r6', name: 'Al', email: '' } });
+    await save(h, 'parallel-join-first-activity-fails', c);
+  },
 
-    // Join `any`: the draft arrives first and the flow goes on; the escalation finishes its step when the agent resolves.
-    const any = await h.startContact(compileExample('parallel-ai-and-human', joinMode('any')), { ...id('par-any'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r7', name: 'Bo', email: 'bo@example.com' } });
-    const anyItem = await any.workItem();
-    await any.waitForStep('follow-up').catch(() => undefined);
-    await waitFor(async () => ((await any.state()).path.includes('outcome') ? true : undefined), { what: 'the flow to go on after the join' });
-    await any.assignTo(anyItem.id, 'bob');
-    await any.complete(anyItem.id, 'bob', 'resolved');
-    await save(h, 'parallel-join-any', any);
+  // Join `any`: the draft arrives first and the flow goes on; the escalation finishes its step when the agent resolves.
+  'parallel-join-any': async (h, id) => {
+    const c = await h.startContact(compileExample('parallel-ai-and-human', joinMode('any')), { ...id('par-any'), channel: 'voice', firstMessage: 'I want a refund', customer: { id: 'r7', name: 'Bo', email: 'bo@example.com' } });
+    const item = await c.workItem();
+    await waitFor(async () => ((await c.state()).path.includes('outcome') ? true : undefined), { what: 'the flow to go on after the join' });
+    await c.assignTo(item.id, 'bob');
+    await c.complete(item.id, 'bob', 'resolved');
+    await save(h, 'parallel-join-any', c);
+  },
 
-    // The waits and steps the examples leave out: reply with a prompt, a failed custom activity, inline
-    // business hours, a timer, a wait for opening hours that gives up.
-    const t = await h.startContact(compileWith(tour), { ...id('tour'), customer: { id: 'r8', name: 'Kim' } });
-    await t.waitForStep('ask');
-    await t.say('a note to my landlord');
-    await save(h, 'tour-waits-and-failed-activity', t);
+  // What the examples leave out: a split by percentage, a reply wait with a prompt, a failed custom
+  // activity, business hours written in the node, a timer, a wait for opening hours that gives up.
+  'tour-waits-and-failed-activity': async (h, id) => {
+    const c = await h.startContact(compileWith(tour), { ...id('tour'), customer: { id: 'r8', name: 'Kim' } });
+    await c.waitForStep('ask');
+    await c.say('a note to my landlord');
+    await save(h, 'tour-waits-and-failed-activity', c);
+  },
 
-    // Subflow version 1: the caller forwards the customer's answer; the child's outcome picks the exit.
-    const verifyPlan = compileWith(verify);
-    const subflows = { verify: { plan: verifyPlan, version: 3 } };
-    const v1 = await h.startContactWith(compileWith(caller, [{ id: 'verify', plan: verifyPlan }]), { ...id('subflow-v1'), customer: { id: 'r9', name: 'Ola' } }, { subflows });
-    await waitFor(async () => ((await v1.state()).transcript.some((t2) => t2.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
-    await v1.say('1 May 1990');
-    await save(h, 'subflow-v1', v1, ['verify']);
+  // Subflow version 1: the caller forwards the customer's answer; the child's outcome picks the exit.
+  'subflow-v1': async (h, id) => {
+    const c = await h.startContactWith(compileWith(caller, [{ id: 'verify', plan: verifyPlan }]), { ...id('subflow-v1'), customer: { id: 'r9', name: 'Ola' } }, { subflows });
+    await waitFor(async () => ((await c.state()).transcript.some((t) => t.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
+    await c.say('1 May 1990');
+    await save(h, 'subflow-v1', c, ['verify']);
+  },
 
-    // Subflow version 2: the child is terminated mid-conversation; the caller takes its `error` exit.
-    const v2 = await h.startContactWith(compileWith(callerV2, [{ id: 'verify', plan: verifyPlan }]), { ...id('subflow-v2'), customer: { id: 'r10', name: 'Ines' } }, { subflows });
-    await waitFor(async () => ((await v2.state()).transcript.some((t2) => t2.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
-    await h.client.workflow.getHandle(`${v2.handle.workflowId}/sub/verify/1`).terminate('an operator stopped the verification');
-    await save(h, 'subflow-v2-error-exit', v2, ['verify']);
+  // Subflow version 2: the child is terminated mid-conversation; the caller takes its `error` exit.
+  'subflow-v2-error-exit': async (h, id) => {
+    const c = await h.startContactWith(compileWith(callerV2, [{ id: 'verify', plan: verifyPlan }]), { ...id('subflow-v2'), customer: { id: 'r10', name: 'Ines' } }, { subflows });
+    await waitFor(async () => ((await c.state()).transcript.some((t) => t.text.includes('date of birth')) ? true : undefined), { what: 'the subflow to ask' });
+    await h.client.workflow.getHandle(`${c.handle.workflowId}/sub/verify/1`).terminate('an operator stopped the verification');
+    await save(h, 'subflow-v2-error-exit', c, ['verify']);
+  },
 
-    // A long bot conversation at night that continues-as-new, then is cancelled by an operator.
+  // A long bot conversation at night that continues-as-new, then is cancelled by an operator.
+  'after-hours-continue-as-new-cancelled': async (h, id) => {
     h.calendars.set('support-hours', { timezone: 'UTC', weekly: { mon: [{ open: '00:00', close: '00:01' }] }, holidays: [] });
-    const long = await h.startContact(compileExample('after-hours'), { ...id('after-hours'), customer: { id: 'r11', name: 'Noor' }, options: { continueAsNewAfterEvents: 30 } });
-    await long.waitForStep('night-bot');
-    for (const q of ['what are your opening hours', 'how do I reset my password', 'where is my order', 'how do refunds work']) await long.say(q);
-    await long.cancel('operator');
-    await save(h, 'after-hours-continue-as-new-cancelled', long);
+    const c = await h.startContact(compileExample('after-hours'), { ...id('after-hours'), customer: { id: 'r11', name: 'Noor' }, options: { continueAsNewAfterEvents: 30 } });
+    await c.waitForStep('night-bot');
+    for (const q of ['what are your opening hours', 'how do I reset my password', 'where is my order', 'how do refunds work']) await c.say(q);
+    await c.cancel('operator');
+    await save(h, 'after-hours-continue-as-new-cancelled', c);
+  },
+};
+
+const verifyPlan = compileWith(verify);
+const subflows = { verify: { plan: verifyPlan, version: 3 } };
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in scenarios));
+  if (unknown.length) throw new Error(`no scenario ${unknown.join(', ')}; the scenarios are: ${Object.keys(scenarios).join(', ')}`);
+  const names = wanted.length ? wanted : Object.keys(scenarios);
+  fs.mkdirSync(dir, { recursive: true });
+  // A scenario's files are replaced, not added to: its earlier runs (.runN) and children go too.
+  for (const f of fs.readdirSync(dir)) if (f.endsWith('.json') && names.some((n) => f === `${n}.json` || f.startsWith(`${n}.`))) fs.unlinkSync(path.join(dir, f));
+  process.stdout.write('starting the worker and a test database\n');
+  const h = await startHarness();
+  try {
+    for (const name of names) {
+      process.stdout.write(`scenario ${name}\n`);
+      await scenarios[name]!(h, (prefix) => ({ id: uniqueName(`rec-${prefix}`) }));
+    }
   } finally {
     await h.shutdown();
   }

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { Plan } from '@tandem/flow';
 import type { ContactFlowInput } from '@tandem/workflow-contract';
 import type { ContactEventRecord } from '../src/activities/contract';
 import { executors } from '../src/nodes/executors';
@@ -39,7 +38,7 @@ function read(file: string) {
   return {
     file,
     workflowId: (started as { workflowId?: string }).workflowId ?? file,
-    plan: input.plan as Plan,
+    plan: input.plan,
     sent,
     scheduled,
     has: (attributes: string) => events.some((e) => e[attributes] !== undefined),

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '@tandem/config';
-import { waitFor } from '@tandem/testkit';
 import { PATCHES } from '../src/workflows/runtime/patches';
 import { contactWorkflowBundle, contactBundlerOptions, createContactWorker } from '../src/worker';
 import { NEXT_BUILD_PATCH } from './fixtures/next-build';

@@ -94,6 +94,21 @@ describe('node types', () => {
     expect(getNodeDefinition('decision', 1)!.configSchema.safeParse({ rules: [{ id: 'default', condition: 'true' }] }).success).toBe(false);
   });
 
+  it('distribute: one exit per branch; shares of whole percents that add up to 100, stable by customer unless told otherwise', () => {
+    const node = compileAround({ id: 's', type: 'distribute', config: { branches: [{ id: 'new_bot', percent: 10 }, { id: 'current', percent: 90 }] } }, ['new_bot', 'current']);
+    expect(Object.keys(node.next)).toEqual(['current', 'new_bot']);
+    expect(node.config).toMatchObject({ by: 'customer' });
+    const result = compileFlow(
+      flowDoc([start(), { id: 's', type: 'distribute', config: { branches: [{ id: 'a', percent: 30 }, { id: 'b', percent: 60 }] } }, end()], [['start', 'next', 's'], ['s', 'a', 'end'], ['s', 'b', 'end']]),
+      resolver,
+    );
+    expect(result.diagnostics).toMatchObject([{ code: 'FLOW_CONFIG_INVALID', nodeId: 's', message: expect.stringContaining('the shares add up to 90 %; make them add up to 100 %') }]);
+    const schema = getNodeDefinition('distribute', 1)!.configSchema;
+    expect(schema.safeParse({ branches: [{ id: 'a', percent: 100 }] }).success).toBe(false);
+    expect(schema.safeParse({ branches: [{ id: 'a', percent: 50 }, { id: 'a', percent: 50 }] }).success).toBe(false);
+    expect(schema.safeParse({ branches: [{ id: 'a', percent: 49.5 }, { id: 'b', percent: 50.5 }] }).success).toBe(false);
+  });
+
   it('set: assigns declared variables with values of their type', () => {
     const node = compileAround({ id: 's', type: 'set', config: { assignments: [{ variable: 'tries', value: 'ctx.tries + 1' }] } }, ['next'], [{ name: 'tries', type: 'int' }]);
     expect(node.expressions['/assignments/0/value']!.type).toBe('int');

@@ -8,6 +8,7 @@ import { activityExecutor } from './activity/executor';
 import { botExecutor } from './bot/executor';
 import { classifyExecutor } from './classify/executor';
 import { decisionExecutor } from './decision/executor';
+import { distributeExecutor } from './distribute/executor';
 import { endExecutor } from './end/executor';
 import { escalateExecutor } from './escalate/executor';
 import { joinExecutor } from './join/executor';
@@ -27,6 +28,7 @@ export const executors = new ExecutorRegistry([
   botExecutor,
   classifyExecutor,
   decisionExecutor,
+  distributeExecutor,
   setExecutor,
   escalateExecutor,
   parallelExecutor,

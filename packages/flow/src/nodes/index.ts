@@ -9,6 +9,7 @@ import { activityNode } from './activity';
 import { botNode } from './bot';
 import { classifyNode } from './classify';
 import { decisionNode } from './decision';
+import { distributeNode } from './distribute';
 import { endNode } from './end';
 import { escalateNode } from './escalate';
 import { joinNode } from './join';
@@ -29,6 +30,7 @@ const manifest = [
   botNode,
   classifyNode,
   decisionNode,
+  distributeNode,
   setNode,
   escalateNode,
   parallelNode,
@@ -120,11 +122,12 @@ export function nodeCatalog(): NodeCatalogEntry[] {
 }
 
 export * from './types';
-export { activityNode, botNode, classifyNode, decisionNode, endNode, escalateNode, joinNode, messageNode, parallelNode, scheduleNode, setNode, startNode, subflowNode, subflowNodeV2, surveyNode, ticketNode, waitNode };
+export { activityNode, botNode, classifyNode, decisionNode, distributeNode, endNode, escalateNode, joinNode, messageNode, parallelNode, scheduleNode, setNode, startNode, subflowNode, subflowNodeV2, surveyNode, ticketNode, waitNode };
 export type { ActivityConfig } from './activity';
 export type { BotConfig } from './bot';
 export type { ClassifyConfig } from './classify';
 export type { DecisionConfig } from './decision';
+export type { DistributeConfig } from './distribute';
 export type { EndConfig } from './end';
 export type { EscalateConfig, BreachAction } from './escalate';
 export type { JoinConfig } from './join';
