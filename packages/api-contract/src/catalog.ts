@@ -1,5 +1,5 @@
 import type { CustomActivityDescriptor } from '@tandem/activity-kit';
-import { calendarSchema } from '@tandem/flow';
+import { calendarSchema, NODE_TYPES, type NodeCatalogEntry, type NodeCategory } from '@tandem/flow';
 import type { Distribution } from '@tandem/routing';
 import { z } from 'zod';
 import { isoDateTime, queueNameSchema, skillLevelsInputSchema, skillLevelsSchema } from './common';
@@ -112,12 +112,15 @@ export type CalendarView = z.output<typeof calendarViewSchema>;
 
 const jsonObject = z.record(z.string(), z.unknown());
 
-/** A node type of the flow language (every version is listed). */
+const nodeCategorySchema = z.enum(['flow', 'conversation', 'logic', 'human', 'messaging', 'integration']);
+type _NodeCategoryIsTheFlows = Assert<Same<z.output<typeof nodeCategorySchema>, NodeCategory>>;
+
+/** A node type of the flow language (`@tandem/flow`'s `NodeCatalogEntry`; every version is listed). */
 export const nodeTypeSchema = z.object({
-  type: z.string(),
+  type: z.enum(NODE_TYPES),
   typeVersion: z.number().int(),
   title: z.string(),
-  category: z.string(),
+  category: nodeCategorySchema.describe('The palette section.'),
   description: z.string(),
   hasInput: z.boolean().describe('Whether other nodes can connect into it (false for start).'),
   waits: z.boolean().describe('Whether it waits for a person or the customer (cycles must pass through one).'),
@@ -128,6 +131,7 @@ export const nodeTypeSchema = z.object({
   configSchema: jsonObject.describe("JSON Schema of the node config, for the designer's forms."),
   docs: z.string(),
 });
+type _NodeTypeIsTheFlows = Assert<Same<z.output<typeof nodeTypeSchema>, NodeCatalogEntry>>;
 export type NodeTypeView = z.output<typeof nodeTypeSchema>;
 
 /** The CEL environment as the designer's expression editor needs it (autocompletion, hints). */

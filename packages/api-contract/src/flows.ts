@@ -1,6 +1,7 @@
-import { flowDocumentSchema, nodeIdSchema, planSchema } from '@tandem/flow';
+import { DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode, flowDocumentSchema, nodeIdSchema, planSchema } from '@tandem/flow';
 import { z } from 'zod';
 import { isoDateTime, MAX_INT } from './common';
+import type { Assert, Same } from './same-type';
 
 // ---- requests
 
@@ -9,17 +10,21 @@ const note = z.string().trim().max(2_000).describe('Why this version is publishe
 
 /** `PUT /v1/flows/:flowId`: the new draft, based on `revision`. */
 export const updateFlowSchema = z.strictObject({ revision, document: flowDocumentSchema });
+export type UpdateFlowRequest = z.input<typeof updateFlowSchema>;
 
 /** `POST /v1/flows/:flowId/validate`. */
 export const validateFlowSchema = z.strictObject({
   document: flowDocumentSchema.optional().describe('A document to check instead of the saved draft (e.g. unsaved edits).'),
 });
+export type ValidateFlowRequest = z.input<typeof validateFlowSchema>;
 
 /** `POST /v1/flows/:flowId/publish`. */
 export const publishFlowSchema = z.strictObject({ note: note.optional(), revision: revision.optional() });
+export type PublishFlowRequest = z.input<typeof publishFlowSchema>;
 
 /** `POST /v1/flows/:flowId/rollback`. */
 export const rollbackFlowSchema = z.strictObject({ version: z.number().int().min(1).max(MAX_INT).describe('The version to publish again as the newest.'), note: note.optional() });
+export type RollbackFlowRequest = z.input<typeof rollbackFlowSchema>;
 
 /**
  * The portable form of a flow: what `GET /v1/flows/:flowId/export` answers and `POST
@@ -70,9 +75,9 @@ export const exportQuerySchema = z.strictObject({
 
 // ---- responses
 
-/** A compiler diagnostic, pinned to a node, an edge or a config path. */
+/** A compiler diagnostic (`@tandem/flow`'s `Diagnostic`), pinned to a node, an edge or a config path. */
 export const diagnosticSchema = z.object({
-  code: z.string().describe('Stable code, e.g. FLOW_PORT_UNCONNECTED (see docs/flow-language.md).'),
+  code: z.enum(DIAGNOSTIC_CODES as [DiagnosticCode, ...DiagnosticCode[]]).describe('Stable code, e.g. FLOW_PORT_UNCONNECTED (see docs/flow-language.md).'),
   severity: z.enum(['error', 'warning']),
   message: z.string(),
   nodeId: z.string().optional(),
@@ -80,6 +85,7 @@ export const diagnosticSchema = z.object({
   path: z.array(z.union([z.string(), z.number()])).optional(),
   range: z.object({ start: z.number().int(), end: z.number().int() }).optional(),
 });
+type _DiagnosticIsTheCompilers = Assert<Same<z.output<typeof diagnosticSchema>, Diagnostic>>;
 
 const flowMeta = {
   id: z.string(),
