@@ -1,14 +1,14 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// `@tandem/flow` and `@tandem/contracts` are linked workspace packages built to CommonJS: Vite does not
-// pre-bundle linked packages by default, so they are listed explicitly for dev (optimizeDeps) and build
-// (commonjsOptions), otherwise their `require`s reach the browser untouched.
+// `@tandem/flow`, `@tandem/contracts` and `@tandem/api-contract` are linked workspace packages built to
+// CommonJS: Vite does not pre-bundle linked packages by default, so they are listed explicitly for dev
+// (optimizeDeps) and build (commonjsOptions), otherwise their `require`s reach the browser untouched.
 export default defineConfig({
   plugins: [react()],
-  optimizeDeps: { include: ['@tandem/flow', '@tandem/contracts'] },
+  optimizeDeps: { include: ['@tandem/flow', '@tandem/contracts', '@tandem/api-contract'] },
   build: {
-    commonjsOptions: { include: [/@tandem\/flow/, /@tandem\/contracts/, /node_modules/] },
+    commonjsOptions: { include: [/@tandem\/flow/, /@tandem\/contracts/, /@tandem\/api-contract/, /node_modules/] },
     chunkSizeWarningLimit: 2500,
     sourcemap: true,
   },

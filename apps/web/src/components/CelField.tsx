@@ -9,7 +9,7 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder as placeholderExt } from '@codemirror/view';
 import type { Diagnostic, FlowVariable } from '@tandem/flow';
 import { useEffect, useRef } from 'react';
-import type { ExpressionEnvironmentView } from '../graph/types';
+import type { ExpressionEnvironmentView } from '@tandem/api-contract';
 import { completionsFor } from '../forms/completions';
 
 export interface CelFieldProps {

@@ -1,6 +1,7 @@
 /** The first screen after sign-in: the flows of this installation, a new flow, or an import. */
 import { useCallback, useEffect, useState } from 'react';
-import { describeError, type FlowSummary } from '../api/client';
+import type { FlowSummary } from '@tandem/api-contract';
+import { describeError } from '../api/client';
 import { importFlowFile } from '../services/import-export';
 import { newFlowDocument } from '../graph/document';
 import { sessionStore, useSession } from '../store';

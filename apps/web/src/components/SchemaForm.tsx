@@ -7,7 +7,7 @@
 import type { Diagnostic, FlowVariable } from '@tandem/flow';
 import { lazy, memo, Suspense, useId } from 'react';
 import { type DiagnosticIndex, fieldDiagnostics } from '../graph/diagnostics';
-import type { Catalog } from '../graph/types';
+import type { CatalogView } from '@tandem/api-contract';
 import { getAt, humanize, type JsonSchema, newItem, type Path, setAt, type TextKind, textKindOf, variantOf, widgetFor } from '../forms/schema';
 
 // The expression editor (CodeMirror) loads with the first expression field shown, not with the app.
@@ -15,7 +15,7 @@ const CelField = lazy(() => import('./CelField').then((m) => ({ default: m.CelFi
 
 export interface FormContext {
   nodeId: string;
-  catalog: Catalog | null;
+  catalog: CatalogView | null;
   variables: readonly FlowVariable[];
   diagnostics: DiagnosticIndex;
   sites: ReadonlyMap<string, TextKind>;

@@ -3,6 +3,8 @@
  * taken as it happens; when the flow hands the customer to a person, the handoff the agent would
  * receive is shown.
  */
+import type { HandledBy } from '@tandem/api-contract';
+import type { Channel, HandoffPackage } from '@tandem/contracts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { createSimulation } from '../services/simulation';
@@ -19,10 +21,10 @@ export function SimulatePanel({ saveNow }: { saveNow: () => Promise<void> }) {
   return <Chat simulation={simulation} flowId={flowId} channels={channels} errors={errors} />;
 }
 
-function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType<typeof createSimulation>; flowId: string; channels: string[]; errors: number }) {
+function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType<typeof createSimulation>; flowId: string; channels: Channel[]; errors: number }) {
   const state = useStore(simulation.store);
   const [text, setText] = useState('');
-  const [channel, setChannel] = useState(channels[0] ?? 'chat');
+  const [channel, setChannel] = useState<Channel>(channels[0] ?? 'chat');
   const [tier, setTier] = useState('standard');
   const [name, setName] = useState('Test Customer');
   const bottom = useRef<HTMLDivElement>(null);
@@ -50,7 +52,7 @@ function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType
           <div className="row">
             <label>
               Channel{' '}
-              <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+              <select value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
                 {channels.map((c) => (
                   <option key={c}>{c}</option>
                 ))}
@@ -83,7 +85,7 @@ function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType
       </div>
       {state.handledBy && state.status === 'running' && (
         <p className="muted" data-testid="handled-by">
-          {HANDLED_BY[state.handledBy] ?? state.handledBy}
+          {HANDLED_BY[state.handledBy]}
         </p>
       )}
       {state.error && (
@@ -95,9 +97,8 @@ function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType
         <section className="handoff" data-testid="handoff">
           <h3>Handed to a person</h3>
           <p>
-            Queue <strong>{state.workItem.queue ?? '—'}</strong>
-            {state.workItem.priority !== undefined ? `, priority ${state.workItem.priority}` : ''}
-            {state.workItem.status ? ` (${state.workItem.status})` : ''}
+            Queue <strong>{state.workItem.queue}</strong>
+            {state.workItem.agentId ? `, with ${state.workItem.agentId}` : ''}
           </p>
         </section>
       )}
@@ -128,7 +129,7 @@ function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType
   );
 }
 
-const HANDLED_BY: Record<string, string> = {
+const HANDLED_BY: Record<HandledBy, string> = {
   bot: 'The bot is answering.',
   queue: 'Waiting for an agent (the work item is in the queue).',
   human: 'An agent has the conversation: they answer from the agents’ desk.',
@@ -136,16 +137,7 @@ const HANDLED_BY: Record<string, string> = {
   ended: 'The conversation has ended.',
 };
 
-function HandoffView({ handoff }: { handoff: Record<string, unknown> }) {
-  const h = handoff as {
-    summary?: string;
-    intent?: { name: string; confidence: number } | null;
-    trigger?: { kind: string; reason: string } | null;
-    sentiment?: { current: number; direction: string };
-    stuckAt?: { nodeId: string; label?: string; reason: string } | null;
-    entities?: { type: string; value: string }[];
-    tried?: { kind: string; detail: string }[];
-  };
+function HandoffView({ handoff: h }: { handoff: HandoffPackage }) {
   return (
     <section className="handoff" data-testid="handoff-package">
       <h3>What the agent receives</h3>
@@ -166,14 +158,10 @@ function HandoffView({ handoff }: { handoff: Record<string, unknown> }) {
             </dd>
           </>
         )}
-        {h.sentiment && (
-          <>
-            <dt>Mood</dt>
-            <dd>
-              {h.sentiment.current.toFixed(2)} ({h.sentiment.direction})
-            </dd>
-          </>
-        )}
+        <dt>Mood</dt>
+        <dd>
+          {h.sentiment.current.toFixed(2)} ({h.sentiment.direction})
+        </dd>
         {h.stuckAt && (
           <>
             <dt>Bot stopped at</dt>
@@ -182,13 +170,13 @@ function HandoffView({ handoff }: { handoff: Record<string, unknown> }) {
             </dd>
           </>
         )}
-        {h.entities && h.entities.length > 0 && (
+        {h.entities.length > 0 && (
           <>
             <dt>Details</dt>
             <dd>{h.entities.map((e) => `${e.type}: ${e.value}`).join(', ')}</dd>
           </>
         )}
-        {h.tried && h.tried.length > 0 && (
+        {h.tried.length > 0 && (
           <>
             <dt>Already tried</dt>
             <dd>{h.tried.map((t) => t.detail).join('; ')}</dd>

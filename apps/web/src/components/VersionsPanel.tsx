@@ -4,7 +4,8 @@
  */
 import type { FlowDocument } from '@tandem/flow';
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, describeError, type FlowVersionSummary } from '../api/client';
+import type { FlowVersionSummary } from '@tandem/api-contract';
+import { ApiError, describeError } from '../api/client';
 import { buildDiffView } from '../graph/diff';
 import { downloadFlow } from '../services/import-export';
 import { designerStore, useDesigner, useSession } from '../store';

@@ -4,8 +4,9 @@
  * badges and a heat map on the canvas.
  */
 import { useEffect, useState } from 'react';
-import { describeError, type FlowVersionSummary } from '../api/client';
-import { formatCount, formatDuration, metricsOverlay, type NodeMetrics } from '../graph/overlays';
+import type { FlowVersionSummary, NodeMetricsView } from '@tandem/api-contract';
+import { describeError } from '../api/client';
+import { formatCount, formatDuration, metricsOverlay } from '../graph/overlays';
 import { designerStore, selectors, useDesigner, useSession } from '../store';
 
 export function WatchPanel() {
@@ -90,7 +91,7 @@ export function WatchPanel() {
           The busier a step, the redder its glow; connections are as thick as the traffic through them. Busiest step: {formatCount(metrics.maxEntered)} contacts.
         </p>
       )}
-      {metrics && selected && <NodeMetricsView label={selected.data.label ?? selected.id} m={m} />}
+      {metrics && selected && <NodeMetricsDetail label={selected.data.label ?? selected.id} m={m} />}
       {metrics && !selected && <p className="muted">Select a step for its details.</p>}
     </div>
   );
@@ -116,7 +117,7 @@ function Table({ title, rows }: { title: string; rows: Record<string, number> | 
   );
 }
 
-function NodeMetricsView({ label, m }: { label: string; m: NodeMetrics | undefined }) {
+function NodeMetricsDetail({ label, m }: { label: string; m: NodeMetricsView | undefined }) {
   if (!m) return <p className="muted">No contact went through “{label}” in this version.</p>;
   const wait = m.waitSeconds;
   const handle = m.handleSeconds;
@@ -125,18 +126,18 @@ function NodeMetricsView({ label, m }: { label: string; m: NodeMetrics | undefin
       <h3>{label}</h3>
       <p>
         <strong>{formatCount(m.entered)}</strong> contacts entered
-        {m.containment !== undefined && m.containment !== null ? `; ${Math.round(m.containment * 100)}% handled by the bot` : ''}.
+        {m.containment !== null ? `; ${Math.round(m.containment * 100)}% handled by the bot` : ''}.
       </p>
       <Table title="Left through" rows={m.exitedByPort} />
-      <Table title="Escalations by trigger" rows={m.escalations?.byTrigger} />
-      <Table title="Reasons agents tagged" rows={m.escalations?.byReasonTag} />
-      {wait && (wait.p50 ?? wait.avg) != null && (
+      <Table title="Escalations by trigger" rows={m.escalations.byTrigger} />
+      <Table title="Reasons agents tagged" rows={m.escalations.byReasonTag} />
+      {(wait.p50 ?? wait.avg) !== null && (
         <p>
           Wait for an agent: median {formatDuration(wait.p50 ?? wait.avg ?? 0)}
           {wait.p90 ? `, 90% within ${formatDuration(wait.p90)}` : ''}
         </p>
       )}
-      {handle && (handle.p50 ?? handle.avg) != null && <p>Handle time: median {formatDuration(handle.p50 ?? handle.avg ?? 0)}</p>}
+      {(handle.p50 ?? handle.avg) !== null && <p>Handle time: median {formatDuration(handle.p50 ?? handle.avg ?? 0)}</p>}
     </section>
   );
 }

@@ -4,7 +4,7 @@
  * CEL's functions and literals. Pure, from the catalog's expression environment.
  */
 import type { FlowVariable } from '@tandem/flow';
-import type { ExpressionEnvironmentView } from '../graph/types';
+import type { ExpressionEnvironmentView } from '@tandem/api-contract';
 
 export interface CompletionOption {
   label: string;

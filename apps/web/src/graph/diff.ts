@@ -3,29 +3,10 @@
  * moved nodes highlighted, removed nodes shown as ghosts where they were, and connections marked the
  * same way. Built from the API's diff (`GET /v1/flows/:id/diff`) and the two documents.
  */
+import type { FlowDiff, ValueChange } from '@tandem/api-contract';
 import type { FlowDocument } from '@tandem/flow';
 import { documentToGraph } from './document';
 import type { DesignerEdge, DesignerNode } from './types';
-
-/** What `GET /v1/flows/:flowId/diff` answers. */
-export interface FlowDiff {
-  flowId: string;
-  from: 'draft' | number;
-  to: 'draft' | number;
-  identical: boolean;
-  flow: { path: string; from: unknown; to: unknown }[];
-  nodes: {
-    added: { id: string; type: string; label?: string }[];
-    removed: { id: string; type: string; label?: string }[];
-    changed: { id: string; type: string; label?: string; changes: { path: string; from: unknown; to: unknown }[] }[];
-    moved: string[];
-  };
-  edges: {
-    added: { id: string; source: string; sourcePort: string; target: string }[];
-    removed: { id: string; source: string; sourcePort: string; target: string }[];
-    changed: { id: string; from: { source: string; sourcePort: string; target: string }; to: { source: string; sourcePort: string; target: string } }[];
-  };
-}
 
 export type DiffStatus = 'added' | 'removed' | 'changed' | 'moved' | 'unchanged';
 
@@ -35,7 +16,7 @@ export interface DiffView {
   nodeStatus: Record<string, DiffStatus>;
   edgeStatus: Record<string, DiffStatus>;
   /** Per changed node, the config paths that changed (for the tooltip / side list). */
-  changes: Record<string, { path: string; from: unknown; to: unknown }[]>;
+  changes: Record<string, ValueChange[]>;
   summary: { added: number; removed: number; changed: number; moved: number; edgesAdded: number; edgesRemoved: number; edgesChanged: number };
 }
 
@@ -43,7 +24,7 @@ export interface DiffView {
 export const REMOVED_PREFIX = 'removed:';
 
 /**
- * Merges two versions into one canvas: everything of `to`, plus what `from` had and `to` removed.
+ * Merges two versions (and the API's `FlowDiff` between them) into one canvas: everything of `to`, plus what `from` had and `to` removed.
  * Every node and edge has a status the canvas colours by.
  */
 export function buildDiffView(fromDoc: FlowDocument, toDoc: FlowDocument, diff: FlowDiff): DiffView {

@@ -3,6 +3,7 @@
  * per-node metrics as badges and a heat map (Watch). Pure: they turn API payloads into per-node and
  * per-edge values the canvas paints.
  */
+import type { FlowMetricsView, NodeMetricsView } from '@tandem/api-contract';
 import type { DesignerEdge } from './types';
 
 // ---- Simulate: the path taken ------------------------------------------------------------------
@@ -41,38 +42,8 @@ export function pathOverlay(path: readonly string[], current: readonly string[],
 
 // ---- Watch: per-node metrics --------------------------------------------------------------------
 
-/** Seconds statistics as the projections report them. */
-export interface DurationStats {
-  avg?: number | null;
-  p50?: number | null;
-  p90?: number | null;
-  count?: number;
-}
-
-/** What the projections know about one node of one flow version. */
-export interface NodeMetrics {
-  nodeId: string;
-  entered: number;
-  exitedByPort?: Record<string, number>;
-  escalations?: { total?: number; byTrigger?: Record<string, number>; byReasonTag?: Record<string, number> };
-  /** Share of contacts through this node that the bot resolved without a person, 0 … 1. */
-  containment?: number | null;
-  waitSeconds?: DurationStats | null;
-  handleSeconds?: DurationStats | null;
-}
-
-/** `GET /v1/flows/:id/versions/:v/metrics`: nodes as a list or keyed by node id. */
-export interface FlowMetricsPayload {
-  flowId?: string;
-  version?: number;
-  from?: string;
-  to?: string;
-  totals?: { contacts?: number; containment?: number | null; escalations?: number };
-  nodes: NodeMetrics[] | Record<string, Omit<NodeMetrics, 'nodeId'> & { nodeId?: string }>;
-}
-
 export interface MetricsOverlay {
-  byNode: Record<string, NodeMetrics>;
+  byNode: Record<string, NodeMetricsView>;
   /** 0 … 1: how much traffic a node sees relative to the busiest node (square-root scaled). */
   heat: Record<string, number>;
   /** Contacts that went through each edge (from its exit's count). */
@@ -80,38 +51,32 @@ export interface MetricsOverlay {
   maxEntered: number;
 }
 
-/** Normalises the metrics payload and computes the heat and edge traffic the canvas paints. */
-export function metricsOverlay(payload: FlowMetricsPayload, edges: readonly DesignerEdge[]): MetricsOverlay {
-  const list: NodeMetrics[] = Array.isArray(payload.nodes)
-    ? payload.nodes
-    : Object.entries(payload.nodes).map(([nodeId, m]) => ({ ...m, nodeId: m.nodeId ?? nodeId }));
-  const byNode: Record<string, NodeMetrics> = {};
-  for (const m of list) byNode[m.nodeId] = m;
-  const maxEntered = Math.max(0, ...list.map((m) => m.entered ?? 0));
+/** The heat and edge traffic the canvas paints, from `GET /v1/flows/:id/versions/:v/metrics`. */
+export function metricsOverlay(payload: FlowMetricsView, edges: readonly DesignerEdge[]): MetricsOverlay {
+  const byNode: Record<string, NodeMetricsView> = {};
+  for (const m of payload.nodes) byNode[m.nodeId] = m;
+  const maxEntered = Math.max(0, ...payload.nodes.map((m) => m.entered));
   const heat: Record<string, number> = {};
   // Square root: a node with a tenth of the traffic still shows, the busiest do not drown the rest.
-  for (const m of list) heat[m.nodeId] = maxEntered > 0 ? Math.sqrt((m.entered ?? 0) / maxEntered) : 0;
+  for (const m of payload.nodes) heat[m.nodeId] = maxEntered > 0 ? Math.sqrt(m.entered / maxEntered) : 0;
   const edgeTraffic: Record<string, number> = {};
   for (const e of edges) {
-    const count = byNode[e.source]?.exitedByPort?.[e.sourceHandle ?? ''];
+    const count = byNode[e.source]?.exitedByPort[e.sourceHandle ?? ''];
     if (count !== undefined) edgeTraffic[e.id] = count;
   }
   return { byNode, heat, edgeTraffic, maxEntered };
 }
 
 /** The few words a badge shows for a node: entered, containment or escalations, wait time. */
-export function metricsBadge(m: NodeMetrics | undefined): string[] {
+export function metricsBadge(m: NodeMetricsView | undefined): string[] {
   if (!m) return [];
   const parts = [`${formatCount(m.entered)} in`];
-  if (m.containment !== undefined && m.containment !== null) parts.push(`${Math.round(m.containment * 100)}% by bot`);
-  const escalations = m.escalations?.total ?? sum(m.escalations?.byTrigger);
-  if (escalations > 0) parts.push(`${formatCount(escalations)} to agents`);
-  const wait = m.waitSeconds?.p50 ?? m.waitSeconds?.avg;
-  if (wait !== undefined && wait !== null) parts.push(`wait ${formatDuration(wait)}`);
+  if (m.containment !== null) parts.push(`${Math.round(m.containment * 100)}% by bot`);
+  if (m.escalations.total > 0) parts.push(`${formatCount(m.escalations.total)} to agents`);
+  const wait = m.waitSeconds.p50 ?? m.waitSeconds.avg;
+  if (wait !== null) parts.push(`wait ${formatDuration(wait)}`);
   return parts;
 }
-
-const sum = (r: Record<string, number> | undefined) => Object.values(r ?? {}).reduce((a, b) => a + b, 0);
 
 export function formatCount(n: number): string {
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;

@@ -4,7 +4,8 @@
  * shows exactly the exits edges may leave from.
  */
 import { createStaticResolver, type FlowResolver, getNodeDefinition, type NodeContext, type PortSpec, portsOf, type SubflowInfo } from '@tandem/flow';
-import type { Catalog, DesignerNodeData } from './types';
+import type { CatalogView } from '@tandem/api-contract';
+import type { DesignerNodeData } from './types';
 
 /** What derived exits may depend on besides the node's own config. */
 export interface PortContext {
@@ -13,7 +14,7 @@ export interface PortContext {
 }
 
 /** Builds the port context from the catalog (queues, activities, calendars) and known subflows. */
-export function portContextFrom(catalog: Pick<Catalog, 'queues' | 'activities' | 'calendars'> | null, flowId: string, subflows: readonly SubflowInfo[] = []): PortContext {
+export function portContextFrom(catalog: Pick<CatalogView, 'queues' | 'activities' | 'calendars'> | null, flowId: string, subflows: readonly SubflowInfo[] = []): PortContext {
   return {
     flowId,
     resolver: createStaticResolver({

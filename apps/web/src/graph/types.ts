@@ -33,33 +33,6 @@ export interface FlowMeta {
   variables: FlowVariable[];
 }
 
-/** The expression environment as `/v1/catalog/expressions` serves it (autocompletion, hints). */
-export interface ExpressionEnvironmentView {
-  language: 'cel';
-  variables: { name: string; description: string; fields: { name: string; type: string; description: string }[] }[];
-  flowVariables: { name: 'ctx'; description: string; types: string[] };
-}
-
-/** A custom activity registered by a worker, as the catalog lists it. */
-export interface CatalogActivity {
-  name: string;
-  version?: number;
-  title?: string;
-  description?: string;
-  category?: string;
-  inputSchema: Record<string, unknown>;
-  outputSchema?: Record<string, unknown>;
-}
-
-/** Everything the designer needs to draw a flow (`GET /v1/catalog`). */
-export interface Catalog {
-  nodeTypes: NodeCatalogEntry[];
-  expressions: ExpressionEnvironmentView;
-  queues: { name: string; description?: string | null }[];
-  activities: CatalogActivity[];
-  calendars: { name: string }[];
-}
-
 /** The id of a node's single input handle. */
 export const INPUT_HANDLE = 'in';
 

@@ -4,7 +4,8 @@
  */
 import type { FlowDocument } from '@tandem/flow';
 import type { StoreApi } from 'zustand/vanilla';
-import type { ApiClient, FlowView } from '../api/client';
+import type { FlowView } from '@tandem/api-contract';
+import type { ApiClient } from '../api/client';
 import type { DesignerState } from '../store/designer-store';
 import { lastFlow, readLocalDraft, writeLocalDraft } from './local-drafts';
 

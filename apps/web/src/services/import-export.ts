@@ -3,7 +3,8 @@
  * document is accepted too, wrapped on the way in.
  */
 import type { FlowDocument } from '@tandem/flow';
-import { type ApiClient, ApiError, type FlowExport, type ImportResult } from '../api/client';
+import type { FlowExport, ImportResult } from '@tandem/api-contract';
+import { type ApiClient, ApiError } from '../api/client';
 
 /** Reads an export (or a bare document) from text; throws with a sentence when it is neither. */
 export function parseFlowFile(text: string): FlowExport {

@@ -5,11 +5,16 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import { createStore } from 'zustand/vanilla';
-import { type ApiClient, type ChatMessage, type ContactState, describeError } from '../api/client';
+import type { ContactView, HandledBy, StartContactRequest } from '@tandem/api-contract';
+import type { HandoffPackage, TranscriptEntry } from '@tandem/contracts';
+import { type ApiClient, describeError } from '../api/client';
 import { pathOverlay } from '../graph/overlays';
 import type { DesignerState } from '../store/designer-store';
 
 export type SimulationStatus = 'idle' | 'starting' | 'running' | 'ended' | 'error';
+
+/** A message of the test chat: the contact's transcript, and what the customer typed before it shows there. */
+export type ChatMessage = Pick<TranscriptEntry, 'from' | 'text'> & Partial<Pick<TranscriptEntry, 'at' | 'nodeId'>>;
 
 export interface SimulationState {
   status: SimulationStatus;
@@ -18,27 +23,23 @@ export interface SimulationState {
   /** Every node entered, in order, and the nodes the contact is at now. */
   path: string[];
   steps: string[];
-  handledBy: string | null;
-  handoff: Record<string, unknown> | null;
-  workItem: ContactState['workItem'];
+  handledBy: HandledBy | null;
+  handoff: HandoffPackage | null;
+  workItem: ContactView['workItem'];
   outcome: string | null;
   error: string | null;
   sending: boolean;
 }
 
-export interface SimulationSetup {
-  channel: string;
-  customer: { id: string; name?: string; tier?: string; authenticated?: boolean };
-  firstMessage?: string;
-}
+export type SimulationSetup = Pick<StartContactRequest, 'channel' | 'customer' | 'firstMessage'>;
 
 const INITIAL: SimulationState = { status: 'idle', contactId: null, transcript: [], path: [], steps: [], handledBy: null, handoff: null, workItem: null, outcome: null, error: null, sending: false };
 
-const ENDED = new Set(['completed', 'ended', 'failed', 'cancelled', 'terminated', 'timed_out']);
+const ENDED = new Set<ContactView['status']>(['completed', 'failed', 'cancelled', 'terminated', 'timed_out']);
 
 /** Merges the transcript so a message is shown once, whether it came from a reply or from polling. */
-function mergeTranscript(current: ChatMessage[], incoming: ChatMessage[] | undefined): ChatMessage[] {
-  if (!incoming?.length) return current;
+function mergeTranscript(current: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
+  if (!incoming.length) return current;
   return incoming.length >= current.length ? incoming : current;
 }
 
@@ -52,18 +53,17 @@ export function createSimulation(api: ApiClient, designer: StoreApi<DesignerStat
     designer.getState().setOverlay({ kind: 'simulation', path: pathOverlay(path, steps, designer.getState().edges) });
   };
 
-  const applyState = (state: ContactState) => {
-    const path = state.path ?? [];
-    const steps = state.steps ?? [];
-    const ended = Boolean(state.outcome) || state.handledBy === 'ended' || ENDED.has(String(state.status ?? '').toLowerCase());
+  const applyState = (state: ContactView) => {
+    const { path, steps } = state;
+    const ended = Boolean(state.outcome) || state.handledBy === 'ended' || ENDED.has(state.status);
     store.setState((s) => ({
       path,
       steps: ended ? [] : steps,
-      handledBy: state.handledBy ?? s.handledBy,
+      handledBy: state.handledBy,
       transcript: mergeTranscript(s.transcript, state.transcript),
       handoff: state.handoff ?? s.handoff,
       workItem: state.workItem ?? s.workItem,
-      outcome: state.outcome ?? null,
+      outcome: state.outcome,
       status: ended ? 'ended' : s.status === 'starting' ? 'running' : s.status,
     }));
     paintPath(path, ended ? [] : steps);
@@ -109,12 +109,8 @@ export function createSimulation(api: ApiClient, designer: StoreApi<DesignerStat
       store.setState((s) => ({ sending: true, error: null, transcript: [...s.transcript, { from: 'customer', text }] }));
       try {
         const result = await api.sendMessage(contactId, text);
-        if (result.steps) paintPath(store.getState().path, result.steps);
-        store.setState((s) => ({
-          transcript: result.messages?.length ? [...s.transcript, ...result.messages.filter((m) => m.from !== 'customer')] : s.transcript,
-          ...(result.steps ? { steps: result.steps } : {}),
-          ...(result.handledBy ? { handledBy: result.handledBy } : {}),
-        }));
+        paintPath(store.getState().path, result.steps);
+        store.setState((s) => ({ transcript: [...s.transcript, ...result.messages], steps: result.steps, handledBy: result.handledBy }));
         // The authoritative transcript comes with the next poll.
         applyState(await api.contact(contactId));
       } catch (e) {

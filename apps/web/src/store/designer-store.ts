@@ -16,7 +16,8 @@ import { canRedo, canUndo, createHistory, type History, record, redo as redoHist
 import { layoutGraph, type LayoutEngine } from '../graph/layout';
 import type { MetricsOverlay, PathOverlay } from '../graph/overlays';
 import { type PortContext, portContextFrom } from '../graph/ports';
-import type { Catalog, DesignerEdge, DesignerNode, FlowMeta } from '../graph/types';
+import type { CatalogView } from '@tandem/api-contract';
+import type { DesignerEdge, DesignerNode, FlowMeta } from '../graph/types';
 import { initialConfig } from '../forms/schema';
 
 /** What undo restores. */
@@ -37,7 +38,7 @@ export type Overlay =
   | { kind: 'metrics'; metrics: MetricsOverlay; version: number };
 
 export interface DesignerState {
-  catalog: Catalog | null;
+  catalog: CatalogView | null;
   subflows: SubflowInfo[];
   portContext: PortContext;
   meta: FlowMeta | null;
@@ -71,7 +72,7 @@ export interface DesignerState {
   notice: { text: string; tone: 'info' | 'warning' | 'error'; seq: number } | null;
 
   // ---- actions
-  setCatalog(catalog: Catalog): void;
+  setCatalog(catalog: CatalogView): void;
   /** Published flows that subflow steps call: their outcomes are the steps' exits. */
   setSubflows(subflows: SubflowInfo[]): void;
   loadFlow(document: FlowDocument, server?: { revision: number | null; latestVersion: number | null }): void;

@@ -1,17 +1,86 @@
+import { type CatalogView, catalogSchema, type ContactView, contactStateSchema } from '@tandem/api-contract';
+import { emptyNluSnapshot, type HandoffPackage } from '@tandem/contracts';
 import { type FlowDocument, nodeCatalog } from '@tandem/flow';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Catalog } from '../../src/graph/types';
 
-/** The catalog as the API serves it, built from the same definitions. */
-export function testCatalog(): Catalog {
-  return {
+const AT = '2026-01-01T09:00:00.000Z';
+
+/** The catalog as the API serves it, built from the same definitions (and checked by its schema). */
+export function testCatalog(): CatalogView {
+  return catalogSchema.parse({
     nodeTypes: nodeCatalog(),
     expressions: { language: 'cel', variables: [], flowVariables: { name: 'ctx', description: '', types: [] } },
-    queues: [{ name: 'billing', description: null }],
+    queues: [
+      {
+        name: 'billing',
+        description: '',
+        skills: {},
+        distribution: 'pull',
+        slaTargetSeconds: 60,
+        businessHours: null,
+        overflowQueue: null,
+        maxWaitSeconds: null,
+        relaxation: [],
+        offerTimeoutSeconds: 30,
+        aging: { perMinute: 0, cap: 0 },
+        createdAt: AT,
+        updatedAt: AT,
+      },
+    ],
     activities: [],
-    calendars: [{ name: 'support' }],
+    calendars: [{ name: 'support', calendar: { timezone: 'Europe/London', weekly: {}, holidays: [] }, updatedAt: AT }],
+  });
+}
+
+/** A handoff package as the API sends it. */
+export function testHandoff(fields: Partial<HandoffPackage> = {}): HandoffPackage {
+  return {
+    schemaVersion: 1,
+    contactId: 'c1',
+    channel: 'chat',
+    customer: { id: 'cust', tier: 'vip', authenticated: false, authMethod: 'none' },
+    intent: null,
+    entities: [],
+    sentiment: { history: [0], current: 0, direction: 'stable' },
+    topics: [],
+    trigger: null,
+    stuckAt: null,
+    tried: [],
+    summary: '',
+    transcript: [],
+    createdAt: AT,
+    ...fields,
   };
+}
+
+/** `GET /v1/contacts/:id` of a designer's test chat (checked by the contract's schema). */
+export function testContact(fields: Partial<ContactView> = {}): ContactView {
+  return contactStateSchema.parse({
+    contactId: 'c1',
+    workflowId: 'contact-c1',
+    status: 'running',
+    draft: true,
+    flowId: 'small',
+    flowVersion: 0,
+    planHash: 'h',
+    startedAt: AT,
+    closedAt: null,
+    steps: [],
+    path: [],
+    handledBy: 'bot',
+    outcome: null,
+    channel: 'chat',
+    customer: { id: 'cust', tier: 'vip' },
+    ctx: {},
+    nlu: emptyNluSnapshot,
+    transcript: [],
+    handoff: null,
+    workItem: null,
+    assist: null,
+    continuedAsNew: 0,
+    ...fields,
+  });
 }
 
 export function exampleFlow(name = 'ai-first-human-backup'): FlowDocument {

@@ -2,7 +2,8 @@ import { flowDocumentSchema } from '@tandem/flow';
 import { copySelection, parseFragment, pasteFragment } from '../../src/graph/clipboard';
 import { checkConnection, connectEdges, danglingEdges, unconnectedPorts } from '../../src/graph/connection';
 import { fieldDiagnostics, indexDiagnostics, issueCounts, relevantDiagnostics } from '../../src/graph/diagnostics';
-import { buildDiffView, type FlowDiff, REMOVED_PREFIX } from '../../src/graph/diff';
+import type { FlowDiff, NodeMetricsView } from '@tandem/api-contract';
+import { buildDiffView, REMOVED_PREFIX } from '../../src/graph/diff';
 import { categoryOf, documentToGraph, graphToDocument, uniqueNodeId } from '../../src/graph/document';
 import { createHistory, record, redo, undo } from '../../src/graph/history';
 import { applyPositions, positionsFromElk, toElkGraph } from '../../src/graph/layout';
@@ -243,9 +244,48 @@ describe('overlays', () => {
     expect(pathOverlay(['start', 'done'], [], edges).edgesTaken).toEqual({});
   });
 
-  it('computes heat, edge traffic and badges from metrics, list or keyed', () => {
+  /** One node's numbers as the API sends them: nothing happened but what is given. */
+  const node = (nodeId: string, fields: Partial<NodeMetricsView>): NodeMetricsView => {
+    const seconds = { count: 0, avg: null, p50: null, p90: null, max: null };
+    const csat = { count: 0, sum: 0, average: null, distribution: {} };
+    return {
+      nodeId,
+      nodeType: null,
+      entered: 0,
+      exitedByPort: {},
+      exited: 0,
+      containment: null,
+      bot: null,
+      escalations: { total: 0, byTrigger: {}, byReasonTag: {}, reasonTags: [], routedByQueue: {} },
+      workItems: { offered: 0, accepted: 0, completed: {} },
+      waitSeconds: seconds,
+      handleSeconds: seconds,
+      stepSeconds: seconds,
+      abandoned: 0,
+      csat,
+      ...fields,
+    };
+  };
+
+  it('computes heat, edge traffic and badges from the metrics of a version', () => {
+    const totals = { contacts: 400, ended: 400, byOutcome: {}, contained: 0, containment: null, escalations: 3, abandoned: 0, abandonment: null, avgDurationSeconds: null, csat: { count: 0, sum: 0, average: null, distribution: {} } };
     const overlay = metricsOverlay(
-      { nodes: { start: { entered: 400, exitedByPort: { next: 400 } }, triage: { entered: 100, exitedByPort: { vip: 25, default: 75 }, escalations: { byTrigger: { complaint: 3 } }, containment: 0.8, waitSeconds: { p50: 95 } } } },
+      {
+        flowId: 'small',
+        version: 1,
+        lastEventAt: null,
+        totals,
+        nodes: [
+          node('start', { entered: 400, exitedByPort: { next: 400 } }),
+          node('triage', {
+            entered: 100,
+            exitedByPort: { vip: 25, default: 75 },
+            escalations: { total: 3, byTrigger: { complaint: 3 }, byReasonTag: {}, reasonTags: [], routedByQueue: {} },
+            containment: 0.8,
+            waitSeconds: { count: 3, avg: 100, p50: 95, p90: 120, max: 130 },
+          }),
+        ],
+      },
       edges,
     );
     expect(overlay.heat).toEqual({ start: 1, triage: 0.5 });

@@ -7,7 +7,7 @@ import { startDraftSync } from '../../src/services/draft-sync';
 import { createSimulation } from '../../src/services/simulation';
 import { createDesignerStore } from '../../src/store/designer-store';
 import { createSessionStore } from '../../src/store/session-store';
-import { smallFlow, testCatalog } from './fixtures';
+import { smallFlow, testCatalog, testContact, testHandoff } from './fixtures';
 
 class MemoryStorage {
   private data = new Map<string, string>();
@@ -113,21 +113,25 @@ describe('draft sync', () => {
 
 describe('simulation', () => {
   it('starts a contact of the draft, paints the path as steps come in, and shows the handoff', async () => {
+    const at = '2026-01-01T09:00:00.000Z';
     const states = [
-      { status: 'running', handledBy: 'bot', path: ['start', 'triage'], steps: ['triage'], transcript: [{ from: 'customer' as const, text: 'I want a human' }] },
-      {
-        status: 'running',
+      testContact({ handledBy: 'bot', path: ['start', 'triage'], steps: ['triage'], transcript: [{ at, from: 'customer', text: 'I want a human' }] }),
+      testContact({
         handledBy: 'queue',
         path: ['start', 'triage', 'vip-end'],
         steps: ['vip-end'],
-        transcript: [{ from: 'customer' as const, text: 'I want a human' }, { from: 'customer' as const, text: 'please' }, { from: 'bot' as const, text: 'Connecting you to an agent.' }],
-        workItem: { queue: 'billing', status: 'queued' },
-        handoff: { summary: 'wants a human', trigger: { kind: 'human_request', reason: 'asked for a human' } },
-      },
+        transcript: [
+          { at, from: 'customer', text: 'I want a human' },
+          { at, from: 'customer', text: 'please' },
+          { at, from: 'bot', text: 'Connecting you to an agent.' },
+        ],
+        workItem: { id: 'w1', nodeId: 'vip-end', queue: 'billing', visit: 1 },
+        handoff: testHandoff({ summary: 'wants a human', trigger: { kind: 'human_request', reason: 'asked for a human', evidence: [] } }),
+      }),
     ];
     let call = 0;
-    const startContact = jest.fn(async () => ({ contactId: 'c1' }));
-    const contact = jest.fn(async () => states[Math.min(call++, states.length - 1)] as never);
+    const startContact = jest.fn(async () => ({ contactId: 'c1', workflowId: 'contact-c1', flowId: 'small', flowVersion: 0, created: true }));
+    const contact = jest.fn(async () => states[Math.min(call++, states.length - 1)]!);
     const sendMessage = jest.fn(async () => ({ handledBy: 'queue' as const, steps: ['vip-end'], messages: [{ from: 'bot' as const, text: 'Connecting you to an agent.' }] }));
     const { designer, api } = setup({ startContact, contact, sendMessage });
     const beforeStart = jest.fn(async () => undefined);
