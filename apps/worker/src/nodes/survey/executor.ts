@@ -13,10 +13,10 @@ export const surveyExecutor = defineExecutor<SurveyConfig>({
   type: 'survey',
   version: 1,
   doc: 'asks, parses the score (one re-prompt), stores it, emits `feedback.csat` attributed to the node that handled the contact',
-  async run({ node, path, resuming }, rt) {
+  async run(step, rt) {
+    const { node, path } = step;
     const { config } = node;
-    const ns: SurveyProgress = (resuming ? (rt.state.nodeState[node.id] as SurveyProgress | undefined) : undefined) ?? { deadline: null };
-    rt.state.nodeState[node.id] = ns;
+    const ns = rt.progress<SurveyProgress>(step, () => ({ deadline: null }));
     path.activity = 'bot';
     try {
       if (!ns.asked) {
@@ -46,7 +46,7 @@ export const surveyExecutor = defineExecutor<SurveyConfig>({
       }
       return 'skipped';
     } finally {
-      if (!rt.continuing) delete rt.state.nodeState[node.id];
+      rt.forgetProgress(step);
       path.activity = 'flow';
     }
   },

@@ -15,9 +15,8 @@ export const waitExecutor = defineExecutor<WaitConfig>({
   version: 1,
   doc: '`reply` (with timeout), `timer`, or `until_open`: a durable wait on workflow time until the calendar opens (after-hours re-routing)',
   async run(step, rt) {
-    const { node, path, resuming } = step;
-    const ns: WaitProgress = (resuming ? (rt.state.nodeState[node.id] as WaitProgress | undefined) : undefined) ?? { deadline: null };
-    rt.state.nodeState[node.id] = ns;
+    const { node, path } = step;
+    const ns = rt.progress<WaitProgress>(step, () => ({ deadline: null }));
     try {
       switch (node.config.mode) {
         case 'reply':
@@ -30,8 +29,8 @@ export const waitExecutor = defineExecutor<WaitConfig>({
           throw ApplicationFailure.nonRetryable(`unknown wait mode "${String((node.config as { mode: unknown }).mode)}"`, 'PlanError');
       }
     } finally {
-      // The wait is over (or unwinding); a later visit starts afresh. Kept while continuing-as-new.
-      if (!rt.continuing) delete rt.state.nodeState[node.id];
+      // The wait is over (or unwinding); a later visit starts afresh.
+      rt.forgetProgress(step);
       path.activity = 'flow';
     }
   },

@@ -6,7 +6,6 @@
 import { ApplicationFailure, CancellationScope, condition, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ContactOutcome, EscalationTrigger, WorkItemResolution } from '@tandem/contracts';
 import type { Plan, PlanNode } from '@tandem/flow/runtime';
-import { contentHash } from '@tandem/flow/sandbox';
 import {
   OutcomeKey,
   QueueKey,
@@ -22,6 +21,7 @@ import {
 } from '@tandem/workflow-contract';
 import type { CallSite, ContactEventData, ContactEventType } from '../../activities/contract';
 import { workflowNow } from '../clock';
+import { checkPlan } from './check-plan';
 import { Conversation } from './conversation';
 import { EventOutbox } from './events';
 import { Expressions } from './expressions';
@@ -30,28 +30,7 @@ import type { ExecutorRegistry } from './registry';
 import { SubflowRelay } from './relay';
 import { Scheduler } from './scheduler';
 import { startingState } from './state';
-import { CancelledContact, ContinueAsNewRequest, EndReached, type CustomerMessage, type NodeRuntime, type Path } from './step';
-
-/**
- * Refuses a plan this worker must not run. A node version it does not know (a plan compiled by a newer
- * Tandem during a rolling upgrade) fails the workflow *task*: Temporal retries it until a worker that
- * knows the version takes the contact. A plan that does not match its hash (edited after it was
- * compiled) fails the *contact*, non-retryably: nobody reviewed what it would run.
- */
-export function checkPlan(input: ContactFlowInput, executors: ExecutorRegistry): void {
-  const unknown = Object.values(input.plan.nodes).filter((n) => !executors.get(n));
-  if (unknown.length > 0) {
-    const list = [...new Set(unknown.map((n) => `${n.type} v${n.typeVersion}`))].join(', ');
-    throw new Error(`this worker cannot run ${list} (the plan was compiled by a newer Tandem); the contact waits until a worker that can picks it up`);
-  }
-  if (contentHash(input.plan) !== input.plan.hash) {
-    const version = input.flowVersion === 0 ? 'a draft (test chat)' : `version ${input.flowVersion}`;
-    throw ApplicationFailure.nonRetryable(
-      `contact ${input.contact.id}: the plan of flow "${input.plan.flowId}" (${version}) does not match its hash ${input.plan.hash.slice(0, 12)}…; it was changed after it was compiled, so it is not run`,
-      'PlanHashMismatch',
-    );
-  }
-}
+import { CancelledContact, ContinueAsNewRequest, EndReached, type CustomerMessage, type NodeRuntime, type Path, type Step } from './step';
 
 export class ContactRuntime implements NodeRuntime {
   readonly plan: Plan;
@@ -148,6 +127,17 @@ export class ContactRuntime implements NodeRuntime {
 
   get continuing(): boolean {
     return this.handingOver;
+  }
+
+  progress<T extends object>(step: Step<unknown>, fresh: () => T): T {
+    const stored = step.resuming ? (this.state.nodeState[step.node.id] as T | undefined) : undefined;
+    const progress = stored ?? fresh();
+    this.state.nodeState[step.node.id] = progress;
+    return progress;
+  }
+
+  forgetProgress(step: Step<unknown>): void {
+    if (!this.handingOver) delete this.state.nodeState[step.node.id];
   }
 
   site(node: { id: string }, visit: number): CallSite {

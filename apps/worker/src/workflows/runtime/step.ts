@@ -86,6 +86,14 @@ export interface NodeRuntime {
   /** The trigger that made the last bot or classification escalate, for the handoff and the escalated event. */
   lastTrigger: EscalationTrigger | null;
 
+  /**
+   * The progress a waiting step keeps in `state.nodeState` (it survives continue-as-new): what was
+   * stored when the run resumes at this step, else `fresh()`.
+   */
+  progress<T extends object>(step: Step<unknown>, fresh: () => T): T;
+  /** The step is over: its progress goes (kept while the run hands over, to resume from). */
+  forgetProgress(step: Step<unknown>): void;
+
   /** Where an activity call comes from (logs, idempotency keys: workflow id + node + visit). */
   site(node: { id: string }, visit: number): CallSite;
 
