@@ -1,3 +1,4 @@
+/** Pull: an agent claims the best item it may take (one statement; see `CLAIM` in sql.ts). */
 import { channelSchema, type Channel } from '@tandem/contracts';
 import { z } from 'zod';
 import { RoutingNotFoundError } from './errors';

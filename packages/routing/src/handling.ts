@@ -1,3 +1,7 @@
+/**
+ * A work item's life outside the push machinery: creation (idempotent), reads, wrap-up, completion,
+ * transfer, priority, abandonment, and agents' status. `WorkRouter` carries the documentation of each.
+ */
 import { type WorkItemResolution } from '@tandem/contracts';
 import { InvalidRoutingInputError, parseInput, RoutingConflictError, RoutingNotFoundError } from './errors';
 import {

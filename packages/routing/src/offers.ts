@@ -1,6 +1,7 @@
-import { type RouterCore, reviveItem } from './router-core';
+/** Push, the agent's side: accepting and rejecting offers, and the offers waiting for an answer. */
 import { RoutingConflictError } from './errors';
 import { type Offer, type WorkItem } from './model';
+import { reviveItem, type RouterCore } from './router-core';
 import { toOffer, toWorkItem, type OfferRow, type WorkItemRow } from './rows';
 
 /** A pending offer with the item it reserves, as an agent desktop shows it. */

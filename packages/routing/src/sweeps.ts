@@ -1,3 +1,7 @@
+/**
+ * The periodic sweeps routing maintenance runs — push dispatch, offer expiry, overflow — each item
+ * handled on its own, so one that fails never stalls the others (docs/routing.md).
+ */
 import { parseInput } from './errors';
 import { type ItemFailure, type ItemFailureHandler } from './item-failures';
 import { transferSchema, type Offer } from './model';
