@@ -9,8 +9,8 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 /** The worker's Prometheus registry and the counters its parts increment. */
 export class WorkerMetrics {
   readonly registry = new Registry();
-  /** Contact events that cannot be valid (a bug), set aside instead of retried; by event type. */
-  readonly deadLetteredEvents: Counter<'type'>;
+  /** Contact events that cannot be valid (a bug), set aside instead of retried; by producer and event type (as the API counts its own). */
+  readonly deadLetteredEvents: Counter<'source' | 'type'>;
   /** Contact events published to Kafka, by type. */
   readonly publishedEvents: Counter<'type'>;
 
@@ -20,7 +20,7 @@ export class WorkerMetrics {
     this.deadLetteredEvents = new Counter({
       name: 'tandem_events_dead_lettered_total',
       help: 'Contact events refused by their contract and dead-lettered instead of published (each one is a bug to fix)',
-      labelNames: ['type'],
+      labelNames: ['source', 'type'],
       registers: [this.registry],
     });
     this.publishedEvents = new Counter({ name: 'tandem_events_published_total', help: 'Contact events published to Kafka', labelNames: ['type'], registers: [this.registry] });

@@ -92,7 +92,7 @@ export class KafkaContactEventSink implements ContactEventSink {
       );
       // Only the letters this call added are counted and logged: a retried activity brings the same ones.
       for (const letter of await recordProducerDeadLetters(this.options.deadLetters, letters)) {
-        this.options.metrics.deadLetteredEvents.inc({ type: letter.eventType });
+        this.options.metrics.deadLetteredEvents.inc({ source: letter.source, type: letter.eventType });
         this.options.logger.warn({ eventId: letter.eventId, type: letter.eventType, contactId: letter.contactId, err: letter.error }, 'contact event dead-lettered: its contract refuses it (a bug to fix); the others are published');
       }
     }
