@@ -37,6 +37,8 @@ describe('offers stream (SSE)', () => {
   const connect = async (agentId: string) => {
     const s = await SseClient.connect(`${base}/v1/agent/offers/stream`, t.token('agent', { agentId }));
     streams.push(s);
+    // Read with fetch, not t.http: checked against the document here.
+    expect(t.openapi.check('get', '/v1/agent/offers/stream', s.status, s.contentType, undefined)).toEqual({ operation: 'GET /v1/agent/offers/stream' });
     return s;
   };
   const createItem = async () => {
@@ -73,6 +75,8 @@ describe('offers stream (SSE)', () => {
     const item = await createItem();
     const offered = await stream.next((e) => e.event === 'offer');
     const payload = JSON.parse(offered.data);
+    // An `offer` event carries what GET /v1/agent/offers lists.
+    expect(t.openapi.checkComponent('PendingOfferDto_Output', payload)).toBeUndefined();
     expect(offered.id).toBe(payload.offer.id);
     expect(payload).toMatchObject({ offer: { agentId: 'carol', status: 'pending', workItemId: item.id }, workItem: { id: item.id, queue: 'live-chat', status: 'offered', handoff: { summary: 'I was charged twice.' } } });
 
@@ -108,6 +112,8 @@ describe('offers stream (SSE)', () => {
     expect((await fetch(`${base}/v1/agent/offers/stream`, { headers: { Authorization: `Bearer ${t.token('supervisor')}` } })).status).toBe(403);
     const unknown = await fetch(`${base}/v1/agent/offers/stream`, { headers: { Authorization: `Bearer ${t.token('agent', { agentId: 'nobody' })}` } });
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { code: string }).code).toBe('agent_not_defined');
+    const body = (await unknown.json()) as { code: string };
+    expect(body.code).toBe('agent_not_defined');
+    expect(t.openapi.check('get', '/v1/agent/offers/stream', 404, unknown.headers.get('content-type') ?? undefined, body).problem).toBeUndefined();
   });
 });

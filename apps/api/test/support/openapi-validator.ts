@@ -98,7 +98,7 @@ export class OpenApiValidator {
     const op = this.operationOf(m, path);
     if (!op) {
       if (status < 400 || path === '/openapi.json' || path.startsWith('/docs')) return {};
-      return this.validateBody(`${m} <no operation>`, '#/components/schemas/ErrorBody', body, status);
+      return this.validateBody(`${m} <no operation>`, '#/components/schemas/ErrorBody', body, `the ${status} body`);
     }
     const operation = `${m.toUpperCase()} ${op.template}`;
     const responses = this.document.paths[op.template]![m]!.responses ?? {};
@@ -113,17 +113,22 @@ export class OpenApiValidator {
     if (media !== 'application/json') return { operation };
     const schema = content[media]!.schema;
     if (!schema) return { operation };
-    return { operation, ...this.validateBody(`${operation} ${status}`, schema, body, status) };
+    return { operation, ...this.validateBody(`${operation} ${status}`, schema, body, `the ${status} body`) };
   }
 
-  private validateBody(key: string, schema: Json | string, body: unknown, status: number): ResponseCheck {
+  /** Checks a value against a component schema (an SSE event's data, say); the problem, if any. */
+  checkComponent(name: string, value: unknown): string | undefined {
+    return this.validateBody(`component ${name}`, `#/components/schemas/${name}`, value, name).problem;
+  }
+
+  private validateBody(key: string, schema: Json | string, body: unknown, what: string): ResponseCheck {
     let validate = this.compiled.get(key);
     if (!validate) {
       validate = this.ajv.compile(toJsonSchema(typeof schema === 'string' ? { $ref: schema } : schema));
       this.compiled.set(key, validate);
     }
     if (validate(body)) return {};
-    return { problem: `the ${status} body does not match its documented schema: ${describeErrors(validate.errors)}` };
+    return { problem: `${what} does not match its documented schema: ${describeErrors(validate.errors)}` };
   }
 }
 

@@ -13,6 +13,7 @@ export class SseClient {
   readonly events: SseEvent[] = [];
   readonly comments: string[] = [];
   status = 0;
+  contentType: string | undefined;
   private readonly controller = new AbortController();
   private waiters: (() => void)[] = [];
   private done: Promise<void> = Promise.resolve();
@@ -21,6 +22,7 @@ export class SseClient {
     const client = new SseClient();
     const res = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' }, signal: client.controller.signal });
     client.status = res.status;
+    client.contentType = res.headers.get('content-type') ?? undefined;
     if (res.ok && res.body) client.done = client.read(res.body).catch(() => undefined);
     return client;
   }
