@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
+import { type Server, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -47,6 +49,30 @@ function bodyParserErrors() {
   };
 }
 
+/** Node's own refusals, before any route: the status Node would send, and the API's code and message for it. */
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'the request line and headers are larger than the server accepts (16 KB): shorten the URL or the headers' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'the request did not arrive in time' },
+};
+
+/**
+ * Requests Node refuses before Express sees them — a URL and headers over its 16 KB limit, a
+ * malformed request — get the API's error body instead of Node's empty one, so they are described
+ * like every other error (`431 headers_too_large` is in every operation's OpenAPI responses).
+ */
+function answerClientErrors(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const known = err.code ? CLIENT_ERRORS[err.code] : undefined;
+    const { status, code, message } = known ?? { status: 400, code: 'malformed_request', message: 'not a well-formed HTTP request' };
+    const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+}
+
 /** An absent body validates as `{}`, so a missing field is reported by name rather than "expected object". */
 function emptyBodyAsObject() {
   return (req: Request, _res: Response, next: NextFunction) => {
@@ -83,6 +109,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   app.useGlobalPipes(new ZodValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
+  answerClientErrors(app.getHttpServer());
   serveOpenApi(app, buildOpenApiDocument(app));
   await app.init();
   return app;

@@ -123,6 +123,12 @@ describe('bad input: malformed JSON, wrong types, unknown fields, unknown ids â†
     expect(query.body.message).toMatch(/^query\.contactId: contains a NUL character/);
   });
 
+  it('answers a URL or headers over Node\'s 16 KB limit with 431 and the error body, on any route', async () => {
+    const res = await t.http.get(`/v1/contacts?pageToken=${'a'.repeat(17_000)}.b`).set('Authorization', `Bearer ${t.token('admin')}`).expect(431);
+    expect(res.body).toEqual({ statusCode: 431, error: 'Request Header Fields Too Large', code: 'headers_too_large', message: expect.stringContaining('16 KB') });
+    await t.http.get('/v1/flows').set('Authorization', `Bearer ${t.token('admin')}`).set('x-padding', 'x'.repeat(17_000)).expect(431);
+  });
+
   describe('query strings', () => {
     it.each([
       ['/v1/flows?limit=0', 'query.limit'],

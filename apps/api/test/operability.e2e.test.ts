@@ -119,6 +119,7 @@ describe('operability: /health, /metrics, OpenAPI, request ids, JSON logs, CORS'
     for (const { key, method, op } of ops) {
       const statuses = Object.keys(op.responses);
       const expected = [
+        '431',
         ...(op.security?.length ? ['401', '403'] : []),
         ...(op.parameters?.some((p) => p.in === 'path') ? ['404'] : []),
         ...(method !== 'get' ? ['400', '413', '415'] : []),

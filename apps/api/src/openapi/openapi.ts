@@ -12,7 +12,7 @@ const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 /**
  * The error statuses every operation of a kind can answer, whatever it does: a validation failure
  * where it takes input, authentication and roles where it is guarded, a path naming nothing, a body
- * the API cannot read. What only some operations answer (409s, 503, 504, a 404 without a path
+ * the API cannot read, a URL and headers too large to read at all. What only some operations answer (409s, 503, 504, a 404 without a path
  * parameter) their controllers declare with `@ApiConflictResponse`, `@ApiNotFoundResponse`, ….
  */
 function commonErrors(method: string, op: OperationObject): Record<string, string> {
@@ -28,6 +28,8 @@ function commonErrors(method: string, op: OperationObject): Record<string, strin
     ...(params.some((p) => 'in' in p && p.in === 'path') ? { 404: 'What the path names does not exist, or is not the caller\'s to see (`not_found`).' } : {}),
     ...(hasBody ? { 413: 'The body is larger than `TANDEM_API_BODY_LIMIT` allows (`payload_too_large`).' } : {}),
     ...(hasBody ? { 415: 'The body is not JSON (`unsupported_media_type`, `unsupported_encoding`, `unsupported_charset`).' } : {}),
+    // Node refuses it before any route; the API answers it with the error body (create-app.ts).
+    431: 'The request line and headers are larger than the server accepts, 16 KB (`headers_too_large`).',
   };
 }
 
