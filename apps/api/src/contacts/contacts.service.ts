@@ -167,7 +167,13 @@ export class ContactsService {
   async cancel(contactId: string, input: { reason: 'customer_left' | 'operator'; note?: string | undefined }): Promise<Cancelled> {
     const description = await this.describe(contactId);
     if (description.status.name !== 'RUNNING') throw contactEnded(contactId, description.status.name.toLowerCase());
-    await this.bounded(() => this.handle(contactId).signal(cancelSignal, { schemaVersion: 1, reason: input.reason, ...(input.note ? { note: input.note } : {}) }));
+    try {
+      await this.bounded(() => this.handle(contactId).signal(cancelSignal, { schemaVersion: 1, reason: input.reason, ...(input.note ? { note: input.note } : {}) }));
+    } catch (e) {
+      // It ended between the two calls (another cancel, its last step): the same answer as above.
+      if (e instanceof WorkflowNotFoundError) throw contactEnded(contactId);
+      throw e;
+    }
     return { contactId, status: 'cancelling' };
   }
 
