@@ -97,4 +97,12 @@ describe('catalog: node types, expressions, queues, custom activities, calendars
     expect(all.body).toMatchObject({ queues: [{ name: 'billing' }], calendars: [{ name: 'support-hours', calendar: { timezone: 'Europe/London' } }], activities: [{ name: 'orders.lookup' }] });
     expect(all.body.nodeTypes.length).toBe(nodeCatalog().length);
   });
+
+  it('registers the same new descriptors from several workers starting at once: each gets an answer, one row each', async () => {
+    const descriptor = { ...lookupOrder.descriptor, name: 'orders.concurrent' };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => t.http.post('/v1/catalog/activities/register').set(service).send({ activities: [descriptor] })));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(answers.map((r) => r.body.results[0].status).sort()).toEqual(['created', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect((await t.http.get('/v1/catalog/activities/orders.concurrent').set(designer).expect(200)).body.versions).toEqual([1]);
+  });
 });

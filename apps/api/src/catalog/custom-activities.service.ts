@@ -3,6 +3,7 @@ import type { CustomActivityView, RegistrationResult } from '@tandem/api-contrac
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { sameJson } from '../common/json';
 import { CustomActivityEntity } from './custom-activity.entity';
@@ -35,13 +36,14 @@ export class CustomActivitiesService {
 
   private async upsert(manager: EntityManager, d: CustomActivityDescriptor, registeredBy: string): Promise<RegistrationResult> {
     const repo = manager.getRepository(CustomActivityEntity);
-    // Row lock: two workers starting at once register the same descriptors.
-    const existing = await repo.findOne({ where: { name: d.name, version: d.version }, lock: { mode: 'pessimistic_write' } });
     const now = new Date();
-    if (!existing) {
-      await repo.save(repo.create({ ...d, registeredBy, registeredAt: now, updatedAt: now }));
-      return { name: d.name, version: d.version, status: 'created' };
-    }
+    // Two workers starting at once register the same descriptors: the insert of one waits for the
+    // other's to commit and then inserts nothing, so exactly one says "created" (a row lock alone
+    // cannot guard a row that does not exist yet).
+    const row = repo.create({ ...d, registeredBy, registeredAt: now, updatedAt: now }) as QueryDeepPartialEntity<CustomActivityEntity>;
+    const inserted = await repo.createQueryBuilder().insert().values(row).orIgnore().returning(['name']).execute();
+    if ((inserted.raw as unknown[]).length > 0) return { name: d.name, version: d.version, status: 'created' };
+    const existing = await repo.findOneOrFail({ where: { name: d.name, version: d.version }, lock: { mode: 'pessimistic_write' } });
     for (const side of ['inputSchema', 'outputSchema'] as const) {
       if (!sameJson(existing[side], d[side])) {
         throw new ConflictError(
