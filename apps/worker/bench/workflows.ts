@@ -5,7 +5,9 @@
  * own bundle (`src/workflows`).
  */
 import { patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import { OutcomeKey } from '@tandem/workflow-contract';
+// The search attributes alone: the whole contract would bring zod into this plain bundle (the product's
+// bundle shares zod across contacts; this one, like a developer's, does not).
+import { OutcomeKey } from '@tandem/workflow-contract/search-attributes';
 import type { ContactEventRecord, CoreActivities } from '../src/activities/contract';
 import type { ClassifyActivities } from '../src/nodes/classify/activities';
 import type { TicketActivities } from '../src/nodes/ticket/activities';

@@ -7,6 +7,6 @@ export const messageExecutor = defineExecutor<MessageConfig>({
   doc: 'renders the template and says it (into the customer\'s open turn, else through the channel)',
   run: ({ node }, rt) => {
     const delivery = rt.say('bot', rt.expressions.render(node, 'text'), node.id);
-    return delivery ? delivery.then(() => 'next') : 'next';
+    return delivery ? { port: 'next', after: delivery } : 'next';
   },
 });

@@ -30,7 +30,7 @@ export const ticketExecutor = defineExecutor<TicketConfig>({
         .then(({ ticketId }) => {
           state.ctx.ticketId ??= ticketId;
           const delivery = config.confirmation === undefined ? undefined : rt.say('bot', x.render(node, 'confirmation', activation), node.id);
-          return delivery ? delivery.then(() => 'next') : 'next';
+          return delivery ? { port: 'next', after: delivery } : 'next';
         }),
     );
   },

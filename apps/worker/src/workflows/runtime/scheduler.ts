@@ -78,6 +78,10 @@ export class Scheduler {
         const result = this.executors.get(node)!.run(step, this.host.runtime);
         exit = isPromise(result) ? await result : result;
       }
+      if (typeof exit !== 'string' && 'after' in exit) {
+        await exit.after;
+        exit = exit.port;
+      }
       if (typeof exit !== 'string') {
         if ('continueAt' in exit) {
           id = exit.continueAt;

@@ -40,10 +40,12 @@ export interface Step<C> {
 export const ENDED = Object.freeze({ ended: true as const });
 
 /**
- * How a step leaves: the id of the port it leaves by; `ENDED`; or `{ continueAt }` when the step
- * recorded its own exits and the path goes on at another node (a parallel continues at its join).
+ * How a step leaves: the id of the port it leaves by; `{ port, after }` — that port once `after`
+ * settles (a delivery in flight: awaiting it costs no promise, a `.then` would); `ENDED`; or
+ * `{ continueAt }` when the step recorded its own exits and the path goes on at another node (a
+ * parallel continues at its join).
  */
-export type StepExit = string | typeof ENDED | { readonly continueAt: string };
+export type StepExit = string | { readonly port: string; readonly after: Promise<unknown> } | typeof ENDED | { readonly continueAt: string };
 
 /**
  * The executor of one node type at one version: a short function over a typed node and the façade.
