@@ -1,13 +1,7 @@
 import type { SurveyConfig } from '@tandem/flow';
 import { workflowNow } from '../../workflows/clock';
-import { defineExecutor } from '../../workflows/runtime/step';
+import { defineExecutor, type DeadlineProgress } from '../../workflows/runtime/step';
 import { parseSurveyScore, REPROMPT } from './score';
-
-/** A survey's progress, kept in `state.nodeState` so it survives continue-as-new. */
-interface SurveyProgress {
-  deadline: number | null;
-  asked?: boolean;
-}
 
 export const surveyExecutor = defineExecutor<SurveyConfig>({
   type: 'survey',
@@ -16,7 +10,7 @@ export const surveyExecutor = defineExecutor<SurveyConfig>({
   async run(step, rt) {
     const { node, path } = step;
     const { config } = node;
-    const ns = rt.progress<SurveyProgress>(step, () => ({ deadline: null }));
+    const ns = rt.progress<DeadlineProgress>(step, () => ({ deadline: null }));
     path.activity = 'bot';
     try {
       if (!ns.asked) {

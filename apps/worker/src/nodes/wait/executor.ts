@@ -2,13 +2,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { WaitConfig } from '@tandem/flow';
 import { isOpen, nextOpening } from '@tandem/flow/sandbox';
 import { workflowNow } from '../../workflows/clock';
-import { defineExecutor, type NodeRuntime, type Path, type Step } from '../../workflows/runtime/step';
-
-/** A wait's progress, kept in `state.nodeState` so the wait survives continue-as-new. */
-interface WaitProgress {
-  deadline: number | null;
-  asked?: boolean;
-}
+import { defineExecutor, type DeadlineProgress, type NodeRuntime, type Path, type Step } from '../../workflows/runtime/step';
 
 export const waitExecutor = defineExecutor<WaitConfig>({
   type: 'wait',
@@ -16,7 +10,7 @@ export const waitExecutor = defineExecutor<WaitConfig>({
   doc: '`reply` (with timeout), `timer`, or `until_open`: a durable wait on workflow time until the calendar opens (after-hours re-routing)',
   async run(step, rt) {
     const { node, path } = step;
-    const ns = rt.progress<WaitProgress>(step, () => ({ deadline: null }));
+    const ns = rt.progress<DeadlineProgress>(step, () => ({ deadline: null }));
     try {
       switch (node.config.mode) {
         case 'reply':
@@ -36,7 +30,7 @@ export const waitExecutor = defineExecutor<WaitConfig>({
   },
 });
 
-async function reply({ node, path }: Step<Extract<WaitConfig, { mode: 'reply' }>>, ns: WaitProgress, rt: NodeRuntime): Promise<string> {
+async function reply({ node, path }: Step<Extract<WaitConfig, { mode: 'reply' }>>, ns: DeadlineProgress, rt: NodeRuntime): Promise<string> {
   path.activity = 'bot';
   const now = workflowNow().getTime();
   if (!ns.asked) {
@@ -53,7 +47,7 @@ async function reply({ node, path }: Step<Extract<WaitConfig, { mode: 'reply' }>
   return 'reply';
 }
 
-async function timer(nodeId: string, seconds: number, path: Path, ns: WaitProgress, rt: NodeRuntime): Promise<string> {
+async function timer(nodeId: string, seconds: number, path: Path, ns: DeadlineProgress, rt: NodeRuntime): Promise<string> {
   ns.deadline ??= workflowNow().getTime() + seconds * 1000;
   rt.checkpoint(path, nodeId);
   await rt.park(path, false, () => rt.leaving(), Math.max(0, ns.deadline - workflowNow().getTime()));
@@ -61,7 +55,7 @@ async function timer(nodeId: string, seconds: number, path: Path, ns: WaitProgre
   return 'timeout';
 }
 
-async function untilOpen({ node, path }: Step<Extract<WaitConfig, { mode: 'until_open' }>>, ns: WaitProgress, rt: NodeRuntime): Promise<string> {
+async function untilOpen({ node, path }: Step<Extract<WaitConfig, { mode: 'until_open' }>>, ns: DeadlineProgress, rt: NodeRuntime): Promise<string> {
   const now = workflowNow().getTime();
   const calendar = await rt.expressions.calendar(node.config.calendar);
   const opening = nextOpening(calendar, workflowNow());

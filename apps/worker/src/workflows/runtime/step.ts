@@ -65,6 +65,14 @@ export function defineExecutor<C>(executor: NodeExecutor<C>): NodeExecutor<C> {
   return executor;
 }
 
+/** The progress of a step that asks and then waits until a deadline (wait, survey), kept across continue-as-new. */
+export interface DeadlineProgress {
+  /** Workflow time (ms) the wait ends; null until set. */
+  deadline: number | null;
+  /** Its question was asked (not again when the run resumes). */
+  asked?: boolean;
+}
+
 /** A customer message a step has read: its text and its index in the transcript. */
 export interface CustomerMessage {
   text: string;
