@@ -23,6 +23,8 @@ describe('contacts', () => {
     await t.http.post('/v1/flows').set(auth('designer')).send(waitingFlow(flowId)).expect(201);
     const started = await t.http.post('/v1/contacts').set(auth('designer')).send({ flowId, draft: true, channel: 'chat', customer: { id: 'designer-test' } }).expect(201);
     expect(started.body).toMatchObject({ flowId, flowVersion: 0, created: true });
+    // Answer the question once it is asked (a message sent before would come first in the transcript).
+    await waitFor(async () => ((await t.http.get(`/v1/contacts/${started.body.contactId}`).set(auth('designer'))).body.steps?.includes('ask') ? true : undefined), { what: 'the draft to ask' });
     const reply = await t.http.post(`/v1/contacts/${started.body.contactId}/messages`).set(auth('designer')).send({ text: 'just testing' }).expect(200);
     expect(reply.body).toMatchObject({ handledBy: 'ended', steps: [] });
     const state = await t.http.get(`/v1/contacts/${started.body.contactId}`).set(auth('designer')).expect(200);
