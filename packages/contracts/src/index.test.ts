@@ -1,5 +1,6 @@
 import {
   contactWorkflowId,
+  maskPaymentCards,
   customerSchema,
   handoffPackageSchema,
   workItemResolutionSchema,
@@ -60,5 +61,19 @@ describe('contracts', () => {
 
   it('names contact workflows', () => {
     expect(contactWorkflowId('42')).toBe('contact-42');
+  });
+});
+
+describe('payment card masking', () => {
+  it('masks Luhn-valid card numbers however they are grouped, keeping the last four digits', () => {
+    expect(maskPaymentCards('card 4111 1111 1111 1111 exp 12/29 cvv 123')).toEqual({ text: 'card **** **** **** 1111 exp 12/29 cvv 123', masked: 1 });
+    expect(maskPaymentCards('4111-1111-1111-1111 and 5500005555555559').text).toBe('****-****-****-1111 and ************5559');
+    expect(maskPaymentCards('amex 378282246310005').text).toBe('amex ***********0005');
+  });
+
+  it('leaves order numbers, phone numbers and digit runs that fail the Luhn check alone', () => {
+    for (const text of ['order 12345678', 'call +44 20 7946 0958', '4111 1111 1111 1112', 'ORD-55512', 'ref 1234567890123']) {
+      expect(maskPaymentCards(text)).toEqual({ text, masked: 0 });
+    }
   });
 });

@@ -9,6 +9,7 @@ import { authMethodSchema, channelSchema } from './customer';
 export * from './customer';
 export * from './empty-nlu';
 export * from './work-items';
+export * from './payment-cards';
 
 
 /** Who said something in a conversation. */
@@ -104,10 +105,16 @@ export type SentimentTrend = z.infer<typeof sentimentTrendSchema>;
 
 /** What the bot attempted before handing off, so the agent does not repeat it. */
 export const attemptSchema = z.object({
-  kind: z.enum(['intent', 'knowledge_article', 'slot_prompt', 'message', 'activity']),
+  kind: z.enum(['intent', 'knowledge_article', 'slot_prompt', 'message', 'activity', 'clarification']),
   detail: z.string(),
   /** Whether it helped (e.g. the customer confirmed the article answered the question). */
   succeeded: z.boolean().optional(),
+  /** What came of it, in words an agent reads: `the customer said it did not help`, `no answer`. */
+  outcome: z.string().optional(),
+  /** The customer's answer to the attempt, as written (masked). */
+  customerAnswer: z.string().optional(),
+  /** The flow node that made the attempt. */
+  nodeId: z.string().optional(),
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
@@ -132,19 +139,24 @@ export const handoffPackageSchema = z.object({
   topics: z.array(z.string()),
   /** The trigger that escalated, or null when the flow escalated unconditionally. */
   trigger: escalationTriggerSchema.nullable(),
-  /** Where the bot got stuck: the flow node and why. */
-  stuckAt: z.object({ nodeId: z.string(), label: z.string().optional(), reason: z.string() }).nullable(),
+  /** Where the bot got stuck: the flow node, why, and what it still needed (`the order number`). */
+  stuckAt: z.object({ nodeId: z.string(), label: z.string().optional(), reason: z.string(), need: z.string().optional() }).nullable(),
   tried: z.array(attemptSchema),
   /** A short extractive summary: a few of the customer's own sentences. */
   summary: z.string(),
   transcript: z.array(transcriptEntrySchema),
+  /** The customer attributes the escalating node chose to show (e.g. contacts in the last 7 days, plan). */
+  attributes: z.record(z.string(), z.unknown()).optional(),
   createdAt: z.string(),
 });
 export type HandoffPackage = z.infer<typeof handoffPackageSchema>;
 
 
-/** How a contact ended, as an `end` node declares it. */
-export const contactOutcomeSchema = z.enum(['resolved_by_bot', 'resolved_by_human', 'ticketed', 'abandoned']);
+/**
+ * How a contact ended: as an `end` node declares it, or `failed` when a step could not process what it
+ * got and nobody could be reached (counted in metrics and events; never a silent death).
+ */
+export const contactOutcomeSchema = z.enum(['resolved_by_bot', 'resolved_by_human', 'ticketed', 'abandoned', 'failed']);
 export type ContactOutcome = z.infer<typeof contactOutcomeSchema>;
 
 /** The Temporal workflow id of a contact. */

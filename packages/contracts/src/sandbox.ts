@@ -15,6 +15,7 @@ import { emptyNluSnapshot } from './empty-nlu';
 import { newWorkItemResolutionSchema } from './work-items';
 
 export { WORK_ITEM_RESOLVED_SIGNAL } from './work-items';
+export { maskPaymentCards, luhnValid, type MaskedText } from './payment-cards';
 
 const customer = newCustomerSchema();
 const resolution = newWorkItemResolutionSchema();
