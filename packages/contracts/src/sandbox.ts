@@ -14,7 +14,7 @@ import { newCustomerSchema } from './customer';
 import { emptyNluSnapshot } from './empty-nlu';
 import { newWorkItemResolutionSchema } from './work-items';
 
-export { WORK_ITEM_RESOLVED_SIGNAL } from './work-items';
+export { WORK_ITEM_ASSIGNED_SIGNAL, WORK_ITEM_RESOLVED_SIGNAL } from './work-items';
 export { maskPaymentCards, luhnValid, type MaskedText } from './payment-cards';
 
 const customer = newCustomerSchema();

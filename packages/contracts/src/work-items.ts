@@ -46,3 +46,20 @@ export const workItemResolutionSchema = schemas.resolution;
 /** A resolution schema of its own (no part shared with `workItemResolutionSchema`). */
 export const newWorkItemResolutionSchema = (): typeof workItemResolutionSchema => workItemSchemas().resolution;
 export type WorkItemResolution = z.infer<typeof workItemResolutionSchema>;
+
+/** Name of the signal routing sends to a contact's workflow when an agent takes its work item (accepts an offer, claims it). */
+export const WORK_ITEM_ASSIGNED_SIGNAL = 'workItemAssigned';
+
+/**
+ * Payload of the `workItemAssigned` signal: a person has the contact now. The workflow accepts it only
+ * for the item it waits on (a late one, for an earlier or transferred item, is ignored).
+ */
+export interface WorkItemAssignment {
+  schemaVersion: 1;
+  workItemId: string;
+  agentId: string;
+  /** The agent's display name, when routing knows one (the customer is told who joined). */
+  agentName?: string;
+  /** ISO-8601 time the agent took it. */
+  assignedAt: string;
+}

@@ -3,8 +3,8 @@
  * routing, tests). Payloads carry a schema version so running contacts survive payload changes.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { WorkItemResolution } from '@tandem/contracts';
-import { WORK_ITEM_RESOLVED_SIGNAL } from '@tandem/contracts/sandbox';
+import type { WorkItemAssignment, WorkItemResolution } from '@tandem/contracts';
+import { WORK_ITEM_ASSIGNED_SIGNAL, WORK_ITEM_RESOLVED_SIGNAL } from '@tandem/contracts/sandbox';
 import type { ContactStateView, CustomerMessageInput, CustomerMessageReply, HandledBy, OutboundMessage } from './types';
 
 /** A customer's message; returns what the flow answered before it waited again. */
@@ -21,6 +21,12 @@ export const agentMessageSignal = defineSignal<[AgentMessageInput]>('agentMessag
 
 /** Routing's completion of a work item; accepted only for the item the contact waits on now. */
 export const workItemResolvedSignal = defineSignal<[WorkItemResolution]>(WORK_ITEM_RESOLVED_SIGNAL);
+
+/**
+ * Routing's news that an agent took the work item the contact waits on (accepted an offer, claimed it):
+ * the contact is handled by a person now, and the customer is told, in the flow's words.
+ */
+export const workItemAssignedSignal = defineSignal<[WorkItemAssignment]>(WORK_ITEM_ASSIGNED_SIGNAL);
 
 /** Ends the contact: the customer left, or an operator cancelled it. */
 export interface CancelInput {

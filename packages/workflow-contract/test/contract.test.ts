@@ -10,6 +10,7 @@ import {
   stateQuery,
   subflowInputSignal,
   subflowOutputSignal,
+  workItemAssignedSignal,
   workItemResolvedSignal,
 } from '../src';
 
@@ -18,10 +19,11 @@ const repo = path.resolve(__dirname, '../../..');
 describe('the contact workflow contract', () => {
   it('keeps the names running contacts and deployed clients use', () => {
     // Renaming one strands every running contact: clients would call a handler that does not exist.
-    expect([customerMessageUpdate.name, agentMessageSignal.name, workItemResolvedSignal.name, cancelSignal.name, stateQuery.name, subflowInputSignal.name, subflowOutputSignal.name]).toEqual([
+    expect([customerMessageUpdate.name, agentMessageSignal.name, workItemResolvedSignal.name, workItemAssignedSignal.name, cancelSignal.name, stateQuery.name, subflowInputSignal.name, subflowOutputSignal.name]).toEqual([
       'customerMessage',
       'agentMessage',
       'workItemResolved',
+      'workItemAssigned',
       'cancel',
       'state',
       'subflowInput',
