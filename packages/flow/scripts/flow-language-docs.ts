@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileFlow, type DiagnosticCode, diagnosticCatalog, DIAGNOSTIC_CODES, expressionEnvironment, nodeCatalog, nodeConfigJsonSchema, nodeDefinitions } from '../src';
+import { compileFlow, DEFAULT_ESCAPE_HATCH_TRIGGERS, type DiagnosticCode, diagnosticCatalog, DIAGNOSTIC_CODES, expressionEnvironment, nodeCatalog, nodeConfigJsonSchema, nodeDefinitions } from '../src';
 import { brokenDocument, diagnosticCases, resolver } from '../test/fixtures/diagnostic-cases';
 
 type Schema = {
@@ -176,7 +176,7 @@ else showOnCanvas(result.diagnostics);    // each pinned on a node, an edge, a c
 
 ## The document
 
-\`{ schemaVersion: 1, id, name, description, channels, variables, nodes, edges }\` (\`flowDocumentSchema\`;
+\`{ schemaVersion: 1, id, name, description, channels, variables, nodes, edges, guarantees }\` (\`flowDocumentSchema\`;
 JSON Schema: \`flowDocumentJsonSchema()\`).
 
 - \`channels\`: \`voice\`, \`chat\`, \`email\` — at least one.
@@ -189,8 +189,25 @@ JSON Schema: \`flowDocumentJsonSchema()\`).
 - \`edges\`: \`{ id, source, sourcePort, target }\`. Each exit of a node has exactly one connection; to do
   several things at once use a parallel node.
 
+- \`guarantees\`: the conversation guarantees' settings, below.
+
 Node types are versioned: a changed behaviour is a new \`typeVersion\`, never an edit of an existing one,
 and a published plan keeps the version it was compiled with.
+
+## Conversation guarantees
+
+Whatever a flow draws, these hold for every contact (set once per flow in \`guarantees\`):
+
+- **The escape hatch is global.** Wherever the contact waits for the customer's words — a bot, a wait
+  for a reply, a survey — a request for a person, and the sensitive triggers listed in
+  \`guarantees.escalation.triggers\` (default ${'`'}${DEFAULT_ESCAPE_HATCH_TRIGGERS.join('`, `')}${'`'}), are honoured in that turn: the
+  customer is told \`guarantees.escalation.message\` and the contact goes to
+  \`guarantees.escalation.target\` — the flow's only escalate step when it has one and none is named. A bot
+  leaves through its own \`escalate\` exit (the flow's triggers are added to the ones it escalates on). A
+  step opts out only explicitly, with \`escapeHatch: { optOut: true, reason }\`, and the validator shows the
+  reason (FLOW_ESCAPE_HATCH_OPTED_OUT). Inside a parallel branch the hatch does not apply.
+- **Containment needs evidence.** A bot counts a conversation as resolved only when the customer
+  confirms, or after \`guarantees.containment.quietSeconds\` (default 120) of silence following an answer.
 
 ## Expressions
 

@@ -62,6 +62,9 @@ export const diagnosticCatalog = {
   FLOW_ACTIVITY_INPUT_MISSING: { severity: 'error', summary: 'A required activity input is not mapped.' , fix: 'Map the required input with an expression.' },
   FLOW_SUBFLOW_INPUT_UNKNOWN: { severity: 'error', summary: 'A subflow input names a variable the subflow does not declare.' , fix: 'Remove the input, or declare the variable in the called flow.' },
   FLOW_SUBFLOW_RECURSIVE: { severity: 'error', summary: 'A flow calls itself as a subflow.' , fix: 'Call another flow, or loop inside this flow with a bounded loop.' },
+  FLOW_ESCAPE_HATCH_TARGET_UNKNOWN: { severity: 'error', summary: 'The escape hatch (where requests for a person go) names a node the flow does not have.' , fix: 'In the flow\'s settings, pick the step requests for a person go to — usually your escalate step.' },
+  FLOW_ESCAPE_HATCH_TARGET_AMBIGUOUS: { severity: 'warning', summary: 'The flow has several human steps and does not say which one requests for a person go to, so they go nowhere.' , fix: 'In the flow\'s settings, pick the step requests for a person go to.' },
+  FLOW_ESCAPE_HATCH_OPTED_OUT: { severity: 'warning', summary: 'A step that waits for the customer does not honour requests for a person (it opted out).' , fix: 'Remove the opt-out unless the reason shown still holds.' },
   FLOW_INTERNAL_ERROR: { severity: 'error', summary: 'The compiler failed unexpectedly (a bug: please report it with the document).' , fix: 'Report it with the document; meanwhile, undo the last change.' },
 } as const satisfies Record<string, { severity: 'error' | 'warning'; summary: string; fix: string }>;
 

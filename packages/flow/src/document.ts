@@ -2,7 +2,7 @@
  * The flow document: what the designer saves and the API stores. Defined once here as zod schemas; API
  * DTOs, the designer and the compiler all use them.
  */
-import { channelSchema } from '@tandem/contracts';
+import { channelSchema, escalationTriggerKindSchema } from '@tandem/contracts';
 import { z } from 'zod';
 
 /**
@@ -70,6 +70,39 @@ export const flowEdgeSchema = z.object({
 });
 export type FlowEdge = z.infer<typeof flowEdgeSchema>;
 
+/** What a request for a person (and the chosen sensitive triggers) does anywhere the contact waits for the customer. */
+export const DEFAULT_ESCAPE_HATCH_TRIGGERS = ['human_request', 'legal_threat', 'regulatory', 'vulnerable_customer', 'complaint'] as const;
+export const DEFAULT_ESCAPE_HATCH_MESSAGE = 'Of course. I am bringing in a colleague now; they will see everything we have discussed.';
+
+/**
+ * The conversation guarantees a flow keeps whatever its steps do (docs/flow-language.md, "Conversation
+ * guarantees"), set once per flow.
+ */
+export const flowGuaranteesSchema = z.strictObject({
+  /** The escape hatch: wherever the contact waits for the customer's words, these lead to a person. */
+  escalation: z
+    .strictObject({
+      /**
+       * The node a request for a person leads to from any step that waits for the customer (usually the
+       * flow's escalate step). Absent: the flow's only escalate step, if it has exactly one.
+       */
+      target: nodeIdSchema.optional().describe('Where a request for a person goes (usually your escalate step)'),
+      /** What leads there besides a request for a person. */
+      triggers: z.array(escalationTriggerKindSchema).default([...DEFAULT_ESCAPE_HATCH_TRIGGERS]).describe('What leads there: a request for a person, and the sensitive topics listed'),
+      /** What the customer is told as it happens (template). */
+      message: z.string().max(2000).default(DEFAULT_ESCAPE_HATCH_MESSAGE).describe('What the customer is told (template)'),
+    })
+    .default({ triggers: [...DEFAULT_ESCAPE_HATCH_TRIGGERS], message: DEFAULT_ESCAPE_HATCH_MESSAGE }),
+  /** When the bot may count a conversation as resolved: only with evidence. */
+  containment: z
+    .strictObject({
+      /** After the bot answered, a silence this long (no reply at all) counts as the customer being done. */
+      quietSeconds: z.number().int().min(10).max(86_400).default(120).describe('After an answer, how long a silence counts as the customer being done'),
+    })
+    .default({ quietSeconds: 120 }),
+});
+export type FlowGuarantees = z.infer<typeof flowGuaranteesSchema>;
+
 /**
  * A flow as the designer saves it.
  *
@@ -94,6 +127,11 @@ export const flowDocumentSchema = z.object({
   variables: z.array(flowVariableSchema).default([]),
   nodes: z.array(flowNodeSchema),
   edges: z.array(flowEdgeSchema).default([]),
+  /** The conversation guarantees' settings (the escape hatch, containment), with safe defaults. */
+  guarantees: flowGuaranteesSchema.default({
+    escalation: { triggers: [...DEFAULT_ESCAPE_HATCH_TRIGGERS], message: DEFAULT_ESCAPE_HATCH_MESSAGE },
+    containment: { quietSeconds: 120 },
+  }),
 });
 export type FlowDocument = z.infer<typeof flowDocumentSchema>;
 /** What callers may pass: defaults (typeVersion, position, config, variables…) may be omitted. */

@@ -4,7 +4,7 @@
  * order of nodes and edges in the document. A contact keeps the plan it started with, so the interpreter
  * must accept every `schemaVersion` it ever produced.
  */
-import { channelSchema } from '@tandem/contracts';
+import { channelSchema, escalationTriggerKindSchema } from '@tandem/contracts';
 import { z } from 'zod';
 import { variableTypeSchema } from './document';
 import { contentHash } from './hash';
@@ -88,6 +88,21 @@ export const planLoopSchema = z.object({
 });
 export type PlanLoop = z.infer<typeof planLoopSchema>;
 
+/** The flow's conversation guarantees as the runtime keeps them (see `flowGuaranteesSchema`). */
+export const planGuaranteesSchema = z.object({
+  escalation: z.object({
+    /** The node the escape hatch leads to; absent when the flow has no human step to go to. */
+    target: z.string().optional(),
+    triggers: z.array(escalationTriggerKindSchema),
+    /** A template. */
+    message: z.string(),
+    /** Steps that wait for the customer's words and honour the hatch (the others opted out, or are in a parallel branch). */
+    nodes: z.array(z.string()),
+  }),
+  containment: z.object({ quietSeconds: z.number().int() }),
+});
+export type PlanGuarantees = z.infer<typeof planGuaranteesSchema>;
+
 /**
  * An executable flow.
  *
@@ -131,6 +146,7 @@ export const planSchema = z.object({
   parallels: z.record(z.string(), planParallelSchema),
   /** Sorted by their first node id. */
   loops: z.array(planLoopSchema),
+  guarantees: planGuaranteesSchema,
 });
 export type Plan = z.infer<typeof planSchema>;
 

@@ -61,6 +61,12 @@ export const stepExitedDataSchema = stepEnteredDataSchema.extend({
   port: id('port'),
   /** Time spent in the node on this visit. */
   durationMs: nonNegativeMs('durationMs'),
+  /**
+   * Set when the step could not do its work and took its defined way out instead (an expression that
+   * failed at run time took the decision's `default`, a request for a person left a wait): what went
+   * wrong, for the node's metrics.
+   */
+  error: z.string().min(1).max(2000).optional(),
 });
 export const stepExitedSchema = contactEnvelope('tandem.step.exited.v1', stepExitedDataSchema);
 

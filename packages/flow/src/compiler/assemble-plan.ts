@@ -3,11 +3,19 @@
  * and loops, normalized (sorted keys) and content-hashed. Runs only on a document without errors.
  */
 import { canonicalize, sha256Hex } from '../hash';
-import { type Plan, type PlanLoop, type PlanNode, type PlanParallel, type PlanVariable } from '../plan';
+import { type Plan, type PlanGuarantees, type PlanLoop, type PlanNode, type PlanParallel, type PlanVariable } from '../plan';
 import { type Compilation } from './compilation';
 
 /** The plan of a document that compiled without errors. */
-export function buildPlan(compilation: Compilation, start: string, reachable: Set<string>, variables: PlanVariable[], parallels: Record<string, PlanParallel>, loops: PlanLoop[]): Plan {
+export function buildPlan(
+  compilation: Compilation,
+  start: string,
+  reachable: Set<string>,
+  variables: PlanVariable[],
+  parallels: Record<string, PlanParallel>,
+  loops: PlanLoop[],
+  guarantees: PlanGuarantees,
+): Plan {
   const nodes: Record<string, PlanNode> = {};
   for (const id of [...reachable].sort()) {
     const compiled = compilation.compiled.get(id)!;
@@ -38,6 +46,8 @@ export function buildPlan(compilation: Compilation, start: string, reachable: Se
     nodes,
     parallels: reachableParallels,
     loops,
+    // Only the steps of the plan honour the hatch (an unreachable one is left out with its node).
+    guarantees: { ...guarantees, escalation: { ...guarantees.escalation, nodes: guarantees.escalation.nodes.filter((id) => reachable.has(id)) } },
   };
   // Sorting keys both defines the hash input and normalizes the plan, so equal plans serialize
   // equally (planHash recomputes exactly this).

@@ -14,6 +14,7 @@ import { type FlowResolver } from '../resolver';
 import { buildPlan } from './assemble-plan';
 import { Compilation, describePath, zodIssues } from './compilation';
 import { checkEdges, checkPorts } from './connections';
+import { checkGuarantees } from './guarantees';
 import { checkCycles } from './loops';
 import { checkNodes } from './node-checks';
 import { checkParallels } from './parallels';
@@ -33,13 +34,14 @@ function compileDocument(document: FlowDocument, resolver: FlowResolver): Compil
   checkEdges(compilation);
   const start = checkStart(compilation);
   checkPorts(compilation);
-  const reachable = start ? checkReachability(compilation, start) : new Set<string>();
+  const guarantees = checkGuarantees(compilation);
+  const reachable = start ? checkReachability(compilation, start, guarantees) : new Set<string>();
   const loops = checkCycles(compilation, reachable);
   const parallels = checkParallels(compilation);
 
   const diagnostics = sortDiagnostics(compilation.diagnostics);
   if (!start || diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
-  return { ok: true, plan: buildPlan(compilation, start, reachable, planVariables, parallels, loops), diagnostics };
+  return { ok: true, plan: buildPlan(compilation, start, reachable, planVariables, parallels, loops, guarantees), diagnostics };
 }
 
 /**

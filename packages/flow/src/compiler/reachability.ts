@@ -3,6 +3,7 @@
  * channels, and every node reachable from it (the plan keeps only the reachable ones).
  */
 import { type Compilation, quote } from './compilation';
+import { type PlanGuarantees } from '../plan';
 import { reachableFrom } from './graph';
 
 /** The id of the flow's one start node, or undefined (reported) when there is none or several. */
@@ -32,9 +33,15 @@ export function checkStart(compilation: Compilation): string | undefined {
   return start.id;
 }
 
-/** The nodes reachable from the start; every other node is reported as never running. */
-export function checkReachability(compilation: Compilation, start: string): Set<string> {
-  const reachable = reachableFrom(start, compilation.successors);
+/**
+ * The nodes reachable from the start — through the connections, and from a step that honours the
+ * escape hatch to its target; every other node is reported as never running.
+ */
+export function checkReachability(compilation: Compilation, start: string, guarantees: PlanGuarantees): Set<string> {
+  const { target, nodes } = guarantees.escalation;
+  const hatch = new Set(nodes);
+  const successors = (id: string): string[] => (target !== undefined && hatch.has(id) ? [...compilation.successors(id), target] : compilation.successors(id));
+  const reachable = reachableFrom(start, successors);
   for (const node of compilation.nodesById.values()) {
     if (!reachable.has(node.id)) {
       compilation.report('FLOW_NODE_UNREACHABLE', `No path from the start leads to the ${quote(compilation.nodeName(node))} node, so it never runs`, { nodeId: node.id });

@@ -1,6 +1,6 @@
 import { escalationTriggerKindSchema } from '@tandem/contracts';
 import { z } from 'zod';
-import { duplicates, loopBound, template, variableName } from './common';
+import { duplicates, escapeHatchOptOut, loopBound, template, variableName } from './common';
 import { defineNode, type ExpressionSite, type VariableWrite } from './types';
 
 /** Triggers a bot escalates on unless the designer narrows them. */
@@ -63,6 +63,7 @@ export const botConfigSchema = z
     ),
     slots: z.array(botSlotSchema).default([]).describe('Values to collect from the customer (order number, email…)'),
     ...loopBound,
+    ...escapeHatchOptOut,
   })
   .superRefine((config, issue) => {
     for (const d of duplicates(config.intents, (i) => i.name)) {

@@ -51,3 +51,17 @@ export function duplicates<T>(items: readonly T[], key: (item: T) => string): { 
   });
   return result;
 }
+
+/**
+ * A step that waits for the customer's words honours the flow's escape hatch (a request for a person,
+ * the sensitive triggers it lists) unless it opts out here, with a reason the validator shows.
+ */
+export const escapeHatchOptOut = {
+  escapeHatch: z
+    .strictObject({
+      optOut: z.literal(true),
+      reason: z.string().trim().min(3, 'say why this step does not honour requests for a person').max(500),
+    })
+    .optional()
+    .describe('Opt this step out of the flow\'s escape hatch (requests for a person), with the reason'),
+};

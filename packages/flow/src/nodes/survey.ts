@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loopBound, seconds, template, variableName } from './common';
+import { escapeHatchOptOut, loopBound, seconds, template, variableName } from './common';
 import { defineNode } from './types';
 
 export const surveyConfigSchema = z.strictObject({
@@ -9,6 +9,7 @@ export const surveyConfigSchema = z.strictObject({
   /** Flow variable (int) that receives the score: csat 1–5, nps 0–10, thumbs 0/1. */
   saveAs: variableName.optional().describe('Flow variable (int) that receives the score: csat 1–5, nps 0–10, thumbs 0/1.'),
   ...loopBound,
+  ...escapeHatchOptOut,
 });
 export type SurveyConfig = z.infer<typeof surveyConfigSchema>;
 

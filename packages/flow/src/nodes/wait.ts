@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { calendarRefSchema } from '../calendar/calendar';
-import { loopBound, seconds, template, variableName } from './common';
+import { escapeHatchOptOut, loopBound, seconds, template, variableName } from './common';
 import { defineNode, type ExpressionSite, type PortSpec } from './types';
 
 export const waitConfigSchema = z
@@ -14,6 +14,7 @@ export const waitConfigSchema = z
       /** Flow variable (string) that receives the reply text. */
       saveReplyAs: variableName.optional().describe('Flow variable (string) that receives the reply text.'),
       ...loopBound,
+      ...escapeHatchOptOut,
     }),
     z.strictObject({
       /** Wait a fixed time. */
