@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 import { contactWorkflowId } from '@tandem/contracts';
-import type { FlowDocument, Plan } from '@tandem/flow';
+import type { FlowDocumentInput, Plan } from '@tandem/flow';
 import { customerMessageUpdate, type ContactFlowInput, ContactIdKey, FlowIdKey, FlowVersionKey, ChannelKey } from '@tandem/workflow-contract';
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +22,7 @@ const TURNS = Number(process.env.BENCH_TURNS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
 /** start → a knowledge-base bot that keeps answering (no escalation triggers) → end. */
-function benchFlow(id: string): FlowDocument {
+function benchFlow(id: string): FlowDocumentInput {
   return {
     schemaVersion: 1,
     id,

@@ -10,13 +10,13 @@
  * - a work item whose event cannot be built at all is dead-lettered (table, `/metrics`, a warning
  *   with its event id), its offer is made all the same, and the tick serves the other items.
  */
-import type { FlowDocument } from '@tandem/flow';
+import type { FlowDocumentInput } from '@tandem/flow';
 import { waitFor } from '@tandem/testkit';
 import { Writable } from 'node:stream';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** start → escalate to `queue` → end: every contact asks for a person at once. */
-function escalatingFlow(id: string, queue: string): FlowDocument {
+function escalatingFlow(id: string, queue: string): FlowDocumentInput {
   const end = (nodeId: string, outcome: string, y: number) => ({ id: nodeId, type: 'end', typeVersion: 1, position: { x: 400, y }, config: { outcome } });
   return {
     schemaVersion: 1,

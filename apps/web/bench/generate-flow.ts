@@ -2,7 +2,7 @@
  * A valid flow of about `size` nodes for the render benchmark: a binary tree of decisions whose
  * leaves send a message and end, laid out by depth. Valid, so no diagnostic badges skew the numbers.
  */
-import type { FlowDocument } from '@tandem/flow';
+import { flowGuaranteesSchema, type FlowDocument } from '@tandem/flow';
 
 export function generateFlow(id: string, size: number): FlowDocument {
   // 1 start + D decisions + (D + 1) leaves × (message + end) = 3D + 3 nodes.
@@ -35,5 +35,5 @@ export function generateFlow(id: string, size: number): FlowDocument {
   const rootY = build(decisions, 0, 'start', 'next');
   // Level with the first decision, as a layout would place it.
   (nodes[0] as FlowDocument['nodes'][number]).position = { x: 0, y: rootY };
-  return { schemaVersion: 1, id, name: `Generated ${nodes.length} nodes`, description: 'Render benchmark', channels: ['chat'], variables: [], nodes, edges };
+  return { schemaVersion: 1, id, name: `Generated ${nodes.length} nodes`, description: 'Render benchmark', channels: ['chat'], variables: [], nodes, edges, guarantees: flowGuaranteesSchema.parse({}) };
 }

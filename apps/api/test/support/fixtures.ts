@@ -1,18 +1,18 @@
-import { EXAMPLE_FLOWS, type ExampleFlowName, exampleResolverData, type FlowDocument } from '@tandem/flow';
+import { EXAMPLE_FLOWS, type ExampleFlowName, exampleResolverData, type FlowDocumentInput } from '@tandem/flow';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestApp } from './test-app';
 
 /** An example flow document from `@tandem/flow` (the same JSON the worker runs end to end). */
-export function exampleFlow(name: ExampleFlowName = 'ai-first-human-backup'): FlowDocument {
+export function exampleFlow(name: ExampleFlowName = 'ai-first-human-backup'): FlowDocumentInput {
   const file = path.join(path.dirname(require.resolve('@tandem/flow/package.json')), 'examples', `${name}.json`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as FlowDocument;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as FlowDocumentInput;
 }
 
 export const ALL_EXAMPLES = EXAMPLE_FLOWS;
 
 /** A small flow that compiles with an empty catalog: start → end. */
-export function minimalFlow(id = 'minimal'): FlowDocument {
+export function minimalFlow(id = 'minimal'): FlowDocumentInput {
   return {
     schemaVersion: 1,
     id,
@@ -29,7 +29,7 @@ export function minimalFlow(id = 'minimal'): FlowDocument {
 }
 
 /** start → wait for the customer's reply (up to an hour) → end: contacts that stay open until they are spoken to. */
-export function waitingFlow(id = 'waiting'): FlowDocument {
+export function waitingFlow(id = 'waiting'): FlowDocumentInput {
   return {
     schemaVersion: 1,
     id,

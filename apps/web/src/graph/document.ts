@@ -4,7 +4,7 @@
  * document defines (ids, types, versions, labels, configs, positions, ports).
  */
 import type { FlowDocument, FlowEdge, FlowNode, NodeCategory } from '@tandem/flow';
-import { getNodeDefinition } from '@tandem/flow';
+import { flowGuaranteesSchema, getNodeDefinition } from '@tandem/flow';
 import { type DesignerEdge, type DesignerNode, type FlowMeta, INPUT_HANDLE } from './types';
 
 /** The palette category of a node type; unknown types are drawn as `flow` (and flagged by the compiler). */
@@ -38,7 +38,7 @@ export function toDesignerEdge(edge: FlowEdge): DesignerEdge {
  */
 export function documentToGraph(doc: FlowDocument): { meta: FlowMeta; nodes: DesignerNode[]; edges: DesignerEdge[] } {
   return {
-    meta: { id: doc.id, name: doc.name, description: doc.description, channels: [...doc.channels], variables: doc.variables.map((v) => ({ ...v })) },
+    meta: { id: doc.id, name: doc.name, description: doc.description, channels: [...doc.channels], variables: doc.variables.map((v) => ({ ...v })), guarantees: structuredClone((doc.guarantees as FlowDocument['guarantees'] | undefined) ?? flowGuaranteesSchema.parse({})) },
     nodes: doc.nodes.map(toDesignerNode),
     edges: doc.edges.map(toDesignerEdge),
   };
@@ -65,6 +65,7 @@ export function graphToDocument(meta: FlowMeta, nodes: readonly DesignerNode[], 
       config: n.data.config,
     })),
     edges: edges.map((e) => ({ id: e.id, source: e.source, sourcePort: e.sourceHandle ?? 'next', target: e.target })),
+    guarantees: structuredClone(meta.guarantees),
   };
 }
 
@@ -79,6 +80,7 @@ export function newFlowDocument(id: string, name: string): FlowDocument {
     variables: [],
     nodes: [{ id: 'start', type: 'start', typeVersion: 1, position: { x: 0, y: 0 }, label: 'Contact arrives', config: {} }],
     edges: [],
+    guarantees: flowGuaranteesSchema.parse({}),
   };
 }
 

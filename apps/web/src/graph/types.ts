@@ -3,7 +3,7 @@
  * types are imported from React Flow, so the graph modules stay framework-free and unit-testable.
  */
 import type { Channel } from '@tandem/contracts';
-import type { FlowVariable, NodeCatalogEntry, NodeCategory, PortSpec } from '@tandem/flow';
+import type { FlowGuarantees, FlowVariable, NodeCatalogEntry, NodeCategory, PortSpec } from '@tandem/flow';
 import type { Edge, Node } from '@xyflow/react';
 
 /** What a canvas node carries: the flow document's node, minus its id and position. */
@@ -31,6 +31,8 @@ export interface FlowMeta {
   description: string;
   channels: Channel[];
   variables: FlowVariable[];
+  /** The conversation guarantees' settings (escape hatch, containment), kept as the document has them. */
+  guarantees: FlowGuarantees;
 }
 
 /** The id of a node's single input handle. */

@@ -1,6 +1,6 @@
 import { type CatalogView, catalogSchema, type ContactView, contactStateSchema } from '@tandem/api-contract';
 import { emptyNluSnapshot, type HandoffPackage } from '@tandem/contracts';
-import { type FlowDocument, nodeCatalog } from '@tandem/flow';
+import { flowGuaranteesSchema, type FlowDocument, nodeCatalog } from '@tandem/flow';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -108,5 +108,6 @@ export function smallFlow(): FlowDocument {
       { id: 'e2', source: 'triage', sourcePort: 'vip', target: 'vip-end' },
       { id: 'e3', source: 'triage', sourcePort: 'default', target: 'done' },
     ],
+    guarantees: flowGuaranteesSchema.parse({}),
   };
 }
