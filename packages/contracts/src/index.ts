@@ -16,6 +16,15 @@ export * from './payment-cards';
 export const speakerSchema = z.enum(['customer', 'bot', 'agent', 'system']);
 export type Speaker = z.infer<typeof speakerSchema>;
 
+/** What a compliance check found in a message (a card number, a promise the agent may not make…). */
+export const complianceFlagSchema = z.object({
+  kind: z.string(),
+  /** `block`: never sent; `warn`: sent, and flagged for review. */
+  severity: z.enum(['warn', 'block']),
+  message: z.string(),
+});
+export type ComplianceFlag = z.infer<typeof complianceFlagSchema>;
+
 /** One message of a contact's conversation. The workflow's transcript is complete whoever answered. */
 export const transcriptEntrySchema = z.object({
   /** ISO-8601 time the message was recorded (workflow time for bot and system messages). */
@@ -28,6 +37,8 @@ export const transcriptEntrySchema = z.object({
   nodeId: z.string().optional(),
   /** For bot replies: the knowledge article it answered from. */
   articleId: z.string().optional(),
+  /** Compliance findings an agent's message was sent with (`warn` only: `block` is never sent). */
+  flags: z.array(complianceFlagSchema).optional(),
 });
 export type TranscriptEntry = z.infer<typeof transcriptEntrySchema>;
 

@@ -97,7 +97,7 @@ export const flowGuaranteesSchema = z.strictObject({
   containment: z
     .strictObject({
       /** After the bot answered, a silence this long (no reply at all) counts as the customer being done. */
-      quietSeconds: z.number().int().min(10).max(86_400).default(120).describe('After an answer, how long a silence counts as the customer being done'),
+      quietSeconds: z.number().int().min(1).max(86_400).default(120).describe('After an answer, how long a silence counts as the customer being done'),
     })
     .default({ quietSeconds: 120 }),
 });

@@ -3,7 +3,7 @@
  * routing, tests). Payloads carry a schema version so running contacts survive payload changes.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { WorkItemAssignment, WorkItemResolution } from '@tandem/contracts';
+import type { ComplianceFlag, WorkItemAssignment, WorkItemResolution } from '@tandem/contracts';
 import { WORK_ITEM_ASSIGNED_SIGNAL, WORK_ITEM_RESOLVED_SIGNAL } from '@tandem/contracts/sandbox';
 import type { ContactStateView, CustomerMessageInput, CustomerMessageReply, HandledBy, OutboundMessage } from './types';
 
@@ -15,7 +15,10 @@ export interface AgentMessageInput {
   schemaVersion: 1;
   workItemId: string;
   agentId: string;
+  /** What the customer is sent: checked for compliance and with card numbers masked before it left the API. */
   text: string;
+  /** `warn` findings of the compliance check it was sent with (a `block` finding is never sent). */
+  flags?: ComplianceFlag[];
 }
 export const agentMessageSignal = defineSignal<[AgentMessageInput]>('agentMessage');
 

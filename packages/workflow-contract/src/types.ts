@@ -30,6 +30,11 @@ export interface ContactFlowOptions {
   continueAsNewAfterEvents?: number;
   /** Flush buffered events once this many are pending (default 100; they are also sent whenever the contact waits or ends). */
   eventBatchSize?: number;
+  /**
+   * A sandbox run (a flow test): nothing reaches the outside world — no tickets are created, no message
+   * is delivered through the channel, events are published as simulations. Custom activities still run.
+   */
+  sandbox?: boolean;
 }
 
 /** Input of `contactFlow`: the plan travels with the contact, so it keeps the version it started with. */
