@@ -76,6 +76,8 @@ interface EventRecordBase {
   flowVersion: number;
   /** The node the event belongs to (for contact.started the start node). */
   nodeId: string;
+  /** A sandbox run (a flow test): published as a simulation whatever the version. */
+  simulation?: true;
 }
 
 /** A contact event as the workflow records it; the sink turns it into the published CloudEvent. */

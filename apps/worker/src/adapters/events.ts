@@ -48,6 +48,7 @@ export function toTandemEvent(record: ContactEventRecord): TandemEvent {
       flowId: record.flowId,
       flowVersion: record.flowVersion,
       nodeId: record.nodeId,
+      ...(record.simulation ? { simulation: true } : {}),
     },
     record.data,
   );

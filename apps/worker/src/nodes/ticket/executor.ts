@@ -1,7 +1,8 @@
 import type { TicketConfig } from '@tandem/flow';
 import { workflowNow } from '../../workflows/clock';
 import { builtinActivities } from '../../workflows/runtime/proxies';
-import { defineExecutor } from '../../workflows/runtime/step';
+import type { PreparedActivation } from '@tandem/flow/runtime';
+import { defineExecutor, type StepExit } from '../../workflows/runtime/step';
 import type { TicketActivities } from './activities';
 
 const tickets = builtinActivities<TicketActivities>();
@@ -13,6 +14,13 @@ export const ticketExecutor = defineExecutor<TicketConfig>({
   run({ node, visit }, rt) {
     const { config } = node;
     const { expressions: x, state } = rt;
+    const created = (ticketId: string, activation?: PreparedActivation): StepExit => {
+      state.ctx.ticketId ??= ticketId;
+      const delivery = config.confirmation === undefined ? undefined : rt.say('bot', x.render(node, 'confirmation', activation), node.id);
+      return delivery ? { port: 'next', after: delivery } : 'next';
+    };
+    // A sandbox run (a flow test) creates no ticket: nobody would work it.
+    if (rt.input.options?.sandbox) return created(`sandbox-${node.id}-${visit}`);
     return x.withActivation(node, (activation) =>
       tickets
         .createTicket({
@@ -27,11 +35,7 @@ export const ticketExecutor = defineExecutor<TicketConfig>({
           channel: state.contact.channel,
           handoff: config.includeHandoff ? state.handoff : null,
         })
-        .then(({ ticketId }) => {
-          state.ctx.ticketId ??= ticketId;
-          const delivery = config.confirmation === undefined ? undefined : rt.say('bot', x.render(node, 'confirmation', activation), node.id);
-          return delivery ? { port: 'next', after: delivery } : 'next';
-        }),
+        .then(({ ticketId }) => created(ticketId, activation)),
     );
   },
 });

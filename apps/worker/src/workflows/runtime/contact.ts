@@ -71,8 +71,14 @@ export class ContactRuntime implements NodeRuntime {
       steps: () => this.steps(),
       publishStep: () => this.publishStep(),
       sendEventsIfDue: () => this.outbox.sendIfDue(),
-    });
-    const source = { workflowId: this.workflowId, contactId: this.state.contact.id, flowId: this.plan.flowId, flowVersion: input.flowVersion };
+    }, input.options?.sandbox === true);
+    const source = {
+      workflowId: this.workflowId,
+      contactId: this.state.contact.id,
+      flowId: this.plan.flowId,
+      flowVersion: input.flowVersion,
+      ...(input.options?.sandbox ? { simulation: true as const } : {}),
+    };
     this.outbox = new EventOutbox(source, this.state, input.options?.eventBatchSize ?? 100, () => this.conversation.quiescent());
     this.scheduler = new Scheduler(
       {

@@ -48,6 +48,8 @@ export class Conversation {
     private readonly state: ContactState,
     private readonly isSubflow: boolean,
     private readonly host: ConversationHost,
+    /** A sandbox run (a flow test): nothing is delivered through the channel; the transcript has it all. */
+    private readonly sandbox = false,
   ) {}
 
   quiescent(): boolean {
@@ -106,6 +108,7 @@ export class Conversation {
       return undefined;
     }
     // No customer message is waiting for this answer: deliver it through the channel.
+    if (this.sandbox) return undefined;
     return core.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from, text, index });
   }
 
@@ -155,6 +158,7 @@ export class Conversation {
       this.relayOut.push({ from: 'agent', text, nodeId });
       return undefined;
     }
+    if (this.sandbox) return undefined;
     return core.deliverMessage({ contactId: this.state.contact.id, channel: this.state.contact.channel, from: 'agent', text, index });
   }
 

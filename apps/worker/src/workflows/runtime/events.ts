@@ -16,6 +16,8 @@ export interface EventSource {
   contactId: string;
   flowId: string;
   flowVersion: number;
+  /** A sandbox run's events are simulations (drafts' are anyway, by their version 0). */
+  simulation?: true;
 }
 
 export class EventOutbox {
@@ -38,8 +40,8 @@ export class EventOutbox {
 
   emit<T extends ContactEventType>(type: T, nodeId: string, data: ContactEventData[T]): void {
     const sequence = this.state.eventSeq++;
-    const { workflowId, contactId, flowId, flowVersion } = this.source;
-    this.pending.push({ id: `${workflowId}/${sequence}`, workflowId, sequence, type, time: workflowNowIso(), contactId, flowId, flowVersion, nodeId, data } as ContactEventRecord);
+    const { workflowId, contactId, flowId, flowVersion, simulation } = this.source;
+    this.pending.push({ id: `${workflowId}/${sequence}`, workflowId, sequence, type, time: workflowNowIso(), contactId, flowId, flowVersion, nodeId, ...(simulation ? { simulation } : {}), data } as ContactEventRecord);
     this.sendIfDue();
   }
 
