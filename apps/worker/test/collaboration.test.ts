@@ -20,11 +20,13 @@ describe('example flows: human first with AI assist, parallel AI + human, overfl
     const welcome = (await contact.state()).transcript.find((t) => t.from === 'bot');
     expect(welcome?.text).toBe('Thanks for contacting us, Robin. Connecting you to an agent now.');
 
+    // Nobody has taken it yet: the customer is answered, never left in silence.
     const ack = await contact.say('I need a refund for the second payment');
-    expect(ack).toMatchObject({ handledBy: 'queue', messages: [] });
+    expect(ack).toMatchObject({ handledBy: 'queue', messages: [{ from: 'system', text: 'Thank you. I have added that to our conversation; the colleague who takes it will see it.' }] });
     const assisted = await waitFor(async () => {
       const s = await contact.state();
-      return s.assist && s.assist.basedOnMessage === s.transcript.length - 1 ? s : undefined;
+      const lastCustomer = s.transcript.map((t) => t.from).lastIndexOf('customer');
+      return s.assist && s.assist.basedOnMessage === lastCustomer ? s : undefined;
     }, { what: 'agent assist for the new message' });
     expect(assisted.assist?.draftReply).toEqual(expect.any(String));
     expect(assisted.assist?.articles.length).toBeGreaterThan(0);

@@ -5,7 +5,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileFlow, DEFAULT_ESCAPE_HATCH_TRIGGERS, type DiagnosticCode, diagnosticCatalog, DIAGNOSTIC_CODES, expressionEnvironment, nodeCatalog, nodeConfigJsonSchema, nodeDefinitions } from '../src';
+import { z } from 'zod';
+import {
+  compileFlow,
+  DEFAULT_ESCAPE_HATCH_TRIGGERS,
+  type DiagnosticCode,
+  diagnosticCatalog,
+  DIAGNOSTIC_CODES,
+  expressionEnvironment,
+  FLOW_TEST_LIMITS,
+  flowTestExpectationsSchema,
+  flowTestSchema,
+  nodeCatalog,
+  nodeConfigJsonSchema,
+  nodeDefinitions,
+} from '../src';
 import { brokenDocument, diagnosticCases, resolver } from '../test/fixtures/diagnostic-cases';
 
 type Schema = {
@@ -34,7 +48,12 @@ interface FieldRow {
 function typeOf(schema: Schema): string {
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
-  if (schema.oneOf || schema.anyOf) return 'one of the variants below';
+  const variants = schema.oneOf ?? schema.anyOf;
+  if (variants) {
+    // A nullable value is one type or null, not variants to list.
+    const values = variants.filter((v) => v.type !== 'null');
+    return values.length === 1 && variants.length === 2 ? `${typeOf(values[0]!)} | null` : 'one of the variants below';
+  }
   if (schema.type === 'array') return `list of ${schema.items ? typeOf(schema.items) : 'values'}`;
   if (schema.type === 'integer' || schema.type === 'number') {
     const max = schema.maximum !== undefined && schema.maximum < Number.MAX_SAFE_INTEGER ? schema.maximum : undefined;
@@ -135,6 +154,27 @@ function environmentSection(): string {
     .join('\n\n');
 }
 
+/** The field tables of a test and of its expectations, from their JSON Schemas. */
+function testsSection(): string {
+  const schema = (s: z.ZodType): Schema => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Schema;
+  const test = schema(flowTestSchema);
+  // Expectations get their own table: inline, they would repeat under afterStart, every turn and expect.
+  const expectations = (description: string): Schema => ({ type: 'expectations', description });
+  test.properties!.afterStart = expectations('What must hold once the flow has answered the opening');
+  test.properties!.expect = expectations('What must hold after the last turn (`says` / `saysNot`: the whole conversation)');
+  const turns = test.properties!.turns!.items!;
+  for (const variant of turns.oneOf ?? turns.anyOf ?? []) variant.properties!.expect = expectations('What must hold once the flow has answered this turn');
+  return [
+    '**A test** (`flowTestSchema`):',
+    '',
+    fieldTable(test),
+    '',
+    '**Expectations** (`afterStart`, each turn\'s `expect`, and the test\'s `expect` at the end; only the fields given are checked):',
+    '',
+    fieldTable(schema(flowTestExpectationsSchema)),
+  ].join('\n');
+}
+
 function diagnosticsSection(): string {
   return DIAGNOSTIC_CODES.map((code: DiagnosticCode) => {
     const entry = diagnosticCatalog[code];
@@ -176,7 +216,7 @@ else showOnCanvas(result.diagnostics);    // each pinned on a node, an edge, a c
 
 ## The document
 
-\`{ schemaVersion: 1, id, name, description, channels, variables, nodes, edges, guarantees }\` (\`flowDocumentSchema\`;
+\`{ schemaVersion: 1, id, name, description, channels, variables, nodes, edges, guarantees, tests }\` (\`flowDocumentSchema\`;
 JSON Schema: \`flowDocumentJsonSchema()\`).
 
 - \`channels\`: \`voice\`, \`chat\`, \`email\` — at least one.
@@ -190,6 +230,7 @@ JSON Schema: \`flowDocumentJsonSchema()\`).
   several things at once use a parallel node.
 
 - \`guarantees\`: the conversation guarantees' settings, below.
+- \`tests\`: the flow's test conversations, below (not part of the plan).
 
 Node types are versioned: a changed behaviour is a new \`typeVersion\`, never an edit of an existing one,
 and a published plan keeps the version it was compiled with.
@@ -208,6 +249,51 @@ Whatever a flow draws, these hold for every contact (set once per flow in \`guar
   reason (FLOW_ESCAPE_HATCH_OPTED_OUT). Inside a parallel branch the hatch does not apply.
 - **Containment needs evidence.** A bot counts a conversation as resolved only when the customer
   confirms, or after \`guarantees.containment.quietSeconds\` (default 120) of silence following an answer.
+
+## Flow tests
+
+A flow carries its own **test conversations** in \`tests\`: versioned with the flow (published with each
+version, compared by the diff), but not part of the plan — editing a test never changes the plan or its
+hash. A test names a customer (\`customer\`: id, name, tier, authenticated, attributes), a channel and
+optionally a time, opens the contact (with a \`firstMessage\` or without) and plays **turns**:
+
+- \`customer\` — the customer writes \`text\`;
+- \`agent_accept\` — a simulated agent takes the contact's open work item (routing offers it to the agent,
+  who accepts it, as agents do); \`agent_message\` — the agent writes \`text\`; \`agent_resolve\` — the agent
+  completes the item with an \`outcome\` and wrap-up \`tags\`; \`agent_transfer\` — the agent moves it to
+  another \`queue\`;
+- \`quiet\` — the customer says nothing for \`seconds\` (at most ${FLOW_TEST_LIMITS.quietSeconds}); timers, quiet periods and SLAs run
+  meanwhile.
+
+**Expectations** say what must hold once the flow has answered the opening (\`afterStart\`), a turn (its
+\`expect\`) and the last turn (the test's \`expect\`): steps visited or not, the step the contact is at,
+exits taken, who has the contact (\`handledBy\`), the outcome, the queue, fields of the handoff package,
+values of variables, and text the bot must say or must not say (\`says\` / \`saysNot\`, case-insensitive:
+what the flow said in that turn; at the end, in the whole conversation). Each item is one check; a test
+passes when every check does. \`checkExpectations(expect, observation, graph)\` is the one reading of
+them, pure, shared by the API and the designer.
+
+\`\`\`json
+{ "id": "human-request", "name": "A request for a person reaches the queue",
+  "customer": { "name": "Ada" }, "channel": "chat", "firstMessage": "where is my order",
+  "turns": [
+    { "kind": "customer", "text": "I want to talk to a real person",
+      "expect": { "handledBy": "queue", "handoff": { "trigger": "human_request" } } },
+    { "kind": "agent_accept" },
+    { "kind": "agent_resolve", "outcome": "resolved", "tags": ["order_status"] }
+  ],
+  "expect": { "visited": ["support-agents"], "saysNot": ["Glad I could help"] } }
+\`\`\`
+
+The API runs tests on the real worker as **sandbox** contacts (no tickets are created, nothing is
+delivered through a channel, events are published as simulations; custom activities still run), several
+at a time: \`POST /v1/flows/:flowId/tests/run\` for the draft or a version (docs/api.md). **Publishing runs
+them**: a failing test refuses the version (409 \`flow_tests_failed\`, naming the test and the turn), unless
+an admin publishes over it with a reason that the version keeps. The designer's Tests tab writes and runs
+them without code (docs/designer.md). The compiler checks them against the flow (the \`FLOW_TEST_*\`
+diagnostics below): a step, exit or variable a test names must exist.
+
+${testsSection()}
 
 ## Expressions
 

@@ -65,6 +65,14 @@ export const diagnosticCatalog = {
   FLOW_ESCAPE_HATCH_TARGET_UNKNOWN: { severity: 'error', summary: 'The escape hatch (where requests for a person go) names a node the flow does not have.' , fix: 'In the flow\'s settings, pick the step requests for a person go to — usually your escalate step.' },
   FLOW_ESCAPE_HATCH_TARGET_AMBIGUOUS: { severity: 'warning', summary: 'The flow has several human steps and does not say which one requests for a person go to, so they go nowhere.' , fix: 'In the flow\'s settings, pick the step requests for a person go to.' },
   FLOW_ESCAPE_HATCH_OPTED_OUT: { severity: 'warning', summary: 'A step that waits for the customer does not honour requests for a person (it opted out).' , fix: 'Remove the opt-out unless the reason shown still holds.' },
+  FLOW_TEST_DUPLICATE_ID: { severity: 'error', summary: 'Two tests of the flow have the same id.' , fix: 'Give each test its own id (the designer does; hand-edited documents may not): a run names the test by its id.' },
+  FLOW_TEST_EMPTY: { severity: 'warning', summary: 'A test has no first message and no turns: nothing happens in it.' , fix: 'Give the test a first message, or add turns (customer messages, agent actions, silences).' },
+  FLOW_TEST_NOTHING_EXPECTED: { severity: 'warning', summary: 'A test expects nothing, so it can never fail.' , fix: 'Add an expectation after a turn or at the end: a step visited, who handles the contact, the outcome, what the bot says.' },
+  FLOW_TEST_UNKNOWN_NODE: { severity: 'warning', summary: 'A test expects a step the flow does not have (it was renamed or deleted), so the test fails.' , fix: 'Pick one of the flow\'s steps in the expectation, or remove it.' },
+  FLOW_TEST_UNKNOWN_EXIT: { severity: 'warning', summary: 'A test expects a step to leave by an exit the step does not have, so the test fails.' , fix: 'Pick one of the step\'s exits (a decision rule or branch may have been renamed).' },
+  FLOW_TEST_UNKNOWN_VARIABLE: { severity: 'warning', summary: 'A test expects a value of a variable the flow does not declare, so the test fails.' , fix: 'Pick a declared variable, or declare it in the flow\'s variables.' },
+  FLOW_TEST_CHANNEL_NOT_ACCEPTED: { severity: 'warning', summary: 'A test starts on a channel the flow does not accept, so it cannot start.' , fix: 'Pick one of the flow\'s channels for the test, or add the channel to the flow.' },
+  FLOW_TEST_AGENT_WITHOUT_HUMAN_STEP: { severity: 'warning', summary: 'A test has an agent act, but the flow has no escalate step: no agent ever gets the contact.' , fix: 'Remove the agent\'s turns, or add an escalate step that hands the contact to a person.' },
   FLOW_INTERNAL_ERROR: { severity: 'error', summary: 'The compiler failed unexpectedly (a bug: please report it with the document).' , fix: 'Report it with the document; meanwhile, undo the last change.' },
 } as const satisfies Record<string, { severity: 'error' | 'warning'; summary: string; fix: string }>;
 

@@ -4,6 +4,7 @@
  */
 import { channelSchema, escalationTriggerKindSchema } from '@tandem/contracts';
 import { z } from 'zod';
+import { flowTestsSchema } from './tests/schema';
 
 /**
  * Identifiers of flows, nodes and edges: stable and safe in URLs, workflow ids and search attributes.
@@ -132,6 +133,8 @@ export const flowDocumentSchema = z.object({
     escalation: { triggers: [...DEFAULT_ESCAPE_HATCH_TRIGGERS], message: DEFAULT_ESCAPE_HATCH_MESSAGE },
     containment: { quietSeconds: 120 },
   }),
+  /** Test conversations, versioned with the flow but not part of its plan (see `tests/schema.ts`). */
+  tests: flowTestsSchema.default([]),
 });
 export type FlowDocument = z.infer<typeof flowDocumentSchema>;
 /** What callers may pass: defaults (typeVersion, position, config, variables…) may be omitted. */

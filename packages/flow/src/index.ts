@@ -3,6 +3,7 @@
  * expressions, and the compiler from documents to executable plans. Pure TypeScript, no I/O.
  */
 export * from './document';
+export * from './tests';
 export * from './nodes';
 export * from './resolver';
 export * from './plan';

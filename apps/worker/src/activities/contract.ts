@@ -4,7 +4,7 @@
  * The workflow imports these as types only; nodes declare their own activities next to their executor
  * (`src/nodes/<type>/activities.ts`).
  */
-import type { Channel } from '@tandem/contracts';
+import type { Channel, Customer, EscalationTrigger } from '@tandem/contracts';
 import type {
   botTurnDataSchema,
   contactEndedDataSchema,
@@ -87,6 +87,16 @@ export interface EmitEventsRequest {
   events: ContactEventRecord[];
 }
 
+/** A customer message to look at for the escape hatch (`detectTriggers`). */
+export interface DetectTriggersRequest {
+  text: string;
+  /** Its index in the transcript (the evidence points at it). */
+  index: number;
+  customer: Customer;
+  /** Workflow time (ISO). */
+  now: string;
+}
+
 /** The core's activities (implemented in `./index.ts`). */
 export interface CoreActivities {
   deliverMessage(request: DeliverMessageRequest): Promise<void>;
@@ -96,6 +106,12 @@ export interface CoreActivities {
    * retried. Fails only while the sink is unavailable (then Temporal retries with the same ids).
    */
   emitEvents(request: EmitEventsRequest): Promise<{ published: number; deadLettered: number }>;
+  /**
+   * The escalation triggers one customer message carries (a request for a person, legal, regulatory,
+   * vulnerable, complaint, frustration, negative sentiment), with their evidence: what the escape hatch
+   * checks at every step that waits for the customer's words.
+   */
+  detectTriggers(request: DetectTriggersRequest): Promise<{ triggers: EscalationTrigger[]; sentiment: number }>;
   /** Takes a work item out of routing: the customer left, took a callback, the wait ran out, or the contact was cancelled. */
   withdrawWorkItem(request: { workItemId: string; reason: 'timeout' | 'customer_left' | 'callback' | 'cancelled' }): Promise<void>;
 }

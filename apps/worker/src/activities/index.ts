@@ -5,6 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { classifyMessage } from '@tandem/virtual-agent';
 import { createNodeActivities } from '../nodes/activities';
 import { customActivityType, type CallSite, type CoreActivities, type LiveDataResponse } from './contract';
 import { nonRetryableInputError, type ActivityDependencies } from './dependencies';
@@ -30,6 +31,15 @@ export function createCoreActivities(deps: ActivityDependencies): CoreActivities
 
     async emitEvents({ events }) {
       return deps.events.publish(events);
+    },
+
+    async detectTriggers({ text, index, customer, now }) {
+      try {
+        const { analysis } = await classifyMessage({ message: text, now, messageIndex: index, customer });
+        return { triggers: analysis.triggers, sentiment: analysis.sentiment };
+      } catch (e) {
+        nonRetryableInputError(e);
+      }
     },
 
     async withdrawWorkItem({ workItemId, reason }) {

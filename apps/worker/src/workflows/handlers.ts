@@ -4,6 +4,7 @@
  * customer message is refused by the update's validator before anything is recorded.
  */
 import { ApplicationFailure, log, setHandler, type CancellationScope } from '@temporalio/workflow';
+import type { WorkItemAssignment } from '@tandem/contracts';
 import { safeParseWorkItemResolution } from '@tandem/contracts/sandbox';
 import {
   agentMessageSignal,
@@ -14,6 +15,7 @@ import {
   stateQuery,
   subflowInputSignal,
   subflowOutputSignal,
+  workItemAssignedSignal,
   workItemResolvedSignal,
   type AgentMessageInput,
   type ContactStateView,
@@ -61,6 +63,13 @@ export function installHandlers(contact: ContactRuntime, main: CancellationScope
     }
     contact.resolve(parsed.data);
   });
+  setHandler(workItemAssignedSignal, (payload) => {
+    if (payload?.schemaVersion !== 1 || !payload.workItemId || !payload.agentId) {
+      log.warn('malformed workItemAssigned ignored', { payload });
+      return;
+    }
+    agentJoined(contact, payload);
+  });
   setHandler(subflowInputSignal, (input) => contact.conversation.onSubflowInput(input));
   setHandler(subflowOutputSignal, (output) => contact.subflowOutput(output));
   setHandler(cancelSignal, (request) => {
@@ -77,7 +86,26 @@ function agentMessage(contact: ContactRuntime, message: AgentMessageInput): void
   }
   item.agentId = message.agentId;
   for (const p of contact.scheduler.paths.values()) if (p.node === item.nodeId) p.activity = 'human';
-  const delivery = contact.conversation.agentSaid(message.text, message.agentId, item.nodeId);
+  const delivery = contact.conversation.agentSaid(message.text, message.agentId, item.nodeId, message.flags);
+  if (delivery) contact.background(delivery);
+}
+
+/**
+ * An agent took the work item the contact waits on: a person has the contact now, and the customer is
+ * told in the flow's words (`waiting.agentJoined` of the escalate step). Late or duplicate news of an
+ * earlier, transferred or already-taken item is ignored.
+ */
+function agentJoined(contact: ContactRuntime, assignment: WorkItemAssignment): void {
+  const item = contact.state.workItem;
+  if (!item || item.id !== assignment.workItemId || item.agentId !== undefined) {
+    log.info('workItemAssigned for an item the contact is not waiting on, or already has an agent: ignored', { workItemId: assignment.workItemId, current: item?.id });
+    return;
+  }
+  item.agentId = assignment.agentId;
+  for (const p of contact.scheduler.paths.values()) if (p.node === item.nodeId) p.activity = 'human';
+  const waiting = (contact.plan.nodes[item.nodeId]?.config as { waiting?: { agentJoined?: string } } | undefined)?.waiting;
+  if (!waiting?.agentJoined?.trim()) return;
+  const delivery = contact.say('system', contact.renderSafely(waiting.agentJoined, item.nodeId), item.nodeId);
   if (delivery) contact.background(delivery);
 }
 

@@ -19,6 +19,7 @@ import { checkCycles } from './loops';
 import { checkNodes } from './node-checks';
 import { checkParallels } from './parallels';
 import { checkReachability, checkStart } from './reachability';
+import { checkTests } from './tests';
 import { checkVariables } from './variables';
 
 export { jsonPointer } from './compilation';
@@ -38,6 +39,7 @@ function compileDocument(document: FlowDocument, resolver: FlowResolver): Compil
   const reachable = start ? checkReachability(compilation, start, guarantees) : new Set<string>();
   const loops = checkCycles(compilation, reachable);
   const parallels = checkParallels(compilation);
+  checkTests(compilation);
 
   const diagnostics = sortDiagnostics(compilation.diagnostics);
   if (!start || diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { celExpression, loopBound, resourceName, seconds } from './common';
+import { celExpression, loopBound, resourceName, seconds, template } from './common';
 import { defineNode, type ExternalReference } from './types';
 
 export const requiredSkillSchema = z.strictObject({
@@ -7,6 +7,10 @@ export const requiredSkillSchema = z.strictObject({
   /** 1 (beginner) … 10 (expert). */
   minLevel: z.number().int().min(1).max(10).default(1).describe('1 (beginner) … 10 (expert).'),
 });
+
+const DEFAULT_ACKNOWLEDGE = 'Thank you. I have added that to our conversation; the colleague who takes it will see it.';
+const DEFAULT_UPDATE = 'You are still in the queue; thank you for waiting. A colleague will be with you as soon as possible.';
+const DEFAULT_AGENT_JOINED = 'A colleague has joined the conversation and has read everything so far.';
 
 /** What to do when the SLA target is breached, in order of `afterSeconds` past the target. */
 export const breachActionSchema = z.discriminatedUnion('action', [
@@ -31,7 +35,7 @@ export const breachActionSchema = z.discriminatedUnion('action', [
 ]);
 export type BreachAction = z.infer<typeof breachActionSchema>;
 
-const handoffDefaults = { transcript: true, summary: true, entities: true, sentiment: true, intent: true, trigger: true, tried: true };
+const handoffDefaults = { transcript: true, summary: true, entities: true, sentiment: true, intent: true, trigger: true, tried: true, attributes: [] as string[] };
 
 export const escalateConfigSchema = z
   .object({
@@ -64,9 +68,25 @@ export const escalateConfigSchema = z
         intent: z.boolean().default(true),
         trigger: z.boolean().default(true),
         tried: z.boolean().default(true),
+        /** Customer and contact attributes shown to the agent, by name (e.g. `recentContacts`, `plan`). */
+        attributes: z.array(z.string().min(1).max(100)).max(30).default([]).describe('Customer attributes the agent sees, by name (e.g. recentContacts, plan)'),
       })
       .default(handoffDefaults)
       .describe('What the handoff package shows the agent'),
+    /** What the customer hears while waiting for a person (never silence). */
+    waiting: z
+      .strictObject({
+        /** The answer to a customer's message while nobody has taken the contact yet (template); empty: none. */
+        acknowledge: template('Answer to a message while waiting').default(DEFAULT_ACKNOWLEDGE).describe('The answer to a customer\'s message while waiting (template); empty for none'),
+        /** Said every `updateEverySeconds` while waiting, e.g. with `queue.ewt("support")` (template). */
+        update: template('Waiting update').default(DEFAULT_UPDATE).describe('Said at intervals while waiting (template), e.g. with the estimated wait'),
+        /** How often to say `update`; absent: never. */
+        updateEverySeconds: seconds().optional().describe('How often to say the waiting update; absent: never'),
+        /** Told when an agent takes the contact (template). */
+        agentJoined: template('When an agent joins').default(DEFAULT_AGENT_JOINED).describe('Told when an agent takes the contact (template)'),
+      })
+      .default({ acknowledge: DEFAULT_ACKNOWLEDGE, update: DEFAULT_UPDATE, agentJoined: DEFAULT_AGENT_JOINED })
+      .describe('What the customer hears while waiting for a person'),
     /** Give up waiting for an agent after this long (`timeout` exit). */
     maxWaitSeconds: seconds().default(1800).describe('Give up waiting for an agent after this long (`timeout` exit).'),
     ...loopBound,
@@ -112,7 +132,12 @@ export const escalateNode = defineNode({
     { id: 'transferred', label: 'Transferred', description: 'The agent transferred the contact back to the flow.' },
   ],
   loopExitPort: (config) => config.onMaxVisits ?? 'timeout',
-  expressions: (config) => [{ path: ['priority'], source: config.priority, kind: 'expression', expect: 'int', describe: 'priority' }],
+  expressions: (config) => [
+    { path: ['priority'], source: config.priority, kind: 'expression', expect: 'int', describe: 'priority' },
+    { path: ['waiting', 'acknowledge'], source: config.waiting.acknowledge, kind: 'template', expect: 'any', describe: 'the answer while waiting' },
+    { path: ['waiting', 'update'], source: config.waiting.update, kind: 'template', expect: 'any', describe: 'the waiting update' },
+    { path: ['waiting', 'agentJoined'], source: config.waiting.agentJoined, kind: 'template', expect: 'any', describe: 'the agent-joined message' },
+  ],
   references: (config) => [
     { kind: 'queue', name: config.queue, path: ['queue'] },
     ...config.breachActions.flatMap((a, i): ExternalReference[] =>
@@ -141,6 +166,10 @@ export const escalateNode = defineNode({
 (\`sla.targetSeconds\`) passes without an agent, \`breachActions\` run in order, each \`afterSeconds\` past the target:
 \`raise_priority\` (by N), \`overflow\` (move to another queue), \`offer_callback\` (offer the customer a callback
 ticket). Skill relaxation is routing's business, not the flow's. With \`aiAssist.enabled\` the assistant surfaces
-knowledge, drafts replies and flags compliance risks to the agent. \`handoff\` chooses what the agent sees.
+knowledge, drafts replies and flags compliance risks to the agent. \`handoff\` chooses what the agent sees
+(\`handoff.attributes\`: the customer attributes shown, by name). While nobody has taken the contact, a
+customer's message is answered (\`waiting.acknowledge\`, or the answer to a question the bot can still
+answer), \`waiting.update\` is said every \`waiting.updateEverySeconds\`, and when an agent takes it the customer
+is told \`waiting.agentJoined\`.
 Leaves through \`resolved\`, \`timeout\` (after \`maxWaitSeconds\`), \`abandoned\` or \`transferred\`.`,
 });

@@ -11,7 +11,16 @@ export const activityExecutor = defineExecutor<ActivityConfig>({
     const { config } = node;
     return rt.expressions.withActivation(node, async (activation) => {
       const input: Record<string, unknown> = {};
-      for (const [field, source] of Object.entries(config.input)) input[field] = rt.expressions.evaluate(source, activation);
+      for (const [field, source] of Object.entries(config.input)) {
+        const value = rt.expressions.attempt(() => rt.expressions.evaluate(source, activation));
+        if (!value.ok) {
+          // The activity cannot be called with what the flow has: its error exit, as a failed call would.
+          const error = `input ${field}: ${value.error}`;
+          if (config.saveOutputAs) rt.state.ctx[config.saveOutputAs] = { error };
+          return { port: 'error', error };
+        }
+        input[field] = value.value;
+      }
       const custom = proxyActivities<Record<string, (request: { input: unknown; site: CallSite }) => Promise<unknown>>>({
         startToCloseTimeout: `${config.timeoutSeconds} seconds`,
         retry: { maximumAttempts: config.retry.maximumAttempts, initialInterval: '500 milliseconds', backoffCoefficient: 2, nonRetryableErrorTypes: ['ActivityContractError'] },

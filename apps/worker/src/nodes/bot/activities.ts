@@ -2,7 +2,7 @@
  * The bot node's activity: one virtual-agent turn (packages/virtual-agent), with the node's config
  * mapped onto the agent's options. Texts stay templates: the workflow renders the reply after the turn.
  */
-import type { Channel, Customer, EscalationTrigger, NluSnapshot } from '@tandem/contracts';
+import type { Channel, Customer, EscalationTrigger, EscalationTriggerKind, NluSnapshot } from '@tandem/contracts';
 import type { BotConfig } from '@tandem/flow';
 import { runBotTurn, type BotOptionsInput, type ConversationState, type EntityType } from '@tandem/virtual-agent';
 import type { CallSite } from '../../activities/contract';
@@ -19,6 +19,13 @@ export interface BotTurnRequest extends CallSite {
   channel: Channel;
   /** Workflow time (ISO): the virtual agent resolves relative dates against it. */
   now: string;
+  /** The flow's escape-hatch triggers, escalated on besides the node's own (absent when the node opted out). */
+  escalateOnToo?: EscalationTriggerKind[];
+  /**
+   * The flow keeps the containment guarantee: an answer is not a resolution until the customer confirms
+   * or stays quiet, so an intent that `resolves` answers and awaits confirmation too.
+   */
+  containment?: boolean;
 }
 
 export interface BotTurnResponse {
@@ -32,6 +39,8 @@ export interface BotTurnResponse {
   escalation: EscalationTrigger | null;
   /** Filled slots (`saveAs` variable → value). */
   variables: Record<string, string>;
+  /** The reply answered; the conversation is resolved once the customer confirms, or stays quiet (the flow's quiet period). */
+  awaitingConfirmation: boolean;
 }
 
 export interface BotActivities {
@@ -44,7 +53,7 @@ const ENTITY_TYPES = new Set<EntityType>(['order_number', 'date', 'amount', 'ema
 const agentIntent = (name: string) => name.replace(/\./g, '_');
 
 /** Maps a bot node's config onto the virtual agent's options. */
-export function botOptionsFor(nodeId: string, config: BotConfig): BotOptionsInput {
+export function botOptionsFor(nodeId: string, config: BotConfig, escalateOnToo: readonly EscalationTriggerKind[] = []): BotOptionsInput {
   const fallback = config.fallbackMessage;
   return {
     nodeId,
@@ -53,7 +62,7 @@ export function botOptionsFor(nodeId: string, config: BotConfig): BotOptionsInpu
     maxTurns: config.maxTurns,
     confidenceThreshold: config.confidenceThreshold,
     lowConfidenceLimit: config.lowConfidenceLimit,
-    escalateOn: config.escalateOn,
+    escalateOn: [...new Set([...config.escalateOn, ...escalateOnToo])],
     ...(fallback.trim() ? { texts: { fallback } } : {}),
     slots: config.slots
       .filter((s) => ENTITY_TYPES.has(s.entity as EntityType))
@@ -74,7 +83,7 @@ export function createBotActivities(deps: Pick<ActivityDependencies, 'logger'>):
       const { config } = request;
       try {
         const turn = await runBotTurn({
-          options: botOptionsFor(request.nodeId, config),
+          options: botOptionsFor(request.nodeId, config, request.escalateOnToo),
           state: (request.conversation as ConversationState | null) ?? null,
           message: request.message.text,
           messageIndex: request.message.index,
@@ -83,7 +92,10 @@ export function createBotActivities(deps: Pick<ActivityDependencies, 'logger'>):
           repeatContact: request.customer.attributes.repeatContact === true,
         });
         const resolving = new Set(config.intents.filter((i) => i.resolves).map((i) => agentIntent(i.name)));
-        const outcome = turn.outcome === 'continue' && resolving.has(turn.nlu.intent) ? 'resolved' : turn.outcome;
+        const resolvesNow = turn.outcome === 'continue' && resolving.has(turn.nlu.intent);
+        // With the containment guarantee an intent that resolves answers, and awaits the customer's confirmation.
+        const outcome = resolvesNow && !request.containment ? 'resolved' : turn.outcome;
+        const awaitingConfirmation = outcome === 'continue' && (resolvesNow || (turn as { awaitingConfirmation?: boolean }).awaitingConfirmation === true);
         const variables: Record<string, string> = {};
         for (const slot of config.slots) {
           const value = turn.slots[slot.name];
@@ -105,6 +117,7 @@ export function createBotActivities(deps: Pick<ActivityDependencies, 'logger'>):
           },
           escalation: turn.escalation,
           variables,
+          awaitingConfirmation,
         };
       } catch (e) {
         nonRetryableInputError(e);

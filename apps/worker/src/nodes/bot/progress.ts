@@ -5,6 +5,8 @@ export interface BotProgress {
   /** The virtual agent's conversation state. */
   conversation: unknown;
   greeted: boolean;
+  /** Workflow time (ms) the quiet period after an answer ends: silence until then resolves the conversation. */
+  quietUntil?: number;
 }
 
 /** The conversations of the contact's bot nodes, by node id: what an escalation's handoff is built from. */

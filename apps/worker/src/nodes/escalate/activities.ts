@@ -4,7 +4,7 @@
  */
 import type { Channel, Customer, EscalationTrigger, HandoffPackage, NluSnapshot, TranscriptEntry } from '@tandem/contracts';
 import type { EscalateConfig } from '@tandem/flow';
-import { assist, buildHandoffPackage, type ConversationState } from '@tandem/virtual-agent';
+import { assist, buildHandoffPackage, KnowledgeBase, type ConversationState } from '@tandem/virtual-agent';
 import type { AssistSuggestions } from '@tandem/workflow-contract';
 import type { CallSite } from '../../activities/contract';
 import { nonRetryableInputError, type ActivityDependencies } from '../../activities/dependencies';
@@ -19,6 +19,15 @@ export interface HandoffRequest extends CallSite {
   trigger: EscalationTrigger | null;
   /** Which parts the escalate node wants the agent to see. */
   include: EscalateConfig['handoff'];
+  /** The customer attributes the escalate node chose to show (picked by the workflow). */
+  attributes?: Record<string, unknown>;
+  now: string;
+}
+
+/** A customer's message while queued for a person. */
+export interface WaitingQuestion extends CallSite {
+  text: string;
+  channel: Channel;
   now: string;
 }
 
@@ -46,6 +55,8 @@ export interface EscalateActivities {
   raiseWorkItemPriority(request: { workItemId: string; by: number; reason: string }): Promise<void>;
   moveWorkItem(request: { workItemId: string; queue: string; reason: string }): Promise<void>;
   assistAgent(request: AssistRequest): Promise<AssistSuggestions>;
+  /** The bot's confident answer to a question asked while queued ("when do you open?"), else null. */
+  answerWhileWaiting(request: WaitingQuestion): Promise<{ reply: string; articleId: string } | null>;
 }
 
 export function createEscalateActivities(deps: Pick<ActivityDependencies, 'workItems' | 'logger'>): EscalateActivities {
@@ -65,7 +76,7 @@ export function createEscalateActivities(deps: Pick<ActivityDependencies, 'workI
           ...(request.trigger ? { trigger: request.trigger } : {}),
           ...(last ? { node: { nodeId: last[0] } } : {}),
         });
-        return selectHandoff(pkg, request.include);
+        return selectHandoff(withClassification(pkg, request), request.include, request.attributes);
       } catch (e) {
         nonRetryableInputError(e);
       }
@@ -85,6 +96,13 @@ export function createEscalateActivities(deps: Pick<ActivityDependencies, 'workI
       await deps.workItems.move(workItemId, queue, reason);
     },
 
+    async answerWhileWaiting({ text }) {
+      // A question, answered by an article the knowledge base is sure of; anything else is acknowledged by the flow.
+      if (!/\?|^\s*(when|what|where|how|why|which|who|do|does|can|is|are)\b/i.test(text)) return null;
+      const [hit] = knowledge.search(text, { limit: 1 });
+      return hit && hit.confidence >= WAITING_ANSWER_CONFIDENCE ? { reply: hit.article.body, articleId: hit.article.id } : null;
+    },
+
     async assistAgent(request) {
       const lastCustomer = request.transcript.map((t) => t.from).lastIndexOf('customer');
       const suggestions = await assist({ channel: request.channel, transcript: request.transcript, now: new Date().toISOString() });
@@ -98,10 +116,28 @@ export function createEscalateActivities(deps: Pick<ActivityDependencies, 'workI
   };
 }
 
-/** Drops the parts of the handoff package the escalate node chose not to show. */
-function selectHandoff(pkg: HandoffPackage, include: EscalateConfig['handoff']): HandoffPackage {
+/** How sure the knowledge base must be to answer a question while the customer waits for a person. */
+const WAITING_ANSWER_CONFIDENCE = 0.75;
+const knowledge = KnowledgeBase.default();
+
+/**
+ * What a classify step learnt fills what the bot's conversation did not (a flow without a bot, or one
+ * that escalated before the bot spoke): intent, topics, sentiment.
+ */
+function withClassification(pkg: HandoffPackage, { nlu }: HandoffRequest): HandoffPackage {
   return {
     ...pkg,
+    intent: pkg.intent ?? (nlu.intent !== 'none' ? { name: nlu.intent, confidence: nlu.confidence } : null),
+    topics: pkg.topics.length ? pkg.topics : nlu.topics,
+    sentiment: pkg.sentiment.history.length ? pkg.sentiment : { history: [nlu.sentiment], current: nlu.sentiment, direction: 'stable' },
+  };
+}
+
+/** Drops the parts of the handoff package the escalate node chose not to show; adds the attributes it chose. */
+function selectHandoff(pkg: HandoffPackage, include: EscalateConfig['handoff'], attributes: Record<string, unknown> = {}): HandoffPackage {
+  return {
+    ...pkg,
+    ...(Object.keys(attributes).length ? { attributes } : {}),
     ...(include.transcript ? {} : { transcript: [] }),
     ...(include.summary ? {} : { summary: '' }),
     ...(include.entities ? {} : { entities: [] }),

@@ -17,6 +17,8 @@ interface EscalationProgress {
   actionsDone: number;
   callbackOffered: boolean;
   visit: number;
+  /** Workflow time (ms) of the next waiting update (`waiting.updateEverySeconds`). */
+  nextUpdateAt?: number;
 }
 
 /** A customer's yes to a callback offer. */
@@ -51,8 +53,14 @@ async function escalate({ node, visit }: Step<EscalateConfig>, rt: NodeRuntime):
   const { config } = node;
   const { state } = rt;
   const activation = rt.expressions.needsLiveData(node) ? await rt.expressions.prepared(node) : rt.expressions.evaluator.prepare(rt.expressions.activation());
-  const priority = Number(rt.expressions.evaluate(config.priority, activation));
-  const trigger = rt.lastTrigger;
+  // A priority that fails at run time is 0: the customer still reaches a person.
+  const evaluated = rt.expressions.attempt(() => Number(rt.expressions.evaluate(config.priority, activation)));
+  const priority = evaluated.ok && Number.isFinite(evaluated.value) ? evaluated.value : 0;
+  // Why: what the step that sent the contact here decided (a bot's trigger, the escape hatch, a
+  // decision's rule), else the last trigger any step detected.
+  const cause = state.escalationCause ?? null;
+  state.escalationCause = null;
+  const trigger = cause?.trigger ?? rt.lastTrigger;
   const handoff = await routing.buildHandoff({
     ...rt.site(node, visit),
     channel: state.contact.channel,
@@ -62,6 +70,7 @@ async function escalate({ node, visit }: Step<EscalateConfig>, rt: NodeRuntime):
     nlu: state.nlu,
     trigger,
     include: config.handoff,
+    attributes: chosenAttributes(rt, config.handoff.attributes ?? []),
     now: workflowNowIso(),
   });
   state.handoff = handoff;
@@ -76,16 +85,18 @@ async function escalate({ node, visit }: Step<EscalateConfig>, rt: NodeRuntime):
     flowId: rt.plan.flowId,
     flowVersion: rt.input.flowVersion,
   });
-  const progress: EscalationProgress = { workItemId, queue: config.queue, createdAt: workflowNow().getTime(), actionsDone: 0, callbackOffered: false, visit };
+  const createdAt = workflowNow().getTime();
+  const every = config.waiting?.updateEverySeconds;
+  const progress: EscalationProgress = { workItemId, queue: config.queue, createdAt, actionsDone: 0, callbackOffered: false, visit, ...(every ? { nextUpdateAt: createdAt + every * 1000 } : {}) };
   state.nodeState[node.id] = progress;
   state.workItem = { id: workItemId, nodeId: node.id, queue: config.queue, visit };
   state.escalations++;
-  const fired = handoff.trigger ?? trigger;
+  const fired = cause?.trigger ?? handoff.trigger ?? trigger;
   rt.emit('contact.escalated', node.id, {
     queue: config.queue,
     trigger: fired ? { kind: fired.kind, reason: fired.reason, ...(fired.detail ? { detail: fired.detail } : {}) } : null,
-    // Where the escalation came from: the node the bot got stuck in, else the escalate node itself.
-    causeNodeId: handoff.stuckAt?.nodeId ?? (state.lastHandler?.kind === 'bot' ? state.lastHandler.nodeId : node.id),
+    // Where the escalation came from: the step that decided it, the node the bot got stuck in, else the escalate node itself.
+    causeNodeId: cause?.nodeId ?? handoff.stuckAt?.nodeId ?? (state.lastHandler?.kind === 'bot' ? state.lastHandler.nodeId : node.id),
     workItemId,
     priority: Math.round(priority),
   });
@@ -120,6 +131,8 @@ async function waitForAgent({ node, path, visit }: Step<EscalateConfig>, rt: Nod
         assistedUpTo = message.index;
         rt.background(refreshAssist(rt, node.id, visit, item.workItemId, config.aiAssist));
       }
+      // Nobody has the contact yet: the customer is answered, never left in silence.
+      if (!state.workItem?.agentId && config.waiting) await answerWhileQueued(rt, node, visit, message.text);
     }
     const now = workflowNow().getTime();
     const slaAt = item.createdAt + config.sla.targetSeconds * 1000;
@@ -135,8 +148,15 @@ async function waitForAgent({ node, path, visit }: Step<EscalateConfig>, rt: Nod
       await core.withdrawWorkItem({ workItemId: item.workItemId, reason: 'timeout' });
       return 'timeout';
     }
+    const updateAt = state.workItem?.agentId || item.nextUpdateAt === undefined ? Number.POSITIVE_INFINITY : item.nextUpdateAt;
+    if (now >= updateAt && config.waiting?.updateEverySeconds) {
+      item.nextUpdateAt = updateAt + config.waiting.updateEverySeconds * 1000;
+      const activation = rt.expressions.needsLiveData(node) ? await rt.expressions.prepared(node) : undefined;
+      await rt.say('system', rt.expressions.render({ id: node.id, config: config.waiting }, 'update', activation), node.id);
+      continue;
+    }
     rt.checkpoint(path, node.id);
-    const wakeAt = Math.min(actionAt, state.workItem?.agentId ? Number.POSITIVE_INFINITY : giveUpAt);
+    const wakeAt = Math.min(actionAt, updateAt, state.workItem?.agentId ? Number.POSITIVE_INFINITY : giveUpAt);
     await rt.park(
       path,
       true,
@@ -175,4 +195,29 @@ async function refreshAssist(rt: NodeRuntime, nodeId: string, visit: number, wor
     if (isCancellation(e)) throw e;
     log.warn('agent assist failed', { workItemId, error: String(e) });
   }
+}
+
+/**
+ * A customer's message while nobody has taken the contact: a question the bot can still answer
+ * confidently ("when do you open?") gets its answer, anything else the flow's acknowledgement.
+ */
+async function answerWhileQueued(rt: NodeRuntime, node: Step<EscalateConfig>['node'], visit: number, text: string): Promise<void> {
+  const answer = await routing.answerWhileWaiting({ ...rt.site(node, visit), text, channel: rt.state.contact.channel, now: workflowNowIso() });
+  if (answer) {
+    await rt.say('bot', answer.reply, node.id, answer.articleId);
+    return;
+  }
+  const waiting = node.config.waiting;
+  if (waiting?.acknowledge.trim()) await rt.say('system', rt.expressions.render({ id: node.id, config: waiting }, 'acknowledge'), node.id);
+}
+
+/** The customer and contact attributes the escalate node shows the agent, by name (customer's first). */
+function chosenAttributes(rt: NodeRuntime, names: readonly string[]): Record<string, unknown> {
+  const { customer, attributes } = rt.state.contact;
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const value = customer.attributes[name] ?? attributes[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }

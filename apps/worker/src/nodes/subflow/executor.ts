@@ -25,7 +25,13 @@ async function callSubflow(step: Step<SubflowConfig>, rt: NodeRuntime, errorExit
   const { state } = rt;
   const activation = await rt.expressions.withActivation(node, (a) => a);
   const input: Record<string, unknown> = {};
-  for (const [name, source] of Object.entries(config.input)) input[name] = rt.expressions.evaluate(source, activation);
+  for (const [name, source] of Object.entries(config.input)) {
+    const value = rt.expressions.attempt(() => rt.expressions.evaluate(source, activation));
+    if (value.ok) input[name] = value.value;
+    // Version 2 leaves through `error`; version 1 calls the subflow without it (its variable keeps its default).
+    else if (errorExit) return await subflowFailed(rt, step, errorExit, new Error(`input ${name}: ${value.error}`));
+    else log.warn('a subflow input failed at run time; the subflow starts without it', { nodeId: node.id, input: name, error: value.error });
+  }
   let pinned = rt.input.subflows?.[config.flowId];
   if (!pinned) {
     try {

@@ -1,12 +1,13 @@
 import type { SurveyConfig } from '@tandem/flow';
 import { workflowNow } from '../../workflows/clock';
+import { escapeIfAsked } from '../../workflows/runtime/escape-hatch';
 import { defineExecutor, type DeadlineProgress } from '../../workflows/runtime/step';
 import { parseSurveyScore, REPROMPT } from './score';
 
 export const surveyExecutor = defineExecutor<SurveyConfig>({
   type: 'survey',
   version: 1,
-  doc: 'asks, parses the score (one re-prompt), stores it, emits `feedback.csat` attributed to the node that handled the contact',
+  doc: 'asks, parses the score (one re-prompt), stores it, emits `feedback.csat` attributed to the node that handled the contact; a request for a person, a trigger the flow lists, or an unhappy answer that is no score takes the escape hatch',
   async run(step, rt) {
     const { node, path } = step;
     const { config } = node;
@@ -22,6 +23,9 @@ export const surveyExecutor = defineExecutor<SurveyConfig>({
         const message = await rt.nextMessage(path, node.id, { timeoutMs: Math.max(0, (ns.deadline ?? 0) - workflowNow().getTime()), checkpoint: true });
         if (!message) return 'skipped';
         const score = parseSurveyScore(config.kind, message.text);
+        // A request for a person is honoured even here; an unhappy answer that is no score is one too.
+        const escape = await escapeIfAsked(step, rt, message, score === null ? ['frustration', 'negative_sentiment'] : []);
+        if (escape) return escape;
         if (score !== null) {
           if (config.saveAs) rt.state.ctx[config.saveAs] = score;
           if (config.kind === 'csat') {

@@ -21,21 +21,23 @@ export const ticketExecutor = defineExecutor<TicketConfig>({
     };
     // A sandbox run (a flow test) creates no ticket: nobody would work it.
     if (rt.input.options?.sandbox) return created(`sandbox-${node.id}-${visit}`);
-    return x.withActivation(node, (activation) =>
-      tickets
+    return x.withActivation(node, (activation) => {
+      // A priority that fails at run time is 0: the ticket is still created.
+      const priority = x.attempt(() => Number(x.evaluate(config.priority, activation)));
+      return tickets
         .createTicket({
           ...rt.site(node, visit),
           kind: config.kind,
           queue: config.queue ?? null,
           subject: x.render(node, 'subject', activation),
           body: config.body !== undefined ? x.render(node, 'body', activation) : null,
-          priority: Number(x.evaluate(config.priority, activation)),
+          priority: priority.ok && Number.isFinite(priority.value) ? priority.value : 0,
           dueAt: config.dueInSeconds !== undefined ? new Date(workflowNow().getTime() + config.dueInSeconds * 1000).toISOString() : null,
           customer: state.contact.customer,
           channel: state.contact.channel,
           handoff: config.includeHandoff ? state.handoff : null,
         })
-        .then(({ ticketId }) => created(ticketId, activation)),
-    );
+        .then(({ ticketId }) => created(ticketId, activation));
+    });
   },
 });

@@ -2,12 +2,13 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { WaitConfig } from '@tandem/flow';
 import { isOpen, nextOpening } from '@tandem/flow/sandbox';
 import { workflowNow } from '../../workflows/clock';
-import { defineExecutor, type DeadlineProgress, type NodeRuntime, type Path, type Step } from '../../workflows/runtime/step';
+import { escapeIfAsked } from '../../workflows/runtime/escape-hatch';
+import { defineExecutor, type DeadlineProgress, type NodeRuntime, type Path, type Step, type StepExit } from '../../workflows/runtime/step';
 
 export const waitExecutor = defineExecutor<WaitConfig>({
   type: 'wait',
   version: 1,
-  doc: '`reply` (with timeout), `timer`, or `until_open`: a durable wait on workflow time until the calendar opens (after-hours re-routing)',
+  doc: '`reply` (with timeout), `timer`, or `until_open`: a durable wait on workflow time until the calendar opens (after-hours re-routing). A reply that asks for a person (or carries a trigger the flow lists) takes the escape hatch',
   async run(step, rt) {
     const { node, path } = step;
     const ns = rt.progress<DeadlineProgress>(step, () => ({ deadline: null }));
@@ -30,7 +31,8 @@ export const waitExecutor = defineExecutor<WaitConfig>({
   },
 });
 
-async function reply({ node, path }: Step<Extract<WaitConfig, { mode: 'reply' }>>, ns: DeadlineProgress, rt: NodeRuntime): Promise<string> {
+async function reply(step: Step<Extract<WaitConfig, { mode: 'reply' }>>, ns: DeadlineProgress, rt: NodeRuntime): Promise<StepExit> {
+  const { node, path } = step;
   path.activity = 'bot';
   const now = workflowNow().getTime();
   if (!ns.asked) {
@@ -43,6 +45,8 @@ async function reply({ node, path }: Step<Extract<WaitConfig, { mode: 'reply' }>
     if (rt.leaving()) rt.leave(node.id);
     return 'timeout';
   }
+  const escape = await escapeIfAsked(step, rt, message);
+  if (escape) return escape;
   if (node.config.saveReplyAs) rt.state.ctx[node.config.saveReplyAs] = message.text;
   return 'reply';
 }

@@ -238,6 +238,15 @@ export class ContactRuntime implements NodeRuntime {
     if (reason) log.info('contact ended', { outcome, nodeId, reason });
   }
 
+  renderSafely(source: string, nodeId: string): string {
+    try {
+      return this.expressions.template(source);
+    } catch (e) {
+      log.warn('a template failed to render; sending it as written', { nodeId, error: String(e) });
+      return source;
+    }
+  }
+
   runBranches(node: PlanNode, path: Path): Promise<void> {
     return this.scheduler.runBranches(node, path);
   }

@@ -5,6 +5,8 @@
  * parked the contact is *quiescent*, and a customer's turn returns with everything said until then.
  */
 import { condition, log } from '@temporalio/workflow';
+import type { ComplianceFlag } from '@tandem/contracts';
+import { maskPaymentCards } from '@tandem/contracts/sandbox';
 import type { ContactState, CustomerMessageInput, CustomerMessageReply, HandledBy, OutboundMessage, SubflowInput } from '@tandem/workflow-contract';
 import { workflowNowIso } from '../clock';
 import { core } from './proxies';
@@ -134,7 +136,8 @@ export class Conversation {
   /** The `customerMessage` update: records the message, waits until the flow answered it, returns the answer. */
   async onCustomerMessage(message: CustomerMessageInput): Promise<CustomerMessageReply> {
     const index = this.state.transcript.length;
-    this.state.transcript.push({ at: workflowNowIso(), from: 'customer', text: message.text.trim() });
+    // Card numbers never reach the transcript, the handoff or the events (PCI DSS).
+    this.state.transcript.push({ at: workflowNowIso(), from: 'customer', text: maskPaymentCards(message.text.trim()).text });
     const turn: Turn = { index, consumed: false, replies: [] };
     this.turns.push(turn);
     this.state.inbox.push(index);
@@ -151,9 +154,11 @@ export class Conversation {
    * An agent's message to the customer: into the transcript, then to the customer through the parent
    * (subflows) or the channel — never into a turn's answer (the customer's update returned already).
    */
-  agentSaid(text: string, agentId: string, nodeId: string): Promise<void> | undefined {
+  agentSaid(raw: string, agentId: string, nodeId: string, flags?: ComplianceFlag[]): Promise<void> | undefined {
     const index = this.state.transcript.length;
-    this.state.transcript.push({ at: workflowNowIso(), from: 'agent', text, agentId, nodeId });
+    // The API masked it already; a client that signals the workflow directly does not get to store one either.
+    const { text } = maskPaymentCards(raw);
+    this.state.transcript.push({ at: workflowNowIso(), from: 'agent', text, agentId, nodeId, ...(flags?.length ? { flags } : {}) });
     if (this.isSubflow) {
       this.relayOut.push({ from: 'agent', text, nodeId });
       return undefined;
@@ -165,7 +170,7 @@ export class Conversation {
   /** Subflow side: a customer message forwarded by the parent. */
   onSubflowInput(input: SubflowInput): void {
     const index = this.state.transcript.length;
-    this.state.transcript.push({ at: workflowNowIso(), from: 'customer', text: input.text });
+    this.state.transcript.push({ at: workflowNowIso(), from: 'customer', text: maskPaymentCards(input.text).text });
     this.parentIndexOf.set(index, input.parentIndex);
     this.state.inbox.push(index);
   }

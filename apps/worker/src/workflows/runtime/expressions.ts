@@ -3,7 +3,7 @@
  * live queue waits and calendars), CEL evaluated deterministically with one evaluator per plan, and
  * the live data an expression references fetched first by an activity.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { Activation, Calendar, CalendarRef, Evaluator, Plan, PlanNode, PreparedActivation } from '@tandem/flow/runtime';
 // Values from the sandbox entry: the runtime entry's plan schemas would be rebuilt for every contact.
 import { createEvaluator, isOpen } from '@tandem/flow/sandbox';
@@ -80,11 +80,19 @@ export class Expressions {
     return Object.values(node.expressions).some((e) => e.refs.queues.length > 0 || e.refs.calendars.length > 0);
   }
 
-  /** Renders a template field of the node's config ('' when the field is absent). */
-  render(node: Pick<PlanNode, 'config'>, field: string, activation?: PreparedActivation | Activation): string {
+  /**
+   * Renders a template field of the node's config ('' when the field is absent). A template that fails
+   * at run time is said as written (and logged): a customer gets a sentence, never silence.
+   */
+  render(node: Pick<PlanNode, 'config' | 'id'>, field: string, activation?: PreparedActivation | Activation): string {
     const source = node.config[field];
     if (typeof source !== 'string') return '';
-    return this.evaluator.renderTemplate(source, activation ?? this.activation());
+    try {
+      return this.evaluator.renderTemplate(source, activation ?? this.activation());
+    } catch (e) {
+      log.warn('a template failed to render; sending it as written', { nodeId: node.id, field, error: String(e) });
+      return source;
+    }
   }
 
   template(source: string, activation?: PreparedActivation | Activation): string {
@@ -97,6 +105,18 @@ export class Expressions {
 
   condition(source: string, activation: PreparedActivation): boolean {
     return this.evaluator.evaluateCondition(source, activation);
+  }
+
+  /**
+   * Evaluates, turning a failure at run time (a conversion that fails, a missing field, a division by
+   * zero) into a value the step can take its defined way out with: nothing kills a conversation.
+   */
+  attempt<T>(evaluate: () => T): { ok: true; value: T } | { ok: false; error: string } {
+    try {
+      return { ok: true, value: evaluate() };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   /** A calendar by reference: written in the node, pinned with the contact, or fetched by an activity. */

@@ -78,22 +78,23 @@ export class Scheduler {
         const result = this.executors.get(node)!.run(step, this.host.runtime);
         exit = isPromise(result) ? await result : result;
       }
-      if (typeof exit !== 'string' && 'after' in exit) {
-        await exit.after;
-        exit = exit.port;
-      }
+      if (typeof exit === 'object' && 'after' in exit && exit.after) await exit.after;
       if (typeof exit !== 'string') {
         if ('continueAt' in exit) {
+          if (exit.port) this.exited(path, node, exit.port);
           id = exit.continueAt;
           continue;
         }
-        // ENDED. The main path alone simply returns (an error costs a captured stack); branches unwind the rest.
-        if (path.main && this.paths.size === 1) return;
-        throw new EndReached(node.id);
+        if (!('port' in exit)) {
+          // ENDED. The main path alone simply returns (an error costs a captured stack); branches unwind the rest.
+          if (path.main && this.paths.size === 1) return;
+          throw new EndReached(node.id);
+        }
       }
-      const next = node.next[exit];
-      this.exited(path, node, exit);
-      if (next === undefined) throw ApplicationFailure.nonRetryable(`the node "${node.id}" left through "${exit}", which leads nowhere`, 'PlanError');
+      const port = typeof exit === 'string' ? exit : exit.port;
+      const next = node.next[port];
+      this.exited(path, node, port, typeof exit === 'string' ? undefined : exit.error);
+      if (next === undefined) throw ApplicationFailure.nonRetryable(`the node "${node.id}" left through "${port}", which leads nowhere`, 'PlanError');
       id = next;
     }
   }
@@ -107,8 +108,14 @@ export class Scheduler {
     if (path.main || this.paths.size <= 1) this.host.stepReached(node.id);
   }
 
-  exited(path: Path, node: PlanNode, port: string): void {
-    this.host.emit('step.exited', node.id, { nodeType: node.type, visit: path.visit || 1, port, durationMs: Math.max(0, workflowNow().getTime() - path.enteredAt) });
+  exited(path: Path, node: PlanNode, port: string, error?: string): void {
+    this.host.emit('step.exited', node.id, {
+      nodeType: node.type,
+      visit: path.visit || 1,
+      port,
+      durationMs: Math.max(0, workflowNow().getTime() - path.enteredAt),
+      ...(error ? { error: error.slice(0, 2000) } : {}),
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 /** The contact's durable state at the start of a run: fresh, or carried over by continue-as-new. */
 import type { Plan } from '@tandem/flow/runtime';
-import { emptyNlu, parseCustomer } from '@tandem/contracts/sandbox';
+import { emptyNlu, maskPaymentCards, parseCustomer } from '@tandem/contracts/sandbox';
 import type { ContactFlowInput, ContactState } from '@tandem/workflow-contract';
 import { workflowNowIso } from '../clock';
 
@@ -32,7 +32,7 @@ export function startingState(input: ContactFlowInput, plan: Plan): ContactState
   if (input.parent) state.transcript.push(...input.parent.transcript);
   if (contact.firstMessage?.trim()) {
     state.inbox.push(state.transcript.length);
-    state.transcript.push({ at: state.startedAt, from: 'customer', text: contact.firstMessage.trim() });
+    state.transcript.push({ at: state.startedAt, from: 'customer', text: maskPaymentCards(contact.firstMessage.trim()).text });
   }
   return state;
 }

@@ -40,12 +40,20 @@ export interface Step<C> {
 export const ENDED = Object.freeze({ ended: true as const });
 
 /**
- * How a step leaves: the id of the port it leaves by; `{ port, after }` — that port once `after`
- * settles (a delivery in flight: awaiting it costs no promise, a `.then` would); `ENDED`; or
- * `{ continueAt }` when the step recorded its own exits and the path goes on at another node (a
- * parallel continues at its join).
+ * How a step leaves:
+ * - the id of the port it leaves by;
+ * - `{ port, after?, error? }`: that port once `after` settles (a delivery in flight: awaiting it costs
+ *   no promise, a `.then` would), `error` saying what went wrong when the step took its defined way out
+ *   after a failure (recorded on its step.exited event, for the node's metrics);
+ * - `ENDED`;
+ * - `{ continueAt, port?, after? }`: the path goes on at another node — a parallel at its join (it
+ *   recorded its own exits), the escape hatch at its target (recorded with `port`).
  */
-export type StepExit = string | { readonly port: string; readonly after: Promise<unknown> } | typeof ENDED | { readonly continueAt: string };
+export type StepExit =
+  | string
+  | { readonly port: string; readonly after?: Promise<unknown>; readonly error?: string }
+  | typeof ENDED
+  | { readonly continueAt: string; readonly port?: string; readonly after?: Promise<unknown> };
 
 /**
  * The executor of one node type at one version: a short function over a typed node and the façade.
@@ -135,6 +143,8 @@ export interface NodeRuntime {
   publishQueue(queue: string): void;
   /** Records how the contact ends (once). */
   finish(outcome: ContactOutcome, nodeId: string): void;
+  /** Renders a template; one that fails at run time is sent as written (and logged), never stops the contact. */
+  renderSafely(source: string, nodeId: string): string;
 
   /** Runs a parallel node's branches until its join may go on (`all`, `any`, `first`). */
   runBranches(node: PlanNode, path: Path): Promise<void>;
