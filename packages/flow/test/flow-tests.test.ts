@@ -5,7 +5,9 @@ import {
   compileFlow,
   describeTurn,
   exitsTaken,
+  type FlowTestExpectations,
   type FlowTestGraph,
+  flowTestGraph,
   type FlowTestObservation,
   flowDocumentSchema,
   flowTestSchema,
@@ -24,10 +26,7 @@ const doc = flowDoc(
   ],
 );
 
-const graph: FlowTestGraph = {
-  exits: (id) => ({ start: { next: 'ask' }, ask: { reply: 'done', timeout: 'gave-up' }, done: {}, 'gave-up': {} })[id],
-  name: (id) => (id === 'ask' ? 'Ask' : id),
-};
+const graph: FlowTestGraph = flowTestGraph(flowDocumentSchema.parse(doc));
 
 const seen = (extra: Partial<FlowTestObservation> = {}): FlowTestObservation => ({
   path: ['start', 'ask', 'done'],
@@ -132,6 +131,7 @@ describe('flow tests: checking expectations', () => {
     expect(failed(checkExpectations({ exits: [{ node: 'ask', port: 'timeout' }] }, seen(), graph))[0]).toMatchObject({ expected: 'leaves “Ask” by “timeout”', actual: 'left “Ask” by “reply”' });
     expect(failed(checkExpectations({ exits: [{ node: 'ask', port: 'reply' }] }, seen({ path: ['start', 'ask'] }), graph))[0]?.actual).toBe('has not left “Ask”');
     expect(failed(checkExpectations({ exits: [{ node: 'ask', port: 'reply' }] }, seen({ path: ['start'] }), graph))[0]?.actual).toBe('never reached “Ask”');
+    expect(failed(checkExpectations({ exits: [{ node: 'ghost', port: 'next' }] }, seen(), graph))[0]?.actual).toBe('never reached “ghost”');
     // A parallel: the other branch's step comes between a node and where it went.
     expect(exitsTaken(['p', 'a', 'b', 'a2', 'b2'], 'a', { next: 'a2' })).toEqual(['next']);
   });
@@ -195,7 +195,7 @@ describe('flow tests: checking expectations', () => {
       attributes: { plan: 'gold' },
       createdAt: '2026-12-07T10:00:00.000Z',
     };
-    const expectation = { handoff: { trigger: 'human_request', intent: 'order_status', stuckAt: 'ask', entities: [{ type: 'order_number', value: 'a-1042' }], topics: ['orders'], attributes: { plan: 'gold' } } } as const;
+    const expectation = { handoff: { trigger: 'human_request', intent: 'order_status', stuckAt: 'ask', entities: [{ type: 'order_number', value: 'a-1042' }], topics: ['orders'], attributes: { plan: 'gold' } } } satisfies FlowTestExpectations;
     expect(failed(checkExpectations(expectation, seen({ handoff, queue: 'support' }), graph))).toEqual([]);
     const wrong = checkExpectations({ handoff: { trigger: null, intent: 'billing', entities: [{ type: 'email' }], attributes: { plan: 'silver' } }, queue: 'billing' }, seen({ handoff, queue: 'support' }), graph);
     expect(failed(wrong).map((c) => c.field)).toEqual(['queue', 'handoff.trigger', 'handoff.intent', 'handoff.entities', 'handoff.attributes']);

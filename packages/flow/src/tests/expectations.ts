@@ -158,3 +158,14 @@ function checkHandoff(expect: NonNullable<FlowTestExpectations['handoff']>, hand
 export function hasExpectations(expect: FlowTestExpectations | undefined): boolean {
   return expect !== undefined && Object.values(expect).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0));
 }
+
+/** The graph a test's expectations are read against, from the flow document the test belongs to. */
+export function flowTestGraph(document: { nodes: readonly { id: string; label?: string | undefined }[]; edges: readonly { source: string; sourcePort: string; target: string }[] }): FlowTestGraph {
+  const exits = new Map<string, Record<string, string>>(document.nodes.map((n) => [n.id, {}]));
+  for (const e of document.edges) {
+    const from = exits.get(e.source);
+    if (from) from[e.sourcePort] = e.target;
+  }
+  const labels = new Map(document.nodes.map((n) => [n.id, n.label?.trim() || n.id]));
+  return { exits: (id) => exits.get(id), name: (id) => labels.get(id) ?? id };
+}
