@@ -13,6 +13,7 @@
 export * from './common';
 export * from './auth';
 export * from './flows';
+export * from './flow-tests';
 export * from './metrics';
 export * from './catalog';
 export * from './contacts';
