@@ -48,8 +48,9 @@ export function loadExample(name: string): FlowDocument {
 /** Changes some nodes' config before compiling (tests shorten SLAs and waits to seconds). */
 export type ConfigPatches = Record<string, (config: Record<string, unknown>) => Record<string, unknown>>;
 
-export function compileExample(name: string, patches: ConfigPatches = {}): Plan {
+export function compileExample(name: string, patches: ConfigPatches = {}, guarantees?: { containment?: { quietSeconds: number } }): Plan {
   const doc = loadExample(name);
+  if (guarantees) doc.guarantees = { ...doc.guarantees, ...guarantees };
   for (const node of doc.nodes) {
     const patch = patches[node.id];
     if (patch) node.config = patch((node.config ?? {}));
