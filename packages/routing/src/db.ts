@@ -10,7 +10,8 @@ export const ROUTING_NOTIFY_CHANNEL = 'tandem_routing';
  * happens. A hint, not a record: consumers re-read state (`pendingOffersFor`) and poll as a safety net.
  */
 export interface RoutingNotification {
-  type: 'created' | 'offered' | 'offer_closed' | 'requeued' | 'agent_available' | 'capacity_freed';
+  /** `events_deferred`: a router without an event sink kept events for a router with one to publish. */
+  type: 'created' | 'offered' | 'offer_closed' | 'requeued' | 'agent_available' | 'capacity_freed' | 'events_deferred';
   workItemId?: string;
   agentId?: string;
   offerId?: string;

@@ -154,6 +154,62 @@ export const ResolutionDeliveryEntity = new EntitySchema<ResolutionDeliveryRow>(
   },
 });
 
+/** A `workItemAssigned` signal waiting for (or past) delivery: one per assignment, keyed by its history event. */
+export interface AssignmentDeliveryRow {
+  event_id: string;
+  work_item_id: string;
+  workflow_id: string;
+  agent_id: string;
+  assigned_at: Date;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date;
+  lease_owner: string | null;
+  lease_until: Date | null;
+  last_error: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+}
+
+export const AssignmentDeliveryEntity = new EntitySchema<AssignmentDeliveryRow>({
+  name: 'RoutingAssignmentDelivery',
+  schema: 'routing',
+  tableName: 'assignment_delivery',
+  columns: {
+    event_id: { type: 'uuid', primary: true },
+    work_item_id: { type: 'uuid' },
+    workflow_id: { type: 'text' },
+    agent_id: { type: 'text' },
+    assigned_at: timestamptz,
+    status: { type: 'text', default: () => "'pending'" },
+    attempts: { type: 'integer', default: 0 },
+    next_attempt_at: timestamptz,
+    lease_owner: { type: 'text', nullable: true },
+    lease_until: { ...timestamptz, nullable: true },
+    last_error: { type: 'text', nullable: true },
+    created_at: timestamptz,
+    delivered_at: { ...timestamptz, nullable: true },
+  },
+});
+
+/** An event of a change made by a router without an event sink, until a router with one publishes it. */
+export interface DeferredEventRow {
+  seq: string;
+  event: unknown;
+  created_at: Date;
+}
+
+export const DeferredEventEntity = new EntitySchema<DeferredEventRow>({
+  name: 'RoutingDeferredEvent',
+  schema: 'routing',
+  tableName: 'deferred_event',
+  columns: {
+    seq: { type: 'bigint', primary: true, generated: 'increment' },
+    event: { type: 'jsonb' },
+    created_at: { ...timestamptz, default: () => 'now()' },
+  },
+});
+
 /** Every routing entity, for `new DataSource({ entities: [...routingEntities, ...yours] })`. */
 export const TicketEntity = new EntitySchema<TicketRow>({
   name: 'RoutingTicket',
@@ -183,4 +239,4 @@ export const TicketEntity = new EntitySchema<TicketRow>({
   },
 });
 
-export const routingEntities = [QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity, TicketEntity];
+export const routingEntities = [QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity, AssignmentDeliveryEntity, DeferredEventEntity, TicketEntity];

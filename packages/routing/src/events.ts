@@ -1,4 +1,5 @@
 import { type EntityManager } from 'typeorm';
+import { ROUTING_NOTIFY_CHANNEL, type RoutingNotification } from './db';
 import { type HistoryType, type WorkItemStatus } from './model';
 
 /**
@@ -52,4 +53,19 @@ export interface RoutingEventSink {
 /** The default sink: events go nowhere (the history table still has them). */
 export const noopEventSink: RoutingEventSink = {
   append: async () => undefined,
+};
+
+/**
+ * The sink of a router built without one (the worker's, which creates work items and offers them at
+ * once on push queues): the events wait in `routing.deferred_event`, written in the change's own
+ * transaction, until a router with a sink publishes them (`WorkRouter.publishDeferredEvents`, which
+ * routing maintenance runs — and is woken for by the notification this sends). So no change's event is
+ * lost for want of a sink where it happened.
+ */
+export const deferredEventSink: RoutingEventSink = {
+  async append(manager, events) {
+    await manager.query(`INSERT INTO routing.deferred_event (event) SELECT unnest($1::jsonb[])`, [events.map((e) => JSON.stringify(e))]);
+    const notification: RoutingNotification = { type: 'events_deferred' };
+    await manager.query('SELECT pg_notify($1, $2)', [ROUTING_NOTIFY_CHANNEL, JSON.stringify(notification)]);
+  },
 };

@@ -3,7 +3,18 @@
  * worker (which creates work items when a flow escalates) and the API (which serves agents).
  */
 export { TicketDesk, createTicketInputSchema, ticketKindSchema, ticketStatusSchema, type Ticket, type TicketKind, type TicketStatus, type CreateTicketInput } from './tickets';
-export { routingEntities, TicketEntity, QueueEntity, AgentEntity, WorkItemEntity, OfferEntity, WorkItemHistoryEntity, ResolutionDeliveryEntity } from './entities';
+export {
+  routingEntities,
+  TicketEntity,
+  QueueEntity,
+  AgentEntity,
+  WorkItemEntity,
+  OfferEntity,
+  WorkItemHistoryEntity,
+  ResolutionDeliveryEntity,
+  AssignmentDeliveryEntity,
+  DeferredEventEntity,
+} from './entities';
 export { routingMigrations } from './migrations';
 export {
   WorkRouter,
@@ -29,9 +40,10 @@ export {
   type DeliveryReport,
   type ResolutionDelivery,
 } from './resolutions';
+export { AssignmentOutbox, temporalAssignmentSignaler, type AssignmentSignaler, type AssignmentDelivery } from './assignments';
 export { RoutingNotifications, type RoutingNotificationsOptions } from './notifications';
 export { startRoutingMaintenance, type MaintenanceTick } from './maintenance';
 export { ROUTING_NOTIFY_CHANNEL, type RoutingNotification } from './db';
-export { noopEventSink, type RoutingEvent, type RoutingEventSink, type RoutingSinkTransaction } from './events';
+export { noopEventSink, deferredEventSink, type RoutingEvent, type RoutingEventSink, type RoutingSinkTransaction } from './events';
 export { RoutingError, InvalidRoutingInputError, RoutingNotFoundError, RoutingConflictError, type RoutingErrorCode, type InputIssue } from './errors';
 export * from './model';

@@ -7,14 +7,16 @@ export interface MaintenanceTick {
   expiredOffers: number;
   overflowed: number;
   offersMade: number;
+  /** Events of routers without a sink (the worker's offers, say) published through this one's. */
+  deferredEventsPublished: number;
   /** Items this tick could not handle (each reported to `onItemFailure`); the others were served. */
   failedItems: number;
 }
 
 /**
  * The periodic side of routing, for one process (the API) to run: expire offers that timed out
- * (their items are re-offered), move items past their queue's max wait to the overflow queue, and
- * offer queued push-queue items to agents. Runs every `intervalMs` and, when a notification stream is
+ * (their items are re-offered), move items past their queue's max wait to the overflow queue,
+ * offer queued push-queue items to agents, and publish the events routers without a sink deferred. Runs every `intervalMs` and, when a notification stream is
  * given, as soon as work or capacity appears. Correctness never depends on it running on time: claims
  * compute relaxation and aging from the clock, and an expired offer cannot be accepted.
  *
@@ -48,13 +50,14 @@ export function startRoutingMaintenance(options: {
       const expiredOffers = await router.expireOffers({ onItemFailure });
       const overflowed = await router.overflowWaitingItems({ onItemFailure });
       const offersMade = (await router.dispatchOffers({ onItemFailure })).length;
-      options.onTick?.({ expiredOffers, overflowed, offersMade, failedItems });
+      const deferredEventsPublished = await router.publishDeferredEvents();
+      options.onTick?.({ expiredOffers, overflowed, offersMade, deferredEventsPublished, failedItems });
     },
     options.intervalMs ?? 1000,
     options.onError,
   );
   const onNotification = (n: { type: string }) => {
-    if (n.type === 'created' || n.type === 'requeued' || n.type === 'agent_available' || n.type === 'capacity_freed') loop.wake();
+    if (n.type === 'created' || n.type === 'requeued' || n.type === 'agent_available' || n.type === 'capacity_freed' || n.type === 'events_deferred') loop.wake();
   };
   options.notifications?.on('notification', onNotification);
   return async () => {

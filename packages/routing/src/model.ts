@@ -7,6 +7,7 @@ import {
   type WorkItemOutcome,
 } from '@tandem/contracts';
 import { z } from 'zod';
+import { maskCards, maskCardsDeep } from './masking';
 
 /** The current time. Every service takes one so tests of expiry, relaxation and aging never sleep. */
 export type Clock = () => Date;
@@ -164,7 +165,8 @@ export const createWorkItemInputSchema = z.object({
   queue: queueName,
   priority: prioritySchema.default(0),
   requiredSkills: skillLevelsSchema.default({}),
-  handoff: handoffPackageSchema,
+  /** Stored with card numbers masked, whatever the caller masked already. */
+  handoff: handoffPackageSchema.transform(maskCardsDeep),
 });
 export type CreateWorkItemInput = z.input<typeof createWorkItemInputSchema>;
 
@@ -279,7 +281,8 @@ const reasonTag = z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/i, 'a reason ta
 export const completionSchema = z.object({
   outcome: workItemOutcomeSchema,
   reasonTags: z.array(reasonTag).max(20).default([]),
-  note: z.string().max(4000).optional(),
+  /** Stored (and sent to the workflow) with card numbers masked. */
+  note: z.string().max(4000).transform(maskCards).optional(),
 });
 export type Completion = z.input<typeof completionSchema>;
 
@@ -288,7 +291,8 @@ export const transferSchema = z
   .object({
     toQueue: queueName.optional(),
     toAgentId: identifier.optional(),
-    note: z.string().max(4000).default(''),
+    /** Appended to the item's notes with card numbers masked. */
+    note: z.string().max(4000).default('').transform(maskCards),
     by: actorSchema,
     /** New base priority; unchanged when left out. */
     priority: prioritySchema.optional(),

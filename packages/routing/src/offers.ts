@@ -1,5 +1,6 @@
 /** Push, the agent's side: accepting and rejecting offers, and the offers waiting for an answer. */
 import { RoutingConflictError } from './errors';
+import { maskCards } from './masking';
 import { type Offer, type WorkItem } from './model';
 import { reviveItem, type RouterCore } from './router-core';
 import { toOffer, toWorkItem, type OfferRow, type WorkItemRow } from './rows';
@@ -25,7 +26,8 @@ export async function acceptOffer(core: RouterCore, offerId: string, agentId: st
        WHERE id = $1 RETURNING *`,
       [item.id, now],
     );
-    await core.record(tx, assigned!, { type: 'accepted', from: 'offered', to: 'assigned', agentId, actor: { kind: 'agent', id: agentId }, now, details: { offerId } });
+    const accepted = await core.record(tx, assigned!, { type: 'accepted', from: 'offered', to: 'assigned', agentId, actor: { kind: 'agent', id: agentId }, now, details: { offerId } });
+    await core.enqueueAssignment(tx, assigned!, accepted);
     tx.notify({ type: 'offer_closed', offerId, workItemId: item.id, agentId, queue: item.queue_name });
     return toWorkItem(assigned!);
   });
@@ -37,8 +39,9 @@ export async function rejectOffer(core: RouterCore, offerId: string, agentId: st
   const item = await core.db.transaction(async (tx) => {
     await core.lockAgent(tx, agentId);
     const { offer, item } = await core.lockOffer(tx, offerId, agentId);
-    await tx.query(`UPDATE routing.offer SET status = 'rejected', responded_at = $2, reason = $3 WHERE id = $1`, [offer.id, now, reason]);
-    return core.requeue(tx, item, { type: 'rejected', actor: { kind: 'agent', id: agentId }, reason, now, details: { offerId } });
+    const said = maskCards(reason);
+    await tx.query(`UPDATE routing.offer SET status = 'rejected', responded_at = $2, reason = $3 WHERE id = $1`, [offer.id, now, said]);
+    return core.requeue(tx, item, { type: 'rejected', actor: { kind: 'agent', id: agentId }, reason: said, now, details: { offerId } });
   });
   await core.offerIfPush(item);
   return toWorkItem(item);

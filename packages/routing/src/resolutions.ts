@@ -64,15 +64,9 @@ export interface ResolutionDelivery {
   deliveredAt: Date | null;
 }
 
-interface DeliveryRow {
+interface DeliveryRow extends LeasedDeliveryRow {
   work_item_id: string;
-  workflow_id: string;
   payload: WorkItemResolution;
-  status: ResolutionDelivery['status'];
-  attempts: number;
-  next_attempt_at: Date;
-  last_error: string | null;
-  delivered_at: Date | null;
 }
 
 /**
@@ -89,67 +83,23 @@ interface DeliveryRow {
  * await stop();
  */
 export class ResolutionOutbox {
-  private readonly db: RoutingDb;
-  private readonly now: Clock;
-  private readonly leaseSeconds: number;
-  private readonly baseBackoffSeconds: number;
-  private readonly maxBackoffSeconds: number;
+  private readonly deliveries: LeasedDeliveries<DeliveryRow>;
   readonly owner: string;
 
   constructor(options: ResolutionOutboxOptions) {
-    this.db = new RoutingDb(options.dataSource, noopEventSink, true);
-    this.now = options.clock ?? systemClock;
-    this.leaseSeconds = options.leaseSeconds ?? 30;
-    this.baseBackoffSeconds = options.baseBackoffSeconds ?? 1;
-    this.maxBackoffSeconds = options.maxBackoffSeconds ?? 300;
-    this.owner = options.owner ?? `deliverer-${randomUUID()}`;
+    this.deliveries = new LeasedDeliveries(options, { table: 'routing.resolution_delivery', key: 'work_item_id' });
+    this.owner = this.deliveries.owner;
   }
 
   /** Sends every due resolution once (up to `limit`), and reports what happened. */
   async deliverPending(signaler: ResolutionSignaler | Client, options: { limit?: number } = {}): Promise<DeliveryReport> {
     const send = isSignaler(signaler) ? signaler : temporalSignaler(signaler);
-    const now = this.now();
-    const leased = await this.db.run<DeliveryRow>(
-      `UPDATE routing.resolution_delivery d
-       SET lease_owner = $1, lease_until = $2::timestamptz + make_interval(secs => $3), attempts = d.attempts + 1
-       WHERE d.work_item_id IN (
-         SELECT work_item_id FROM routing.resolution_delivery
-         WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-         ORDER BY next_attempt_at LIMIT $4
-         FOR UPDATE SKIP LOCKED)
-       RETURNING d.*`,
-      [this.owner, now, this.leaseSeconds, options.limit ?? 100],
-    );
-    const report: DeliveryReport = { delivered: 0, workflowMissing: 0, failed: 0 };
-    for (const row of leased) {
-      try {
-        const result = await send.signal(row.workflow_id, row.payload);
-        // Fenced by the lease: a deliverer whose lease was taken over does not overwrite the new owner's outcome.
-        await this.db.run(
-          `UPDATE routing.resolution_delivery SET status = $3, delivered_at = CASE WHEN $3 = 'delivered' THEN $4::timestamptz END,
-             lease_owner = NULL, lease_until = NULL, last_error = CASE WHEN $3 = 'workflow_missing' THEN 'workflow not found or already finished' END
-           WHERE work_item_id = $1 AND lease_owner = $2 AND status = 'pending'`,
-          [row.work_item_id, this.owner, result, this.now()],
-        );
-        if (result === 'delivered') report.delivered++;
-        else report.workflowMissing++;
-      } catch (e) {
-        report.failed++;
-        const backoff = Math.min(this.maxBackoffSeconds, this.baseBackoffSeconds * 2 ** Math.max(0, row.attempts - 1));
-        await this.db.run(
-          `UPDATE routing.resolution_delivery SET next_attempt_at = $3::timestamptz + make_interval(secs => $4), last_error = $5,
-             lease_owner = NULL, lease_until = NULL
-           WHERE work_item_id = $1 AND lease_owner = $2 AND status = 'pending'`,
-          [row.work_item_id, this.owner, this.now(), backoff, e instanceof Error ? e.message.slice(0, 2000) : String(e)],
-        );
-      }
-    }
-    return report;
+    return this.deliveries.deliverPending((row) => send.signal(row.workflow_id, row.payload), options.limit);
   }
 
   /** The delivery state of one item's resolution, or null if it has none (not completed yet). */
   async deliveryOf(workItemId: string): Promise<ResolutionDelivery | null> {
-    const [row] = await this.db.run<DeliveryRow>(`SELECT * FROM routing.resolution_delivery WHERE work_item_id::text = $1`, [workItemId]);
+    const row = await this.deliveries.row(workItemId);
     if (!row) return null;
     return {
       workItemId: row.work_item_id,
@@ -169,6 +119,96 @@ export class ResolutionOutbox {
    */
   start(signaler: ResolutionSignaler | Client, options: { intervalMs?: number; onError?: (e: unknown) => void } = {}): () => Promise<void> {
     return startLoop(() => this.deliverPending(signaler), options.intervalMs ?? 1000, options.onError);
+  }
+}
+
+/** The columns every signal outbox table of routing has (`resolution_delivery`, `assignment_delivery`). */
+export interface LeasedDeliveryRow {
+  workflow_id: string;
+  status: 'pending' | 'delivered' | 'workflow_missing';
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  delivered_at: Date | null;
+}
+
+/**
+ * The delivery loop both signal outboxes share: lease a batch of due rows (`FOR UPDATE SKIP LOCKED`,
+ * so several deliverers — workers, API processes — split the work), send each, then mark it — fenced by
+ * the lease, so a deliverer whose lease was taken over does not overwrite the new owner's outcome.
+ * Internal to the package.
+ */
+export class LeasedDeliveries<Row extends LeasedDeliveryRow> {
+  private readonly db: RoutingDb;
+  private readonly now: Clock;
+  private readonly leaseSeconds: number;
+  private readonly baseBackoffSeconds: number;
+  private readonly maxBackoffSeconds: number;
+  readonly owner: string;
+
+  constructor(
+    options: ResolutionOutboxOptions,
+    private readonly table: { table: string; key: string; returning?: string },
+  ) {
+    this.db = new RoutingDb(options.dataSource, noopEventSink, true);
+    this.now = options.clock ?? systemClock;
+    this.leaseSeconds = options.leaseSeconds ?? 30;
+    this.baseBackoffSeconds = options.baseBackoffSeconds ?? 1;
+    this.maxBackoffSeconds = options.maxBackoffSeconds ?? 300;
+    this.owner = options.owner ?? `deliverer-${randomUUID()}`;
+  }
+
+  async deliverPending(send: (row: Row) => Promise<SignalResult>, limit = 100): Promise<DeliveryReport> {
+    const { table, key } = this.table;
+    const now = this.now();
+    const leased = await this.db.run<Row & Record<string, unknown>>(
+      `UPDATE ${table} d
+       SET lease_owner = $1, lease_until = $2::timestamptz + make_interval(secs => $3), attempts = d.attempts + 1
+       WHERE d.${key} IN (
+         SELECT ${key} FROM ${table}
+         WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+         ORDER BY next_attempt_at LIMIT $4
+         FOR UPDATE SKIP LOCKED)
+       RETURNING ${this.table.returning ?? 'd.*'}`,
+      [this.owner, now, this.leaseSeconds, limit],
+    );
+    const report: DeliveryReport = { delivered: 0, workflowMissing: 0, failed: 0 };
+    // In the order they became due (RETURNING keeps none): a workflow hears of an item's assignments in turn.
+    leased.sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime());
+    for (const row of leased) {
+      try {
+        const result = await send(row);
+        await this.db.run(
+          `UPDATE ${table} SET status = $3, delivered_at = CASE WHEN $3 = 'delivered' THEN $4::timestamptz END,
+             lease_owner = NULL, lease_until = NULL, last_error = CASE WHEN $3 = 'workflow_missing' THEN 'workflow not found or already finished' END
+           WHERE ${key} = $1 AND lease_owner = $2 AND status = 'pending'`,
+          [row[key], this.owner, result, this.now()],
+        );
+        if (result === 'delivered') report.delivered++;
+        else report.workflowMissing++;
+      } catch (e) {
+        report.failed++;
+        const backoff = Math.min(this.maxBackoffSeconds, this.baseBackoffSeconds * 2 ** Math.max(0, row.attempts - 1));
+        await this.db.run(
+          `UPDATE ${table} SET next_attempt_at = $3::timestamptz + make_interval(secs => $4), last_error = $5,
+             lease_owner = NULL, lease_until = NULL
+           WHERE ${key} = $1 AND lease_owner = $2 AND status = 'pending'`,
+          [row[key], this.owner, this.now(), backoff, e instanceof Error ? e.message.slice(0, 2000) : String(e)],
+        );
+      }
+    }
+    return report;
+  }
+
+  /** One row by its key, or null. */
+  async row(id: string): Promise<Row | null> {
+    const [row] = await this.select(`d.${this.table.key}::text = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** Rows matching `where` (on `d`), as leased rows read (with the same extra columns). */
+  async select(where: string, values: unknown[]): Promise<Row[]> {
+    return this.db.run<Row>(`SELECT ${this.table.returning ?? 'd.*'} FROM ${this.table.table} d WHERE ${where}`, values);
   }
 }
 

@@ -5,7 +5,7 @@ import { RoutingConflictError, RoutingNotFoundError } from './errors';
 import { ItemBackoff, type ItemFailure, type ItemFailureHandler } from './item-failures';
 import { actorLabel, mergeSkills, type transferSchema, type Actor, type Clock, type HistoryType, type Offer, type TransferNote, type WorkItemStatus } from './model';
 import { toEvent, toOffer, type AgentRow, type HistoryRow, type OfferRow, type QueueRow, type WorkItemRow } from './rows';
-import { ADJUST_LOAD, INSERT_HISTORY, INSERT_RESOLUTION, LOCK_AGENT, LOCK_ITEM, PEEK_ITEM_AGENT, PICK_AGENT_FOR_OFFER } from './sql';
+import { ADJUST_LOAD, INSERT_ASSIGNMENT, INSERT_HISTORY, INSERT_RESOLUTION, LOCK_AGENT, LOCK_ITEM, PEEK_ITEM_AGENT, PICK_AGENT_FOR_OFFER } from './sql';
 
 /** What a router counts, for metrics. */
 export interface RouterCounters {
@@ -205,7 +205,7 @@ export class RouterCore {
     tx: Tx,
     item: WorkItemRow,
     e: { type: HistoryType; from: WorkItemStatus | null; to: WorkItemStatus; agentId: string | null; actor: Actor; reason?: string; now: Date; details?: Record<string, unknown> },
-  ): Promise<void> {
+  ): Promise<HistoryRow> {
     const [h] = await tx.query<HistoryRow>(INSERT_HISTORY, [
       item.id,
       e.type,
@@ -219,6 +219,15 @@ export class RouterCore {
       e.now,
     ]);
     tx.events.push(toEvent(h!, item));
+    return h!;
+  }
+
+  /**
+   * Queues the `workItemAssigned` signal of an assignment (its history row) to the contact's workflow,
+   * in the transaction that assigns; `AssignmentOutbox` delivers it at least once.
+   */
+  async enqueueAssignment(tx: Tx, item: WorkItemRow, assignment: HistoryRow): Promise<void> {
+    await tx.query(INSERT_ASSIGNMENT, [assignment.event_id, item.id, item.workflow_id, assignment.agent_id, assignment.at]);
   }
 
   async enqueueResolution(

@@ -3,7 +3,7 @@ import { type DataSource } from 'typeorm';
 import { claimNow, claimOptionsSchema, type ClaimOptions } from './claims';
 import { RoutingDb } from './db';
 import { InvalidRoutingInputError, parseInput } from './errors';
-import { noopEventSink, type RoutingEventSink } from './events';
+import { deferredEventSink, noopEventSink, type RoutingEvent, type RoutingEventSink } from './events';
 import * as handling from './handling';
 import { warnItemFailure, type ItemFailureHandler } from './item-failures';
 import {
@@ -35,7 +35,11 @@ export interface RoutingServiceOptions {
   dataSource: DataSource;
   /** The current time; tests pass a controllable clock. Defaults to the system clock. */
   clock?: Clock;
-  /** Receives each state change's events inside its transaction (e.g. an outbox). Defaults to none. */
+  /**
+   * Receives each state change's events inside its transaction (e.g. an outbox). Without one, the
+   * events wait in `routing.deferred_event` for a router that has one to publish them
+   * (`publishDeferredEvents`); `noopEventSink` drops them (benchmarks, tools).
+   */
   eventSink?: RoutingEventSink;
 }
 
@@ -78,6 +82,8 @@ export class WorkRouter {
   readonly counters: RouterCounters;
 
   private readonly claimGate: Limit;
+  /** Whether this router has a sink of its own: only such a router publishes deferred events. */
+  private readonly publishes: boolean;
 
   constructor(options: WorkRouterOptions) {
     const maxClaims = options.maxConcurrentClaims ?? DEFAULT_MAX_CONCURRENT_CLAIMS;
@@ -85,7 +91,9 @@ export class WorkRouter {
       throw new InvalidRoutingInputError('router options', [{ path: 'maxConcurrentClaims', message: `must be a whole number from 1 to 1000 (got ${String(options.maxConcurrentClaims)})` }]);
     }
     this.claimGate = pLimit(maxClaims);
-    const db = new RoutingDb(options.dataSource, options.eventSink ?? noopEventSink, options.eventSink === undefined || options.eventSink === noopEventSink);
+    const sink = options.eventSink ?? deferredEventSink;
+    this.publishes = sink !== deferredEventSink && sink !== noopEventSink;
+    const db = new RoutingDb(options.dataSource, sink, sink === noopEventSink);
     this.core = new RouterCore(db, options.clock ?? systemClock, options.onItemFailure ?? warnItemFailure);
     this.counters = this.core.counters;
   }
@@ -245,6 +253,30 @@ export class WorkRouter {
    */
   async setAgentStatus(agentId: string, status: AgentStatus, options: { reason?: string } = {}): Promise<{ released: WorkItem[] }> {
     return handling.setAgentStatus(this.core, agentId, status, options);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events of routers without a sink
+
+  /**
+   * Publishes, through this router's sink and in one transaction, the events that routers without a
+   * sink deferred (see `RoutingServiceOptions.eventSink`), oldest first, at most `limit` (default 500);
+   * returns how many. A router without a sink of its own publishes nothing. Several routers may run it
+   * at once: each takes rows the others do not hold. Routing maintenance calls it on every tick.
+   */
+  async publishDeferredEvents(options: { limit?: number } = {}): Promise<number> {
+    if (!this.publishes) return 0;
+    return this.core.db.transaction(async (tx) => {
+      const rows = await tx.query<{ seq: string; event: RoutingEvent }>(
+        `DELETE FROM routing.deferred_event WHERE seq IN (
+           SELECT seq FROM routing.deferred_event ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING seq, event`,
+        [options.limit ?? 500],
+      );
+      rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+      tx.events.push(...rows.map((r) => r.event));
+      return rows.length;
+    });
   }
 
   // ---------------------------------------------------------------------------------------------

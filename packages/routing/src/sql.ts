@@ -39,6 +39,9 @@ const waited = (now: string) => `EXTRACT(EPOCH FROM (${now} - w.queued_at))::flo
  * and the caller runs the thorough one, which locks each head's first *unlocked* eligible item, so it
  * always finds an item if one is free.
  *
+ * The claim's history row and the contact's `workItemAssigned` signal (its outbox row) are written by
+ * the same statement.
+ *
  * $1 agent id, $2 now, $3 only these queues (null: all of the agent's), $4 only these channels (null: any).
  */
 /**
@@ -141,6 +144,11 @@ history AS (
   INSERT INTO routing.work_item_history (work_item_id, type, from_status, to_status, queue_name, agent_id, actor, reason, at)
   SELECT claimed.id, 'assigned', 'queued', 'assigned', claimed.queue_name, $1, 'agent:' || $1, 'claimed', $2 FROM claimed
   RETURNING *
+),
+assignment AS (
+  -- The workItemAssigned signal to the contact, committed with the claim (delivered by AssignmentOutbox).
+  INSERT INTO routing.assignment_delivery (event_id, work_item_id, workflow_id, agent_id, assigned_at, status, next_attempt_at, created_at)
+  SELECT history.event_id, claimed.id, claimed.workflow_id, $1, $2, 'pending', $2, $2 FROM claimed, history
 )
 SELECT claimed.*, history.seq AS history_seq, history.event_id AS history_event_id, n.candidates
 FROM (SELECT count(*)::int AS candidates FROM candidates) n
@@ -148,8 +156,8 @@ LEFT JOIN claimed ON true LEFT JOIN history ON true`,
   };
 }
 
-export const CLAIM = claimStatement('routing_claim_fast_v3', false);
-export const CLAIM_THOROUGH = claimStatement('routing_claim_thorough_v3', true);
+export const CLAIM = claimStatement('routing_claim_fast_v4', false);
+export const CLAIM_THOROUGH = claimStatement('routing_claim_thorough_v4', true);
 
 /** Queued items of push queues that some available agent could hold, best first. $1 now, $2 queues (null: all), $3 limit. */
 export const DISPATCH_CANDIDATES: Statement = {
@@ -304,4 +312,16 @@ export const INSERT_RESOLUTION: Statement = {
 INSERT INTO routing.resolution_delivery (work_item_id, workflow_id, payload, status, next_attempt_at, created_at)
 VALUES ($1, $2, $3, 'pending', $4, $4)
 ON CONFLICT (work_item_id) DO NOTHING`,
+};
+
+/**
+ * The `workItemAssigned` signal of one assignment into its outbox (`assignment_delivery`), in the
+ * transaction that assigns: $1 the assignment's history event id, $2 item, $3 workflow, $4 agent, $5 now.
+ */
+export const INSERT_ASSIGNMENT: Statement = {
+  name: 'routing_insert_assignment_v1',
+  text: `
+INSERT INTO routing.assignment_delivery (event_id, work_item_id, workflow_id, agent_id, assigned_at, status, next_attempt_at, created_at)
+VALUES ($1, $2, $3, $4, $5, 'pending', $5, $5)
+ON CONFLICT (event_id) DO NOTHING`,
 };
