@@ -3,6 +3,8 @@
  * the sensitive triggers the flow lists, from any step that waits for the customer's words), which steps
  * honour it, and the containment settings. The hatch's target counts as reachable from those steps.
  */
+import { checkExpression } from '../expressions/check';
+import { environmentFor } from '../expressions/environment';
 import { type PlanGuarantees } from '../plan';
 import { type Compilation, quote } from './compilation';
 
@@ -18,6 +20,11 @@ export function checkGuarantees(compilation: Compilation): PlanGuarantees {
   if (target !== undefined && !compilation.nodesById.has(target)) {
     compilation.report('FLOW_ESCAPE_HATCH_TARGET_UNKNOWN', `Requests for a person go to ${quote(target)}, which is not a step of this flow`, { path: ['guarantees', 'escalation', 'target'] });
     target = undefined;
+  }
+  // The sentence the customer is told is a template like any node's.
+  const env = environmentFor([...compilation.variables].map(([name, type]) => ({ name, type })));
+  for (const problem of checkExpression(env, escalation.message, 'template', 'any').problems) {
+    compilation.report(problem.code, `In the flow's settings, the escape hatch's message ${problem.message}`, { path: ['guarantees', 'escalation', 'message'], range: problem.range });
   }
   const honouring: string[] = [];
   for (const compiled of compilation.compiled.values()) {
