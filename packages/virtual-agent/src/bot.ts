@@ -5,15 +5,18 @@
  */
 import { customerSchema, type CustomerInput, type Entity, type EscalationTrigger, type NluSnapshot } from '@tandem/contracts';
 import { analyzeMessage, type MessageAnalysis } from './analyze';
+import { settleOpenAttempts } from './bot/attempts';
 import { conversationTriggers, recordTriggers } from './bot/conversation-triggers';
 import { decide } from './bot/decision';
+import { findArticle } from './bot/knowledge-answers';
 import { type BotOutcome, type Decision } from './bot/outcome';
-import { CONVERSATIONAL_INTENTS, isAnswerToPrompt } from './bot/understanding';
+import { afterGreeting, CONVERSATIONAL_INTENTS, isAnswerToPrompt, saysItFailed } from './bot/understanding';
 import { parseInput, parseNow, VirtualAgentInputError } from './errors';
 import { NO_INTENT } from './intents/default-intents';
 import { getIntentModel } from './nlu/intent-model';
 import { parseBotOptions, type BotOptionsInput } from './options';
 import { conversationStateSchema, initialConversationState, STATE_LIMITS, type ConversationState } from './state';
+import { analysedText } from './text';
 import { normalizeForRepetition } from './triggers';
 
 export type { BotOutcome } from './bot/outcome';
@@ -36,6 +39,11 @@ export interface BotTurnInput {
   repeatContact?: boolean;
   /** The customer's UTC offset in minutes or a zone abbreviation, for relative dates; UTC when absent. */
   timezone?: string | number;
+  /**
+   * The flow already greeted the customer (the bot node's greeting, a welcome message): a "hi" then
+   * gets `texts.greetingPrompt`, not a second greeting. Absent: assumed, so a greeting is never doubled.
+   */
+  greeted?: boolean;
 }
 
 /** What a bot turn produced. Serializable; `state` goes back into the next turn. */
@@ -55,9 +63,14 @@ export interface BotTurnResult {
   escalation: EscalationTrigger | null;
   /** Slot values collected so far, by slot name. */
   slots: Record<string, string>;
+  /**
+   * This turn's reply gave an answer (a knowledge article, an intent's answer, the answer after slot
+   * filling; outcome `continue`): the conversation counts as resolved once the customer confirms it
+   * (a later turn returns `resolved`) or stays quiet for the flow's quiet period (the caller decides
+   * that; see {@link endAfterQuietPeriod}).
+   */
+  awaitingConfirmation: boolean;
 }
-
-const MAX_MESSAGE_LENGTH = 5000;
 
 /** The bot's first message, before the customer has said anything. */
 export function botGreeting(options: BotOptionsInput): string {
@@ -92,12 +105,17 @@ export async function runBotTurn(input: BotTurnInput): Promise<BotTurnResult> {
   const messageIndex = input.messageIndex ?? previous.nextMessageIndex;
 
   const model = await getIntentModel({ useDefaultIntents: options.useDefaultIntents, intents: options.intents });
-  const analysis = await analyzeMessage(model, message, {
-    confidenceThreshold: options.confidenceThreshold,
-    messageIndex,
-    now,
-    ...(input.timezone === undefined ? {} : { timezone: input.timezone }),
-  });
+  const analyze = (text: string) =>
+    analyzeMessage(model, analysedText(text), {
+      confidenceThreshold: options.confidenceThreshold,
+      messageIndex,
+      now,
+      ...(input.timezone === undefined ? {} : { timezone: input.timezone }),
+    });
+  let analysis = await analyze(message);
+  // "hi, my internet keeps dropping every evening" is the problem, not a greeting: read what follows the hello.
+  const request = analysis.intent === 'greeting' ? afterGreeting(message) : undefined;
+  if (request !== undefined) analysis = await analyze(request);
 
   const state: ConversationState = structuredClone(previous);
   state.turns += 1;
@@ -109,12 +127,15 @@ export async function runBotTurn(input: BotTurnInput): Promise<BotTurnResult> {
   const keepsNeed = CONVERSATIONAL_INTENTS.has(analysis.intent) && state.intent && !CONVERSATIONAL_INTENTS.has(state.intent.name);
   if (analysis.intent !== NO_INTENT && !keepsNeed) state.intent = { name: analysis.intent, confidence: analysis.confidence };
 
-  const answersPrompt = isAnswerToPrompt(state, options, analysis, message);
-  const triggers = conversationTriggers(state, options, analysis, message, messageIndex, customer, input.repeatContact === true, answersPrompt);
+  // A question the knowledge base answers was understood, whatever the classifier made of it.
+  const understood =
+    isAnswerToPrompt(state, options, analysis, message) ||
+    (analysis.intent === NO_INTENT && !saysItFailed(message) && findArticle(state, options, analysedText(request ?? message), undefined) !== undefined);
+  const triggers = conversationTriggers(state, options, { analysis, message, messageIndex, now, customer, repeatContact: input.repeatContact === true, understood });
   state.recent = [...state.recent, normalizeForRepetition(message)].slice(-STATE_LIMITS.recent);
   state.triggers = recordTriggers(state.triggers, triggers);
 
-  const decision = decide(state, options, analysis, message, triggers);
+  const decision = decide(state, options, { text: request ?? message, messageIndex, analysis, triggers, greeted: input.greeted !== false });
   return finish(state, decision, analysis, triggers);
 }
 
@@ -122,9 +143,7 @@ function validateMessage(message: unknown): string {
   if (typeof message !== 'string') throw new VirtualAgentInputError('message', [`message: expected the customer's text as a string, got ${typeof message}`]);
   const trimmed = message.trim();
   if (trimmed.length === 0) throw new VirtualAgentInputError('message', ['message: is empty; a wait node should not hand an empty reply to the bot']);
-  if (trimmed.length > MAX_MESSAGE_LENGTH) {
-    throw new VirtualAgentInputError('message', [`message: ${trimmed.length} characters is more than the ${MAX_MESSAGE_LENGTH} a chat or voice turn can hold`]);
-  }
+  // No upper limit here: the contact's entry points enforce one; a long message is analysed by its start and end (see analysedText).
   return trimmed;
 }
 
@@ -156,6 +175,7 @@ function finish(state: ConversationState, decision: Decision, analysis: MessageA
     triggers,
     escalation: decision.escalation,
     slots: { ...state.slots },
+    awaitingConfirmation: decision.outcome === 'continue' && decision.awaitingConfirmation === true,
   };
 }
 
@@ -168,4 +188,23 @@ export async function preloadBotModels(optionsList: readonly BotOptionsInput[]):
     const options = parseBotOptions(input);
     await getIntentModel({ useDefaultIntents: options.useDefaultIntents, intents: options.intents });
   }
+}
+
+/**
+ * The conversation after the customer stayed quiet for the flow's quiet period following an answer
+ * (`awaitingConfirmation` was true): resolved, with the answer's attempt settled as unanswered, so a
+ * later handoff (say, from a survey) does not report the bot as stuck. Returns a new state.
+ *
+ * @example
+ * if (turn.awaitingConfirmation && noReplyWithin(quietSeconds)) conversation = endAfterQuietPeriod(turn.state);
+ */
+export function endAfterQuietPeriod(state: ConversationState): ConversationState {
+  const ended = structuredClone(parseInput(conversationStateSchema, state, 'state'));
+  if (ended.status !== 'active' || !ended.awaitingConfirmation) return ended;
+  settleOpenAttempts(ended, undefined, 'no reply within the quiet period after it; counted as resolved');
+  ended.stopReason = `answered (${ended.awaitingConfirmation}); the customer stayed quiet`;
+  ended.awaitingConfirmation = null;
+  ended.stuck = null;
+  ended.status = 'resolved';
+  return ended;
 }

@@ -7,9 +7,11 @@ import {
   type CustomerInput,
   type EscalationTrigger,
   type HandoffPackage,
+  type NluSnapshot,
   type TranscriptEntry,
 } from '@tandem/contracts';
 import { z } from 'zod';
+import { describeNeed, describeSituation } from './bot/attempts';
 import { parseInput, parseNow } from './errors';
 import { sentimentTrend } from './nlu/sentiment';
 import { ExtractiveSummarizer, type Summarizer } from './providers/providers';
@@ -33,6 +35,13 @@ export interface HandoffInput {
   node?: { nodeId: string; label?: string };
   /** Defaults to the local extractive summarizer; pass an LLM one to use it (it falls back itself). */
   summarizer?: Summarizer;
+  /**
+   * What the flow learnt outside the bot (a classify node's `nlu`): its intent, topics and sentiment
+   * fill in what the bot's state does not have (no bot ran, or it never recognised an intent).
+   */
+  nlu?: NluSnapshot;
+  /** The customer attributes the escalating node chose to show the agent (an allowlist applied by the caller). */
+  attributes?: Record<string, unknown>;
 }
 
 const handoffInputSchema = z.object({
@@ -43,6 +52,7 @@ const handoffInputSchema = z.object({
   transcript: z.array(transcriptEntrySchema),
   now: z.string(),
   node: z.object({ nodeId: z.string().min(1), label: z.string().optional() }).optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
 });
 
 /**
@@ -66,14 +76,10 @@ export async function buildHandoffPackage(input: HandoffInput): Promise<HandoffP
     ...(state?.triggers ?? []).flatMap((t) => t.evidence.flatMap((e) => e.words)),
   ];
   const summary = await summarizer.summarize({ transcript: parsed.transcript, keywords });
-  const stuckAt =
-    state && state.status !== 'resolved'
-      ? {
-          nodeId: parsed.node?.nodeId ?? 'bot',
-          ...(parsed.node?.label ? { label: parsed.node.label } : {}),
-          reason: state.stopReason ?? trigger?.reason ?? 'handed off while the bot was still talking',
-        }
-      : null;
+  const stuckAt = state && state.status !== 'resolved' ? { nodeId: parsed.node?.nodeId ?? 'bot', ...(parsed.node?.label ? { label: parsed.node.label } : {}), ...whereStuck(state, trigger) } : null;
+  const nlu = input.nlu;
+  const nluIntent = nlu && nlu.intent !== 'none' ? { name: nlu.intent, confidence: nlu.confidence } : null;
+  const sentiment = state && state.sentiment.length > 0 ? state.sentiment : nlu ? [nlu.sentiment] : [];
   return handoffPackageSchema.parse({
     schemaVersion: 1,
     contactId: parsed.contactId,
@@ -85,15 +91,28 @@ export async function buildHandoffPackage(input: HandoffInput): Promise<HandoffP
       authenticated: parsed.customer.authenticated,
       authMethod: parsed.customer.authMethod,
     },
-    intent: state?.intent ?? null,
+    intent: state?.intent ?? nluIntent,
     entities: state?.entities ?? [],
-    sentiment: sentimentTrend(state?.sentiment ?? []),
-    topics: state?.topics ?? [],
+    sentiment: sentimentTrend(sentiment),
+    topics: [...new Set([...(state?.topics ?? []), ...(nlu?.topics ?? [])])],
     trigger,
     stuckAt,
-    tried: state?.tried ?? [],
+    // An attempt the customer never reacted to says so, rather than nothing.
+    tried: (state?.tried ?? []).map((a) => (a.outcome === undefined ? { ...a, outcome: 'no answer from the customer' } : a)),
     summary: summary.text,
     transcript: parsed.transcript,
+    ...(parsed.attributes ? { attributes: parsed.attributes } : {}),
     createdAt,
   });
+}
+
+/**
+ * Where the bot was stuck and the need it had not met: what the bot recorded when it stopped, else
+ * (the conversation left the bot elsewhere, say by the escape hatch at a later step) what it was doing.
+ */
+function whereStuck(state: ConversationState, trigger: EscalationTrigger | null): { reason: string; need?: string } {
+  if (state.stuck) return state.stuck;
+  const situation = describeSituation(state, undefined);
+  const need = describeNeed(state, undefined);
+  return { reason: state.stopReason ?? (trigger ? `${situation}; handed over: ${trigger.reason}` : situation), ...(need ? { need } : {}) };
 }

@@ -3,9 +3,12 @@
  * chrono dates, a CX sentiment and trigger layer, MiniSearch knowledge answers), the bot turn the
  * worker's bot and classify activities call, handoff packages and agent assist.
  */
-export { runBotTurn, botGreeting, preloadBotModels, type BotTurnInput, type BotTurnResult, type BotOutcome } from './bot';
+export { runBotTurn, botGreeting, preloadBotModels, endAfterQuietPeriod, type BotTurnInput, type BotTurnResult, type BotOutcome } from './bot';
 export { analyzeMessage, type MessageAnalysis, type AnalyzeOptions } from './analyze';
-export { classifyMessage, type ClassifyInput } from './classify';
+export { classifyMessage, type ClassifyInput, type ClassifyResult } from './classify';
+export { answerWhileWaiting, type WaitingMessage, type WaitingAnswer } from './waiting';
+export { contactTriggers, recentContactSchema, type RecentContact, type ContactTriggerInput } from './contact-triggers';
+export { analysedText, ANALYSED_HEAD, ANALYSED_TAIL } from './text';
 export {
   botOptionsSchema,
   parseBotOptions,

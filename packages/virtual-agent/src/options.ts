@@ -19,6 +19,12 @@ export const extraIntentSchema = z.object({
   /** What the bot says when it recognises the intent and nothing more specific applies. */
   reply: z.string().min(1).optional(),
   topic: z.string().min(1).optional(),
+  /**
+   * The flow's "this intent resolves the conversation". With a `reply` (or a knowledge article) the
+   * bot answers and awaits confirmation like for any answer; without one it hands the intent back to
+   * the flow at once (outcome `resolved`, no reply), for a flow that acts on it itself.
+   */
+  resolves: z.boolean().optional(),
 });
 export type ExtraIntent = z.infer<typeof extraIntentSchema>;
 
@@ -34,6 +40,12 @@ export const slotSchema = z.object({
   reprompt: z.string().min(1).optional(),
   /** Only collect it for these intents; all intents when absent. */
   intents: z.array(intentNameSchema).optional(),
+  /**
+   * False: when the customer does not give it (after `maxReprompts`), the bot goes on without it and
+   * answers from the knowledge base (the intent's own answer may need the value). True (default): not
+   * getting it hands over as `bot_failure`, with "the order number" as the unmet need.
+   */
+  required: z.boolean().default(true),
 });
 export type SlotOptions = z.infer<typeof slotSchema>;
 
@@ -48,15 +60,41 @@ const DEFAULT_ESCALATE_ON = [
   'low_confidence',
 ] as const;
 
+/**
+ * Every sentence the bot says, each the flow's to edit. The defaults are written to follow each other
+ * without contradiction and to fit whatever the flow does next: `escalating` promises no timing ("now")
+ * because the flow may offer a callback, queue the customer or be closed for the night.
+ */
 export const botTextsSchema = z.object({
+  /** The bot's own first message, when the flow has not greeted the customer (see `BotTurnInput.greeted`). */
   greeting: z.string().min(1).default('Hi, I am the virtual assistant. How can I help you today?'),
+  /** The answer to a greeting once the customer has been greeted: a short prompt, not a second greeting. */
+  greetingPrompt: z.string().min(1).default('Hello! Tell me in a few words what you need help with.'),
+  /** The clarifying question after a message the bot did not understand. */
   fallback: z.string().min(1).default('Sorry, I did not quite get that. Could you say it another way?'),
-  escalating: z.string().min(1).default('I am passing you to one of my colleagues now. They will see everything we have discussed.'),
-  goodbye: z.string().min(1).default('Glad I could help. Goodbye!'),
-  /** Asked after a knowledge answer. */
+  /** After `clarifyLimit` clarifications in a row that did not help (when `offerPerson` is on). */
+  offerPerson: z.string().min(1).default('I am sorry, I am still not sure what you need. Would you like me to bring in a colleague?'),
+  /** When the customer declines the offer of a person. */
+  offerDeclined: z.string().min(1).default('All right. Tell me in a few words what you need and I will do my best to help.'),
+  /** Said whenever the bot hands over to a person (a trigger, a request, repeated failure). */
+  escalating: z.string().min(1).default('I will bring in a colleague; they will see everything we have discussed.'),
+  /** Said before `escalating` when the bot has no answer for what the customer asked. */
+  noAnswer: z.string().min(1).default('I cannot sort that out for you here.'),
+  /** Said before `escalating` when the same need failed `failureLimit` times or the bot fell back `fallbackLimit` times. */
+  gaveUp: z.string().min(1).default('I am sorry I could not sort this out.'),
+  /**
+   * When the customer confirms an answer helped, or says goodbye after one. No goodbye by default: what
+   * follows `resolved` (a survey, the end step's message) says it, and two goodbyes contradict each other.
+   */
+  goodbye: z.string().min(1).default('You are welcome.'),
+  /** When the customer says goodbye before the bot answered anything. */
+  farewell: z.string().min(1).default('Thanks for getting in touch.'),
+  /** Asked after every answer (a knowledge article, an intent's answer). */
   confirmAnswer: z.string().min(1).default('Did that answer your question?'),
-  /** When the customer says a knowledge answer did not help. */
-  answerRejected: z.string().min(1).default('Sorry that did not help. Can you tell me a bit more about what you need?'),
+  /** Said before a second article for the same need, after the customer said the first did not help. */
+  anotherAnswer: z.string().min(1).default('Sorry that did not help. This may answer it better:'),
+  /** When the customer says an answer did not help and the bot has no other one: rephrase, or a person. */
+  answerRejected: z.string().min(1).default('Sorry that did not help. Could you tell me a bit more about what you need? If you prefer, I can bring in a colleague.'),
   /** When max turns or repeated low confidence end the conversation without escalation. */
   noMatch: z.string().min(1).default('I am sorry I could not help with that.'),
   /**
@@ -65,7 +103,10 @@ export const botTextsSchema = z.object({
    * instead of "I did not get that".
    */
   acknowledge: z.string().min(1).default('I am very sorry to hear that. Tell me what you need and I will do my best to help.'),
-  /** When all slots of an intent are collected. `{slots}` is replaced by the collected values. */
+  /**
+   * No longer said: slot filling ends with the intent's answer (or hands a `resolves` intent back to
+   * the flow). Accepted so existing configurations stay valid.
+   */
   slotsComplete: z.string().min(1).default('Thank you, I have everything I need.'),
 });
 export type BotTexts = z.infer<typeof botTextsSchema>;
@@ -117,6 +158,20 @@ export const botOptionsSchema = z
     negativeSentimentThreshold: z.number().min(-1).max(0).default(-0.45),
     texts: botTextsSchema.prefault({}),
     slots: z.array(slotSchema).default([]),
+    /** An unrecognised message gets `texts.fallback` this many times in a row before the bot offers a person. */
+    clarifyLimit: z.number().int().min(0).max(10).default(1),
+    /** After `clarifyLimit` clarifications, offer a person (`texts.offerPerson`); false: keep clarifying until `fallbackLimit`. */
+    offerPerson: z.boolean().default(true),
+    /** This many unrecognised messages in one conversation escalate as `bot_failure`, with those messages as evidence. */
+    fallbackLimit: z.number().int().min(1).max(50).default(3),
+    /**
+     * The same need failing this many times (the customer says an answer did not help, asks the same
+     * again after an answer, or cannot give a detail the intent needs) escalates as `bot_failure`, with
+     * the loop as evidence.
+     */
+    failureLimit: z.number().int().min(1).max(10).default(2),
+    /** `customer.attributes.recentContacts` ended this many days before the turn count for `repeat_contact`. */
+    repeatContactWindowDays: z.number().min(0).max(365).default(7),
   })
   .superRefine((options, ctx) => {
     const slotNames = new Set<string>();

@@ -1,4 +1,4 @@
-import { attemptSchema, entitySchema, escalationTriggerSchema } from '@tandem/contracts';
+import { attemptSchema, entitySchema, escalationTriggerSchema, triggerEvidenceSchema } from '@tandem/contracts';
 import { z } from 'zod';
 
 /**
@@ -24,13 +24,33 @@ export const conversationStateSchema = z.object({
   slots: z.record(z.string(), z.string()),
   /** The slot being asked for and how many times it was asked again. */
   pendingSlot: z.object({ name: z.string(), reprompts: z.number().int().min(0) }).nullable(),
-  /** The article the bot answered from and is waiting on a yes/no for. */
+  /**
+   * The answer the bot gave and is waiting on a yes/no for: a knowledge article's id, or
+   * `intent:<name>` for an intent's own answer (after its slots were filled).
+   */
   awaitingConfirmation: z.string().nullable(),
   tried: z.array(attemptSchema),
   /** Every trigger fired so far (one per kind and detail, evidence capped at 3). */
   triggers: z.array(escalationTriggerSchema),
   /** Why the bot stopped, when it did. */
   stopReason: z.string().nullable(),
+  // Added for issue 19; defaults keep the states of running contacts valid.
+  /**
+   * The message that stated the current need (its words capped) and the intent it was read as
+   * (`none` when only the knowledge base understood it): to look for another answer when one fails.
+   */
+  question: z.object({ messageIndex: z.number().int().min(0), text: z.string(), intent: z.string() }).nullable().default(null),
+  /**
+   * Needs that failed (an answer rejected, the same asked again, a detail not given; `not understood`
+   * counts the messages the bot did not understand), with the messages as evidence.
+   */
+  failures: z.array(z.object({ need: z.string(), count: z.number().int().min(1), evidence: z.array(triggerEvidenceSchema) })).default([]),
+  /** The bot has just offered a person and waits for a yes or no. */
+  offeredPerson: z.boolean().default(false),
+  /** Whether the bot greeted or prompted after a greeting, so a second "hi" gets no second greeting. */
+  greeted: z.boolean().default(false),
+  /** Where the bot was stuck when it stopped (the handoff's `stuckAt`): what it was doing and the unmet need. */
+  stuck: z.object({ reason: z.string(), need: z.string().optional() }).nullable().default(null),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 
@@ -54,7 +74,12 @@ export function initialConversationState(): ConversationState {
     tried: [],
     triggers: [],
     stopReason: null,
+    question: null,
+    failures: [],
+    offeredPerson: false,
+    greeted: false,
+    stuck: null,
   };
 }
 
-export const STATE_LIMITS = { sentiment: 20, recent: 3, entities: 20, tried: 20, evidencePerTrigger: 3 } as const;
+export const STATE_LIMITS = { sentiment: 20, recent: 3, entities: 20, tried: 20, evidencePerTrigger: 3, failures: 5, quoted: 280 } as const;

@@ -1,5 +1,6 @@
 import type { EscalationTrigger, EscalationTriggerKind } from '@tandem/contracts';
 import { capsRatio, PROFANITY } from './nlu/sentiment';
+import { excerpt } from './text';
 
 /**
  * A keyword rule for a sensitive topic. Rules are deliberately explicit word lists and phrases: a flow
@@ -29,7 +30,7 @@ const SENSITIVE_RULES: readonly TopicRule[] = [
   // Bereavement.
   { kind: 'vulnerable_customer', detail: 'bereavement', pattern: /\b(?:passed away|pased away|past away|died|dead|death|deceased|bereave(?:d|ment)|funeral|probate|executor|late (?:husband|wife|partner|mother|father|mum|mom|dad|son|daughter|brother|sister|grandad|grandma|aunt|uncle)|widow(?:ed|er)?|lost my (?:husband|wife|partner|mother|father|mum|mom|dad|son|daughter|brother|sister|child|baby))\b/gi, unless: /\b(?:dead (?:line|zone|battery|pixel)|phone (?:is|went) dead)\b/i },
   // Illness and disability.
-  { kind: 'vulnerable_customer', detail: 'illness', pattern: /\b(?:hospital(?:ised|ized)?|hosptal|cancer|chemo(?:therapy)?|terminal(?:ly)? ill(?:ness)?|seriously ill|illness|diagnosed|dementia|alzheimer'?s|stroke|surgery|operation on my|disabled|disability|wheelchair|blind|partially sighted|deaf|hard of hearing|mental health|depress(?:ed|ion)|anxiety|carer|caring for)\b/gi },
+  { kind: 'vulnerable_customer', detail: 'illness', pattern: /\b(?:hospice|palliative(?: care)?|end[- ]of[- ]life(?: care)?|intensive care|in a (?:care|nursing) home|hospital(?:ised|ized)?|hosptal|cancer|chemo(?:therapy)?|terminal(?:ly)? ill(?:ness)?|seriously ill|illness|diagnosed|dementia|alzheimer'?s|stroke|surgery|operation on my|disabled|disability|wheelchair|blind|partially sighted|deaf|hard of hearing|mental health|depress(?:ed|ion)|anxiety|carer|caring for)\b/gi },
   // Financial hardship.
   { kind: 'vulnerable_customer', detail: 'financial_hardship', pattern: /\b(?:can(?:'?t|not| not) (?:afford|aford|pay(?! (?:online|by|with|my bill online)))|cant aford|struggling (?:to pay|financially|with (?:money|bills|my bills|payments))|lost my job|made redundant|redundan(?:t|cy)|unemployed|out of work|in debt|into debt|debts?(?= collector)|arrears|behind (?:on|with) (?:my )?(?:payments|bills|rent)|on benefits|universal credit|food ?bank|hardship|bankrupt(?:cy)?|overdrawn|no money (?:left|for)|money is (?:really )?tight|payment holiday|evict(?:ed|ion))\b/gi },
   // Someone in crisis or at risk: always a person, never a bot reply.
@@ -43,14 +44,25 @@ const SENSITIVE_RULES: readonly TopicRule[] = [
   { kind: 'complaint', pattern: /\b(?:complain(?:t|ts|ed|ing)?|complant|formal(?:ly)? complaint|(?:not|very|really|extremely) (?:happy|unhappy|satisfied|impressed)(?! with the (?:answer|help))|unhapy|dissatisf(?:ied|action)|disappointed|unacceptable|not acceptable|appall(?:ed|ing|ingly)|disgust(?:ed|ing)|disgrace(?:ful)?|rude|unprofessional|(?:terrible|awful|poor|shocking|worst|bad|appalling) (?:customer )?(?:service|company|experience)|(?:service|company) (?:is|was|has been) (?:terrible|awful|shocking|a (?:total |complete )?joke|absolutely shocking)|a (?:total |complete )?(?:joke|shambles)|treated (?:badly|appallingly|terribly)|ignored|let down|messed (?:me )?around|nobody (?:takes|ever|has)|upsetting)\b/gi },
 ];
 
-const FRUSTRATION_PHRASES = /\b(?:ridiculous|fed up|sick (?:and tired )?of|had enough|useless|pathetic|stupid|waste of (?:my )?time|how many times|(?:third|fourth|fifth|\d+(?:st|nd|rd|th)) time|already (?:told|said|explained)|told you|a (?:total |complete )?(?:joke|shambles))\b/gi;
+// Exasperation in words, and failed attempts the customer reports ("I already tried resetting it
+// three times", "nothing works", "why is this so hard"): frustration before any swearing.
+const TIMES = String.raw`(?:twice|(?:two|three|four|five|six|several|multiple|many|so many|a few|\d+) times|again and again|over and over|every (?:single )?time)`;
+const FRUSTRATION_WORDINGS = [
+  String.raw`ridiculous|fed up|sick (?:and tired )?of|had enough|useless|pathetic|stupid|waste of (?:my )?time|how many times|(?:third|fourth|fifth|\d+(?:st|nd|rd|th)) time|already (?:told|said|explained)|told you|a (?:total |complete )?(?:joke|shambles)`,
+  String.raw`already tried|tried (?:everything|all of (?:that|it|this))|(?:tried|done|reset|restarted|rebooted|called|rang|phoned|contacted|chased|emailed|messaged|asked)(?: \w+){0,4} ${TIMES}`,
+  String.raw`nothing (?:works|is working|ever works|has worked|seems to work|helps|has helped)|none of (?:it|this|that|them|your \w+) (?:works|worked|helps|helped)`,
+  String.raw`why (?:is|does) (?:this|it|everything|that) (?:have to be |be )?so (?:hard|difficult|complicated|confusing)|(?:this|it) (?:is|'s) so (?:hard|difficult|complicated|frustrating)`,
+  String.raw`so frustrat\w*|(?:really|very|extremely|getting) frustrat\w*|i'?m frustrated|frustrated (?:with|by|now)|i give up|at my wits'? end|(?:going|go) (?:round|around) in circles|driving me (?:mad|crazy|insane|up the wall)`,
+];
+const FRUSTRATION_PHRASES = new RegExp(String.raw`\b(?:${FRUSTRATION_WORDINGS.join('|')})\b`, 'gi');
 
 function matches(pattern: RegExp, text: string): string[] {
   return [...text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))].map((m) => m[0].trim()).filter(Boolean);
 }
 
 function evidence(messageIndex: number, text: string, words: string[]) {
-  return [{ messageIndex, text, words: [...new Set(words)] }];
+  const unique = [...new Set(words)];
+  return [{ messageIndex, text: excerpt(text, unique), words: unique.map((w) => excerpt(w, [], 80)) }];
 }
 
 /** What the message-level rules need besides the text. */
@@ -95,10 +107,6 @@ export function detectMessageTriggers(text: string, context: MessageTriggerConte
   if (intent && intent.name === 'human_request' && !fired.has('human_request:')) {
     add('human_request', `classified as a request for a human (${intent.confidence.toFixed(2)})`, []);
   }
-  if (intent && intent.name === 'complaint' && !fired.has('complaint:')) {
-    add('complaint', `classified as a complaint (${intent.confidence.toFixed(2)})`, []);
-  }
-
   const frustration: string[] = [];
   if (capsRatio(text) >= 0.7 && text.replace(/[^A-Za-z]/g, '').length >= 10 && /[A-Z]{2,}\W+[A-Z]{2,}/.test(text)) frustration.push(text.trim());
   frustration.push(...matches(PROFANITY, text));
@@ -107,6 +115,11 @@ export function detectMessageTriggers(text: string, context: MessageTriggerConte
   // Masked swearing ("f***ing") is profanity too.
   frustration.push(...matches(/\b\w\*{2,}\w*\b/g, text));
   if (frustration.length > 0) add('frustration', `frustration: ${quote(frustration)}`, frustration);
+  // The classifier reads exasperation as a complaint ("why is this so hard"); without a complaint word
+  // the message is frustration, and only frustration fires.
+  if (intent && intent.name === 'complaint' && !fired.has('complaint:') && frustration.length === 0) {
+    add('complaint', `classified as a complaint (${intent.confidence.toFixed(2)})`, []);
+  }
 
   return [...fired.values()];
 }

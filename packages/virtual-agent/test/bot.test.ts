@@ -7,37 +7,39 @@ const orderSlot: BotOptionsInput = {
 };
 
 describe('runBotTurn', () => {
-  it('answers from the best knowledge article, says which, and resolves when the customer confirms', async () => {
+  it('answers from the best knowledge article, says which, and resolves only when the customer confirms', async () => {
     const { turns, last } = await converse({}, ['what time do you open on saturday?', 'yes, thanks']);
     expect(turns[0]!.articleId).toBe('kb-opening-hours');
     expect(turns[0]!.reply).toMatch(/Saturday 9am/);
-    expect(turns[0]!.outcome).toBe('continue');
-    expect(last.outcome).toBe('resolved');
-    expect(last.state.tried).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'knowledge_article', succeeded: true })]));
+    expect(turns[0]!).toMatchObject({ outcome: 'continue', awaitingConfirmation: true });
+    expect(last).toMatchObject({ outcome: 'resolved', awaitingConfirmation: false });
+    expect(last.state.tried).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'knowledge_article', succeeded: true, customerAnswer: 'yes, thanks' })]));
   });
 
-  it('fills a slot, re-prompting when the answer lacks it', async () => {
+  it('fills a slot, re-prompting when the answer lacks it, then answers the intent and waits for confirmation', async () => {
     const { turns, last } = await converse(orderSlot, ['where is my parcel?', 'I think it was last week', 'it is AB-554321']);
-    expect(turns.map((t) => t.reply)).toEqual(['What is your order number?', 'It looks like AB123456. What is yours?', expect.any(String)]);
-    expect(last.outcome).toBe('resolved');
-    expect(last.slots).toEqual({ orderNumber: 'AB554321' });
+    expect(turns.map((t) => t.reply)).toEqual(['What is your order number?', 'It looks like AB123456. What is yours?', expect.stringMatching(/tracking link/)]);
+    expect(turns.map((t) => t.awaitingConfirmation)).toEqual([false, false, true]);
+    expect(last).toMatchObject({ outcome: 'continue', articleId: 'kb-order-tracking', slots: { orderNumber: 'AB554321' } });
     expect(last.nlu.intent).toBe('order_status');
   });
 
   it('takes a slot given up front without asking', async () => {
     const { turns, last } = await converse(orderSlot, ['where is my order AB778899?']);
     expect(turns).toHaveLength(1);
-    expect(last.outcome).toBe('resolved');
+    expect(last).toMatchObject({ outcome: 'continue', awaitingConfirmation: true });
     expect(last.slots.orderNumber).toBe('AB778899');
   });
 
-  it('gives up after the maximum re-prompts: no_match, or escalate when bot_failure is listed', async () => {
+  it('hands over as bot_failure after the maximum re-prompts, whatever the node escalates on, naming the unmet need', async () => {
     const messages = ['where is my parcel?', 'not sure', 'no idea sorry'];
-    const plain = await converse({ ...orderSlot, escalateOn: ['human_request'] }, messages);
-    expect(plain.last.outcome).toBe('no_match');
-    const failing = await converse({ ...orderSlot, escalateOn: ['bot_failure'] }, messages);
-    expect(failing.last.outcome).toBe('escalate');
-    expect(failing.last.escalation?.kind).toBe('bot_failure');
+    for (const escalateOn of [['human_request'] as const, ['bot_failure'] as const]) {
+      const { last } = await converse({ ...orderSlot, escalateOn: [...escalateOn] }, messages);
+      expect(last.outcome).toBe('escalate');
+      expect(last.escalation).toMatchObject({ kind: 'bot_failure', reason: expect.stringMatching(/the order number after 2 tries/) });
+      expect(last.escalation?.evidence.map((e) => e.text)).toEqual(['not sure', 'no idea sorry']);
+      expect(last.state.stuck).toMatchObject({ need: 'the order number' });
+    }
   });
 
   it('escalates on a request for a human, with the words as evidence', async () => {
@@ -63,24 +65,29 @@ describe('runBotTurn', () => {
     expect(last.escalation).toMatchObject({ kind: 'frustration', reason: expect.stringMatching(/repeated/) });
   });
 
-  it('fires low confidence after N misunderstandings: escalate if listed, else no_match', async () => {
+  it('fires low confidence after N misunderstandings: escalates if listed, else offers a person, then hands over as bot_failure', async () => {
     const gibberish = ['zxcv qwer', 'plorp snarf', 'blorb'];
     const escalating = await converse({ lowConfidenceLimit: 2 }, gibberish);
     expect(escalating.turns).toHaveLength(2);
     expect(escalating.last.escalation?.kind).toBe('low_confidence');
     const notListed = await converse({ lowConfidenceLimit: 2, escalateOn: ['human_request'] }, gibberish);
-    expect(notListed.last.outcome).toBe('no_match');
+    expect(notListed.turns.map((t) => t.reply)).toEqual([
+      'Sorry, I did not quite get that. Could you say it another way?',
+      'I am sorry, I am still not sure what you need. Would you like me to bring in a colleague?',
+      expect.stringMatching(/^I am sorry I could not sort this out\. I will bring in a colleague/),
+    ]);
+    expect(notListed.last.escalation).toMatchObject({ kind: 'bot_failure', evidence: gibberish.map((text) => expect.objectContaining({ text })) });
     expect(notListed.last.nlu.triggers).toContain('low_confidence');
   });
 
   it('acknowledges circumstances told without a request instead of "I did not get that", and does not count them as a miss', async () => {
-    const options: BotOptionsInput = { escalateOn: ['human_request'], knowledge: { enabled: false }, lowConfidenceLimit: 1 };
+    const options: BotOptionsInput = { escalateOn: ['human_request'], lowConfidenceLimit: 1 };
     const { turns, last } = await converse(options, ['my brother died in a car accident last month', 'I need to close his account']);
     expect(turns[0]!.reply).toMatch(/sorry to hear/);
     expect(turns[0]!.outcome).toBe('continue');
     expect(turns[0]!.state.lowConfidenceStreak).toBe(0);
     expect(turns[0]!.nlu.topics).toContain('vulnerable_customer:bereavement');
-    expect(last.outcome).toBe('resolved');
+    expect(last).toMatchObject({ outcome: 'continue', awaitingConfirmation: true, articleId: expect.stringMatching(/^kb-(bereavement|cancellation)$/) });
     expect(last.nlu.intent).toBe('cancel_service');
   });
 
@@ -134,7 +141,7 @@ describe('runBotTurn', () => {
     await expect(runBotTurn({ options: {}, message: 'hi', now: 'yesterday' })).rejects.toThrow(/now: expected an ISO-8601 time/);
     await expect(runBotTurn({ options: {}, state: { v: 1 } as never, message: 'hi', now })).rejects.toThrow(VirtualAgentInputError);
     const ended = await runBotTurn({ options: {}, message: 'bye', now });
-    expect(ended.outcome).toBe('resolved');
+    expect(ended).toMatchObject({ outcome: 'resolved', reply: 'Thanks for getting in touch.' });
     await expect(runBotTurn({ options: {}, state: ended.state, message: 'hi', now })).rejects.toThrow(/already ended \(resolved\)/);
   });
 

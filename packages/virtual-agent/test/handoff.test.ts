@@ -31,8 +31,17 @@ describe('buildHandoffPackage from real conversations', () => {
     expect(pkg.intent?.name).toBe('order_status');
     expect(pkg.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'amount', value: '25.50 GBP' }), expect.objectContaining({ type: 'date', value: '2026-03-03' })]));
     expect(pkg.trigger).toMatchObject({ kind: 'human_request', evidence: [{ messageIndex: 4 }] });
-    expect(pkg.stuckAt).toMatchObject({ nodeId: 'bot-1', label: 'Front-door bot', reason: expect.stringMatching(/human/) });
-    expect(pkg.tried).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'intent', detail: expect.stringMatching(/^order_status/) }), expect.objectContaining({ kind: 'slot_prompt', detail: 'slot orderNumber' })]));
+    expect(pkg.stuckAt).toEqual({
+      nodeId: 'bot-1',
+      label: 'Front-door bot',
+      reason: 'asking for the order number (asked 2 time(s)); handed over because the customer asked for a person',
+      need: 'the order number',
+    });
+    expect(pkg.tried).toEqual([
+      expect.objectContaining({ kind: 'intent', detail: expect.stringMatching(/^order_status/), outcome: 'recognised', nodeId: 'bot-1' }),
+      expect.objectContaining({ kind: 'slot_prompt', detail: 'slot orderNumber', succeeded: false, outcome: 'the answer did not contain the order number', customerAnswer: expect.stringMatching(/^It should have arrived yesterday/) }),
+      expect.objectContaining({ kind: 'slot_prompt', outcome: expect.stringMatching(/^the conversation went to a person instead/), customerAnswer: 'this is ridiculous, I want to speak to a real person' }),
+    ]);
     expect(pkg.summary).toMatch(/£25\.50/);
     expect(pkg.transcript).toHaveLength(6);
     expect(pkg.sentiment.history).toHaveLength(3);
@@ -47,12 +56,17 @@ describe('buildHandoffPackage from real conversations', () => {
     expect(pkg.customer).toMatchObject({ tier: 'standard', authenticated: false, authMethod: 'none' });
   });
 
-  it('hands off after an unhelpful article and repeated low confidence, listing the article as tried', async () => {
-    const { transcript, last } = await converse({ ...options, lowConfidenceLimit: 2 }, ['how long do refunds take?', 'no', 'grmbl zzzt', 'wibble wobble']);
-    expect(last.escalation?.kind).toBe('low_confidence');
-    const pkg = await buildHandoffPackage({ contactId: 'contact-3', channel: 'chat', customer, state: last.state, transcript, now: '2026-03-04T10:09:00Z' });
+  it('hands off after an unhelpful article and a rephrasing with nothing else to offer: bot_failure, the loop as evidence, the article as tried', async () => {
+    const { transcript, last } = await converse({ ...options, lowConfidenceLimit: 2 }, ['how long do refunds take?', 'no', 'grmbl zzzt']);
+    expect(last.escalation).toMatchObject({ kind: 'bot_failure', evidence: [{ text: 'how long do refunds take?' }, { text: 'no' }, { text: 'grmbl zzzt' }] });
+    const pkg = await buildHandoffPackage({ contactId: 'contact-3', channel: 'chat', customer, state: last.state, transcript, now: '2026-03-04T10:09:00Z', node: { nodeId: 'bot-1' } });
     expect(handoffPackageSchema.safeParse(pkg).success).toBe(true);
-    expect(pkg.tried).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'knowledge_article', detail: expect.stringMatching(/^kb-refund-policy/), succeeded: false })]));
+    expect(pkg.stuckAt).toMatchObject({ need: 'a refund or a return', reason: expect.stringMatching(/first answer did not help/) });
+    expect(pkg.tried).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'knowledge_article', detail: expect.stringMatching(/^kb-refund-policy/), succeeded: false, outcome: 'the customer said it did not help', customerAnswer: 'no' }),
+      ]),
+    );
     expect(pkg.transcript.some((e) => e.articleId === 'kb-refund-policy')).toBe(true);
   });
 

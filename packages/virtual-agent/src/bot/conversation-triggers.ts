@@ -9,26 +9,33 @@ import { NO_INTENT } from '../intents/default-intents';
 import { sentimentTrend } from '../nlu/sentiment';
 import { type BotOptions } from '../options';
 import { STATE_LIMITS, type ConversationState } from '../state';
+import { contactTriggers } from '../contact-triggers';
+import { excerpt } from '../text';
 import { normalizeForRepetition } from '../triggers';
 import { toldCircumstances } from './understanding';
+
+/** One customer message, with what the conversation triggers need to know about it. */
+export interface TriggerTurn {
+  analysis: MessageAnalysis;
+  message: string;
+  messageIndex: number;
+  now: Date;
+  customer: Customer | undefined;
+  /** The caller says this is a repeat contact about the same issue. */
+  repeatContact: boolean;
+  /** The message was understood in context (an answer to the bot's question, or a question the knowledge base answers). */
+  understood: boolean;
+}
 
 /**
  * The message's own triggers plus the conversation's, for this turn. Updates the counters they depend
  * on (`humanRequests`, `lowConfidenceStreak`); call before the message joins `state.recent`.
  */
-export function conversationTriggers(
-  state: ConversationState,
-  options: BotOptions,
-  analysis: MessageAnalysis,
-  message: string,
-  messageIndex: number,
-  customer: Customer | undefined,
-  repeatContact: boolean,
-  answersPrompt: boolean,
-): EscalationTrigger[] {
+export function conversationTriggers(state: ConversationState, options: BotOptions, turn: TriggerTurn): EscalationTrigger[] {
+  const { analysis, message, messageIndex } = turn;
   const triggers = analysis.triggers.map((t) => structuredClone(t));
-  const evidence = (words: string[]) => [{ messageIndex, text: message, words }];
-  const already = (kind: string) => state.triggers.some((t) => t.kind === kind);
+  const evidence = (words: string[]) => [{ messageIndex, text: excerpt(message, words), words }];
+  const already = new Set(state.triggers.map((t) => t.kind));
 
   const human = triggers.find((t) => t.kind === 'human_request');
   if (human) {
@@ -38,7 +45,7 @@ export function conversationTriggers(
 
   const normalized = normalizeForRepetition(message);
   if (normalized.length > 0 && state.recent.includes(normalized)) {
-    const repeated = { kind: 'frustration' as const, reason: 'repeated the same message', evidence: evidence([message]) };
+    const repeated = { kind: 'frustration' as const, reason: 'repeated the same message', evidence: evidence([excerpt(message, [], 80)]) };
     const existing = triggers.find((t) => t.kind === 'frustration');
     if (existing) existing.reason = `${existing.reason}; repeated the same message`;
     else triggers.push(repeated);
@@ -50,7 +57,7 @@ export function conversationTriggers(
   }
 
   // Circumstances told without a request ("my husband died last month") were understood: not a miss.
-  if (analysis.intent === NO_INTENT && !answersPrompt && !toldCircumstances(analysis)) state.lowConfidenceStreak += 1;
+  if (analysis.intent === NO_INTENT && !turn.understood && !toldCircumstances(analysis)) state.lowConfidenceStreak += 1;
   else state.lowConfidenceStreak = 0;
   if (state.lowConfidenceStreak >= options.lowConfidenceLimit) {
     triggers.push({
@@ -74,18 +81,20 @@ export function conversationTriggers(
     });
   }
 
-  if (customer && options.highValueTiers.includes(customer.tier) && !already('high_value')) {
-    triggers.push({ kind: 'high_value', reason: `customer tier "${customer.tier}"`, evidence: [] });
-  }
-  const attributes = customer?.attributes ?? {};
-  const recentContacts = Number(attributes.recentContacts ?? 0);
-  if ((repeatContact || attributes.repeatContact === true || recentContacts >= 2) && !already('repeat_contact')) {
-    triggers.push({
-      kind: 'repeat_contact',
-      reason: recentContacts >= 2 ? `${recentContacts} recent contacts about this issue` : 'repeat contact about the same issue',
-      evidence: [],
-    });
-  }
+  triggers.push(
+    ...contactTriggers({
+      customer: turn.customer,
+      repeatContact: turn.repeatContact,
+      intent: state.intent?.name,
+      topics: state.topics,
+      now: turn.now,
+      windowDays: options.repeatContactWindowDays,
+      highValueTiers: options.highValueTiers,
+      messageIndex,
+      message,
+      already,
+    }),
+  );
   return triggers;
 }
 

@@ -1,64 +1,123 @@
 /**
  * What the bot does with an understood message, in order of precedence: escalate on a trigger, take
- * the answer to its own question (a yes/no or a slot), end on goodbye, greet, collect the slots of the
- * intent, answer from the knowledge base, hand the recognised intent back to the flow, or ask again.
+ * the customer's reply to its offer of a person, their reaction to its answer (confirm → resolved;
+ * "that did not help" → repair), the answer to its slot question, goodbye, a greeting, then a need:
+ * collect the intent's slots and answer it, answer from the knowledge base, or clarify.
  */
 import { type EscalationTrigger } from '@tandem/contracts';
 import { type MessageAnalysis } from '../analyze';
-import { DEFAULT_CX_INTENTS, NO_INTENT } from '../intents/default-intents';
+import { NO_INTENT } from '../intents/default-intents';
 import { type BotOptions } from '../options';
-import { STATE_LIMITS, type ConversationState } from '../state';
-import { answerConfirmation, answerFromKnowledge } from './knowledge-answers';
-import { type Decision, escalateOnTriggers, stop, stopIfExhausted } from './outcome';
-import { answerPendingSlot, collectSlotsFor } from './slots';
-import { toldCircumstances } from './understanding';
+import { type ConversationState } from '../state';
+import { answerRephrased, clarify, confirmAnswer, noteQuestion, repair } from './answers';
+import { attempt, failuresOfNeed, settleAttempt, settleOpenAttempts } from './attempts';
+import { answerWithArticle, findArticle } from './knowledge-answers';
+import { type Decision, escalateOnTriggers, handOver, stopIfExhausted } from './outcome';
+import { recordTriggers } from './conversation-triggers';
+import { answerPendingSlot, collectSlotsAndAnswer } from './slots';
+import { CONVERSATIONAL_INTENTS, feedbackOn, saysItFailed, saysYes, toldCircumstances } from './understanding';
 
-/** Decides the turn's outcome and reply, updating the conversation state (status, slots, attempts). */
-export function decide(state: ConversationState, options: BotOptions, analysis: MessageAnalysis, message: string, triggers: EscalationTrigger[]): Decision {
-  const { texts } = options;
-  const escalation = escalateOnTriggers(state, options, triggers);
-  if (escalation) return escalation;
-
-  const confirmation = answerConfirmation(state, options, message);
-  if (confirmation) return confirmation;
-
-  const slotAnswer = answerPendingSlot(state, options, analysis, message);
-  if (slotAnswer) return slotAnswer;
-
-  if (analysis.intent === 'goodbye') {
-    state.status = 'resolved';
-    state.stopReason = 'the customer said goodbye';
-    return { outcome: 'resolved', reply: texts.goodbye, escalation: null };
-  }
-  if (analysis.intent === 'greeting') {
-    return stopIfExhausted(state, options, { outcome: 'continue', reply: texts.greeting, escalation: null });
-  }
-
-  if (analysis.intent !== NO_INTENT) {
-    state.tried = [...state.tried, { kind: 'intent' as const, detail: `${analysis.intent} (${analysis.confidence.toFixed(2)})` }].slice(-STATE_LIMITS.tried);
-    const collecting = collectSlotsFor(state, options, analysis.intent);
-    if (collecting) return collecting;
-  }
-
-  const answer = answerFromKnowledge(state, options, analysis, message);
-  if (answer) return answer;
-
-  if (analysis.intent !== NO_INTENT) {
-    // Understood, with nothing more for the bot to do: the flow continues on `nlu.intent`.
-    const reply = options.intents.find((i) => i.name === analysis.intent)?.reply ?? defaultReply(analysis.intent) ?? options.texts.slotsComplete;
-    state.status = 'resolved';
-    state.stopReason = `recognised ${analysis.intent}; the flow continues with it`;
-    return { outcome: 'resolved', reply, escalation: null };
-  }
-
-  if (state.lowConfidenceStreak >= options.lowConfidenceLimit) {
-    return stop(state, options, `not understood ${state.lowConfidenceStreak} times in a row`);
-  }
-  const reply = toldCircumstances(analysis) ? options.texts.acknowledge : options.texts.fallback;
-  return stopIfExhausted(state, options, { outcome: 'continue', reply, escalation: null });
+/** One customer message as the decision sees it. */
+export interface TurnMessage {
+  text: string;
+  messageIndex: number;
+  analysis: MessageAnalysis;
+  triggers: EscalationTrigger[];
+  /** The flow (or the bot) greeted the customer before this message. */
+  greeted: boolean;
 }
 
-const DEFAULT_REPLIES = new Map(DEFAULT_CX_INTENTS.flatMap((i) => (i.reply ? [[i.name, i.reply] as const] : [])));
-function defaultReply(intent: string): string | undefined {
-  return DEFAULT_REPLIES.get(intent);
+/** Decides the turn's outcome and reply, updating the conversation state (status, slots, attempts, failures). */
+export function decide(state: ConversationState, options: BotOptions, turn: TurnMessage): Decision {
+  const open = state.tried.filter((a) => a.outcome === undefined);
+  const decision = decideTurn(state, options, turn);
+  // Whatever the customer's reply meant for attempts no step above settled.
+  const understood = turn.analysis.intent !== NO_INTENT || decision.awaitingConfirmation === true;
+  for (const a of open.filter((x) => x.outcome === undefined)) {
+    const answer = a.kind === 'knowledge_article' || a.kind === 'message';
+    if (answer) settleAttempt(a, turn.text, 'the customer moved on to something else');
+    else settleAttempt(a, turn.text, understood ? 'the customer said more and was understood' : 'still not understood', understood);
+  }
+  return decision;
+}
+
+function decideTurn(state: ConversationState, options: BotOptions, turn: TurnMessage): Decision {
+  const { texts } = options;
+  const { analysis, text: message, messageIndex } = turn;
+  const escalation = escalateOnTriggers(state, options, turn.triggers, message);
+  if (escalation) return escalation;
+
+  if (state.offeredPerson) {
+    state.offeredPerson = false;
+    if (saysYes(message)) return acceptOffer(state, options, turn);
+    if (/^\W*(?:no|nope|nah|not yet|not now)\b/i.test(message) && message.split(/\s+/).length <= 4) {
+      settleOpenAttempts(state, message, 'the customer declined the offer of a person', false);
+      return stopIfExhausted(state, options, { outcome: 'continue', reply: texts.offerDeclined, escalation: null });
+    }
+    // Saying more about the need whose answer failed, rather than asking something new.
+    const sameNeed = analysis.intent === NO_INTENT || analysis.intent === state.question?.intent;
+    if (failuresOfNeed(state) > 0 && sameNeed && analysis.intent !== 'goodbye') {
+      settleOpenAttempts(state, message, 'the customer said more about what they need');
+      return answerRephrased(state, options, message, messageIndex);
+    }
+  }
+
+  const feedback = feedbackOn(state, analysis, message);
+  if (feedback === 'confirmed' || feedback === 'goodbye') return confirmAnswer(state, options, message, feedback);
+  if (feedback === 'rejected' || feedback === 'asked_again') {
+    const repaired = repair(state, options, analysis, message, messageIndex, feedback);
+    if (repaired) return repaired;
+  }
+
+  const slotAnswer = answerPendingSlot(state, options, analysis, message, messageIndex);
+  if (slotAnswer) return slotAnswer;
+
+  if (analysis.intent === 'goodbye' && !saysItFailed(message)) return goodbyeWithoutAnswer(state, options);
+  if (analysis.intent === 'greeting') {
+    const greeting = turn.greeted || state.greeted ? texts.greetingPrompt : texts.greeting;
+    state.greeted = true;
+    return stopIfExhausted(state, options, { outcome: 'continue', reply: greeting, escalation: null });
+  }
+
+  if (analysis.intent !== NO_INTENT && !CONVERSATIONAL_INTENTS.has(analysis.intent)) {
+    noteQuestion(state, analysis.intent, message, messageIndex);
+    attempt(state, options, { kind: 'intent', detail: `${analysis.intent} (${analysis.confidence.toFixed(2)})`, outcome: 'recognised' });
+    return stopIfExhausted(state, options, collectSlotsAndAnswer(state, options, analysis.intent));
+  }
+
+  if (toldCircumstances(analysis)) return stopIfExhausted(state, options, { outcome: 'continue', reply: texts.acknowledge, escalation: null });
+  const hit = saysItFailed(message) ? undefined : findArticle(state, options, message, undefined);
+  if (hit) {
+    noteQuestion(state, NO_INTENT, message, messageIndex);
+    return stopIfExhausted(state, options, answerWithArticle(state, options, hit));
+  }
+  return clarify(state, options, message, messageIndex);
+}
+
+/** The customer said yes to the offer of a person: a request for a person, with their yes as evidence. */
+function acceptOffer(state: ConversationState, options: BotOptions, turn: TurnMessage): Decision {
+  const trigger: EscalationTrigger = {
+    kind: 'human_request',
+    reason: 'accepted the offer of a person',
+    evidence: [{ messageIndex: turn.messageIndex, text: turn.text.slice(0, 280), words: [] }],
+  };
+  state.humanRequests += 1;
+  state.triggers = recordTriggers(state.triggers, [trigger]);
+  return handOver(state, options, trigger, turn.text);
+}
+
+/**
+ * Goodbye before any answer: nothing was resolved. With no need stated (only small talk) the
+ * conversation simply ends; with a need unmet it ends as `no_match`, so the flow can follow up.
+ */
+function goodbyeWithoutAnswer(state: ConversationState, options: BotOptions): Decision {
+  settleOpenAttempts(state, undefined, 'the customer left');
+  if (!state.question) {
+    state.status = 'resolved';
+    state.stopReason = 'the customer said goodbye before asking for anything';
+    return { outcome: 'resolved', reply: options.texts.farewell, escalation: null };
+  }
+  state.status = 'no_match';
+  state.stopReason = 'the customer said goodbye before their need was met';
+  return { outcome: 'no_match', reply: options.texts.farewell, escalation: null };
 }

@@ -1,58 +1,42 @@
 /**
- * Answers from the knowledge base: the best article above the node's threshold (never one the
- * customer already rejected), then the customer's yes or no to "did that answer your question?".
+ * Answers from the knowledge base: the best article above the node's threshold, never one the
+ * customer already said did not help.
  */
-import { type MessageAnalysis } from '../analyze';
-import { NO_INTENT } from '../intents/default-intents';
-import { KnowledgeBase } from '../knowledge/knowledge-base';
+import { KnowledgeBase, type KnowledgeHit } from '../knowledge/knowledge-base';
 import { type BotOptions } from '../options';
-import { STATE_LIMITS, type ConversationState } from '../state';
-import { type Decision, stopIfExhausted } from './outcome';
-import { AFFIRMATIVE, NEGATIVE } from './understanding';
+import { type ConversationState } from '../state';
+import { attempt } from './attempts';
+import { type Decision } from './outcome';
+
+/** A second answer must be more certain than a first: about the intent (tagged with it), or this much above the threshold. */
+const ANOTHER_ANSWER_MARGIN = 0.15;
 
 /**
- * The customer's reply to a knowledge answer: yes resolves, no counts the article as failed. Undefined
- * when the bot was not waiting for one, or the reply is neither yes nor no (then it is a new question).
+ * The best article for the text above the node's threshold that the customer has not rejected;
+ * undefined when none. `another`: looking for a second answer to a need whose first answer failed.
  */
-export function answerConfirmation(state: ConversationState, options: BotOptions, message: string): Decision | undefined {
-  if (!state.awaitingConfirmation) return undefined;
-  const { texts } = options;
-  const articleId = state.awaitingConfirmation;
-  state.awaitingConfirmation = null;
-  const attempt = [...state.tried].reverse().find((a) => a.kind === 'knowledge_article' && a.detail.startsWith(articleId));
-  if (AFFIRMATIVE.test(message) && !NEGATIVE.test(message)) {
-    if (attempt) attempt.succeeded = true;
-    state.status = 'resolved';
-    state.stopReason = `answered from ${articleId}, confirmed by the customer`;
-    return { outcome: 'resolved', reply: texts.goodbye, escalation: null };
-  }
-  if (NEGATIVE.test(message)) {
-    if (attempt) attempt.succeeded = false;
-    return stopIfExhausted(state, options, { outcome: 'continue', reply: texts.answerRejected, escalation: null });
-  }
-  // Neither yes nor no: treat it as a new question.
-  return undefined;
-}
-
-/** Answers from the best article and waits for the customer to confirm; undefined when no article is good enough. */
-export function answerFromKnowledge(state: ConversationState, options: BotOptions, analysis: MessageAnalysis, message: string): Decision | undefined {
+export function findArticle(state: ConversationState, options: BotOptions, text: string, intent: string | undefined, another = false): KnowledgeHit | undefined {
   if (!options.knowledge.enabled) return undefined;
   const kb = options.knowledge.articles ? knowledgeBaseFor(options.knowledge.articles) : KnowledgeBase.default();
-  const [best] = kb.search(message, analysis.intent === NO_INTENT ? {} : { intent: analysis.intent });
-  const alreadyRejected = best && state.tried.some((a) => a.kind === 'knowledge_article' && a.detail.startsWith(best.article.id) && a.succeeded === false);
-  if (best && best.confidence >= options.knowledge.answerThreshold && !alreadyRejected) {
-    state.awaitingConfirmation = best.article.id;
-    state.tried = [...state.tried, { kind: 'knowledge_article' as const, detail: `${best.article.id}: ${best.article.title} (${best.confidence.toFixed(2)})` }].slice(
-      -STATE_LIMITS.tried,
-    );
-    return stopIfExhausted(state, options, {
-      outcome: 'continue',
-      reply: `${best.article.body} ${options.texts.confirmAnswer}`,
-      articleId: best.article.id,
-      escalation: null,
-    });
-  }
-  return undefined;
+  const rejected = new Set(state.tried.filter((a) => a.kind === 'knowledge_article' && a.succeeded === false).map((a) => a.detail.split(':')[0]));
+  const threshold = options.knowledge.answerThreshold;
+  return kb
+    .search(text, { ...(intent ? { intent } : {}), limit: 3 + rejected.size })
+    .filter((hit) => !another || (intent ? hit.article.tags.includes(intent) : hit.confidence >= threshold + ANOTHER_ANSWER_MARGIN))
+    .find((hit) => hit.confidence >= threshold && !rejected.has(hit.article.id));
+}
+
+/** Answers with the article and waits for the customer to confirm it helped (or stay quiet). */
+export function answerWithArticle(state: ConversationState, options: BotOptions, hit: KnowledgeHit, lead?: string): Decision {
+  state.awaitingConfirmation = hit.article.id;
+  attempt(state, options, { kind: 'knowledge_article', detail: `${hit.article.id}: ${hit.article.title} (${hit.confidence.toFixed(2)})` });
+  return {
+    outcome: 'continue',
+    reply: [lead, hit.article.body, options.texts.confirmAnswer].filter(Boolean).join(' '),
+    articleId: hit.article.id,
+    escalation: null,
+    awaitingConfirmation: true,
+  };
 }
 
 const knowledgeBases = new WeakMap<object, KnowledgeBase>();

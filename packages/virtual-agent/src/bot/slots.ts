@@ -1,82 +1,95 @@
 /**
- * Slot filling: the details the bot collects for an intent before it counts it handled (an order
- * number for `order_status`). Takes details given up front, asks for each missing one, re-prompts a
- * bounded number of times, and drops the question when the customer moves on.
+ * Slot filling: the details the bot collects for an intent before it answers it (an order number for
+ * `order_status`). Takes details given earlier without asking, asks for each missing one, re-prompts a
+ * bounded number of times, drops the question when the customer moves on, and ends by doing what the
+ * intent promised: its answer, never "I have everything I need".
  */
-import { type Attempt } from '@tandem/contracts';
 import { type MessageAnalysis } from '../analyze';
 import { NO_INTENT } from '../intents/default-intents';
 import { type BotOptions, type SlotOptions } from '../options';
-import { STATE_LIMITS, type ConversationState } from '../state';
-import { type Decision, stop, stopIfExhausted } from './outcome';
+import { type ConversationState } from '../state';
+import { answerIntent } from './answers';
+import { attempt, describeNeed, recordFailure, settleOpenAttempts } from './attempts';
+import { type Decision, escalateAsFailure, stopIfExhausted } from './outcome';
 
 function slotsFor(options: BotOptions, intent: string): SlotOptions[] {
   return options.slots.filter((s) => !s.intents || s.intents.includes(intent));
 }
 
 /**
- * The customer's reply to a slot prompt: the value (then the next question, or done), a re-prompt, or
- * giving up after too many. Undefined when the customer moved on to something else: the question is
- * dropped and the message is handled as a new one.
+ * The value of a slot in the message: the entity, or for an order number asked for, a bare run of 5–12
+ * digits the entity rules leave to phone numbers ("it's 123456789").
  */
-export function answerPendingSlot(state: ConversationState, options: BotOptions, analysis: MessageAnalysis, message: string): Decision | undefined {
+function slotValue(slot: SlotOptions, analysis: MessageAnalysis, message: string): string | undefined {
+  const entity = analysis.entities.find((e) => e.type === slot.entity)?.value;
+  if (entity || slot.entity !== 'order_number') return entity;
+  const digits = /(?<![\d£$€.,])\b\d{5,12}\b(?![.,]\d)/.exec(message)?.[0];
+  return digits;
+}
+
+/**
+ * The customer's reply to a slot prompt: the value (then the next question, or the intent's answer), a
+ * re-prompt, or handing over after too many. Undefined when the customer moved on to something else:
+ * the question is dropped and the message is handled as a new one.
+ */
+export function answerPendingSlot(state: ConversationState, options: BotOptions, analysis: MessageAnalysis, message: string, messageIndex: number): Decision | undefined {
   const pending = state.pendingSlot;
   if (!pending) return undefined;
   const slot = options.slots.find((s) => s.name === pending.name);
-  const value = slot && analysis.entities.find((e) => e.type === slot.entity)?.value;
+  const value = slot && slotValue(slot, analysis, message);
   if (slot && value) {
     state.slots[slot.name] = value;
+    settleOpenAttempts(state, message, `got ${describeNeed(state, options) ?? slot.name}`, true);
     state.pendingSlot = null;
-    markAttempt(state, `slot ${slot.name}`, true);
-    return askNextSlotOrComplete(state, options);
+    return askNextSlotOrAnswer(state, options);
   }
   // A short answer without the value ("not sure") is a failed answer, whatever the classifier makes
   // of two words; a longer message with a clear intent means the customer moved on.
   const movedOn = analysis.intent !== NO_INTENT && analysis.intent !== state.intent?.name && message.split(/\s+/).length >= 4;
   if (slot && !movedOn) {
+    const need = describeNeed(state, options) ?? slot.name;
+    settleOpenAttempts(state, message, `the answer did not contain ${need}`, false);
+    const failure = recordFailure(state, { messageIndex, text: message, words: [] }, `slot ${slot.name}`);
     pending.reprompts += 1;
     if (pending.reprompts > slot.maxReprompts) {
-      markAttempt(state, `slot ${slot.name}`, false);
-      return stop(state, options, `could not get ${slot.name} after ${slot.maxReprompts + 1} tries`);
+      if (!slot.required) {
+        // An optional detail: go on without it, with an answer that does not need it.
+        state.pendingSlot = null;
+        return askNextSlotOrAnswer(state, options, slot.name);
+      }
+      return escalateAsFailure(state, options, `could not get ${need} after ${slot.maxReprompts + 1} tries`, failure.evidence, options.texts.gaveUp);
     }
+    attempt(state, options, { kind: 'slot_prompt', detail: `slot ${slot.name} (asked again)` });
     return stopIfExhausted(state, options, { outcome: 'continue', reply: slot.reprompt ?? slot.prompt, escalation: null });
   }
   // The customer moved on to something else; drop the question.
+  settleOpenAttempts(state, message, 'the customer moved on to something else');
   state.pendingSlot = null;
   return undefined;
 }
 
-/** Starts collecting the slots of a recognised intent; undefined when the intent has none. */
-export function collectSlotsFor(state: ConversationState, options: BotOptions, intent: string): Decision | undefined {
-  const slots = slotsFor(options, intent);
-  if (slots.length === 0) return undefined;
-  // Details given up front ("where is order AB123456") fill slots without asking.
-  for (const slot of slots) {
+/** Collects the slots of a recognised intent (details given earlier fill them without asking), then answers it. */
+export function collectSlotsAndAnswer(state: ConversationState, options: BotOptions, intent: string): Decision {
+  for (const slot of slotsFor(options, intent)) {
     const value = [...state.entities].reverse().find((e) => e.type === slot.entity)?.value;
     if (value && !state.slots[slot.name]) state.slots[slot.name] = value;
   }
-  return askNextSlotOrComplete(state, options);
+  return askNextSlotOrAnswer(state, options);
 }
 
-/** Asks for the first missing slot of the conversation's intent, or resolves with every value collected. */
-function askNextSlotOrComplete(state: ConversationState, options: BotOptions): Decision {
+/**
+ * Asks for the first missing slot of the conversation's intent, or gives the intent's answer with every
+ * value collected (without `skipped`, an optional one the customer did not give: then an article
+ * instead of the intent's own answer, which may need it).
+ */
+function askNextSlotOrAnswer(state: ConversationState, options: BotOptions, skipped?: string): Decision {
   const intent = state.intent?.name ?? NO_INTENT;
-  const missing = slotsFor(options, intent).find((s) => !state.slots[s.name]);
+  const slots = slotsFor(options, intent);
+  const missing = slots.find((s) => !state.slots[s.name] && s.name !== skipped);
   if (missing) {
     state.pendingSlot = { name: missing.name, reprompts: 0 };
-    state.tried = [...state.tried, { kind: 'slot_prompt' as const, detail: `slot ${missing.name}` }].slice(-STATE_LIMITS.tried);
+    attempt(state, options, { kind: 'slot_prompt', detail: `slot ${missing.name}` });
     return stopIfExhausted(state, options, { outcome: 'continue', reply: missing.prompt, escalation: null });
   }
-  state.status = 'resolved';
-  state.stopReason = `collected ${Object.keys(state.slots).join(', ')} for ${intent}`;
-  const values = Object.entries(state.slots)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(', ');
-  return { outcome: 'resolved', reply: options.texts.slotsComplete.replace('{slots}', values), escalation: null };
-}
-
-/** Marks the latest prompt for a slot as answered or failed. */
-function markAttempt(state: ConversationState, detail: string, succeeded: boolean): void {
-  const attempt = [...state.tried].reverse().find((a: Attempt) => a.kind === 'slot_prompt' && a.detail === detail);
-  if (attempt) attempt.succeeded = succeeded;
+  return answerIntent(state, options, intent, { withoutOwnAnswer: slots.some((s) => !state.slots[s.name]) });
 }

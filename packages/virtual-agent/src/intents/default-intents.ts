@@ -20,6 +20,8 @@ export interface IntentDefinition {
   reply?: string;
   /** Topic the intent belongs to (`billing`, `orders`, …), reported in `nlu.topics`. */
   topic?: string;
+  /** What the customer needs, as an agent reads it in a handoff's `stuckAt.need` ("an answer about a double charge"). */
+  need?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'order_status',
     description: 'Where is my order / delivery tracking',
+    need: 'news of an order (where it is, when it arrives)',
     topic: 'orders',
     reply: 'I can check on your order.',
     phrases: [
@@ -148,6 +151,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'password_reset',
     description: 'Cannot log in / forgotten password / locked account',
+    need: 'access to the account (a password reset or unlock)',
     topic: 'account',
     reply: 'I can help you get back into your account.',
     phrases: [
@@ -229,6 +233,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'billing_question',
     description: 'Understanding a bill, payment methods, billing dates',
+    need: 'an answer about the bill or a payment',
     topic: 'billing',
     reply: 'I can help with questions about your bill.',
     phrases: [
@@ -376,12 +381,14 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'billing_dispute',
     description: 'A charge the customer believes is wrong',
+    need: 'an answer about a charge the customer thinks is wrong (such as a double charge)',
     topic: 'billing',
-    reply: 'I am sorry about the charge. Let me look into it.',
+    reply: 'I am sorry about the charge.',
     phrases: [
       'I have been billed for a line I do not have',
       'you charged me for the item I returned',
       'charged twice for one order',
+      'he keeps getting charged for a service he cannot use',
       'I was charged for something I cancelled',
       'I have been overbilled',
       'my account was debited more than once',
@@ -481,6 +488,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'refund',
     description: 'Getting money back, returns',
+    need: 'a refund or a return',
     topic: 'billing',
     reply: 'I can help with your refund.',
     phrases: [
@@ -576,6 +584,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'opening_hours',
     description: 'When the business or support is open',
+    need: 'the opening hours',
     topic: 'store',
     reply: 'Here are our opening hours.',
     phrases: [
@@ -643,6 +652,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'appointment_book',
     description: 'Book a new appointment, visit or engineer slot',
+    need: 'an appointment booked',
     topic: 'appointments',
     reply: 'I can book an appointment for you.',
     phrases: [
@@ -714,6 +724,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'appointment_change',
     description: 'Move or cancel an existing appointment',
+    need: 'an appointment moved or cancelled',
     topic: 'appointments',
     reply: 'I can help you change your appointment.',
     phrases: [
@@ -793,6 +804,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'address_change',
     description: 'Update postal, billing or delivery address',
+    need: 'an address changed',
     topic: 'account',
     reply: 'I can update your address.',
     phrases: [
@@ -864,6 +876,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'cancel_service',
     description: 'End a contract, subscription or account',
+    need: 'a contract or subscription cancelled',
     topic: 'retention',
     reply: 'I can help with cancelling.',
     phrases: [
@@ -950,6 +963,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'complaint',
     description: 'The customer wants to complain about service, staff or product',
+    need: 'a complaint heard and handled',
     topic: 'complaints',
     reply: 'I am sorry to hear that. I will make sure your complaint is recorded.',
     phrases: [
@@ -1056,6 +1070,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'human_request',
     description: 'The customer asks for a person',
+    need: 'a person to talk to',
     topic: 'handoff',
     reply: 'I will connect you with a member of our team.',
     phrases: [
@@ -1136,6 +1151,7 @@ export const DEFAULT_CX_INTENTS: readonly IntentDefinition[] = [
   {
     name: 'data_privacy',
     description: 'Personal data requests: access (SAR), deletion, what is stored, consent',
+    need: 'a personal data request handled',
     topic: 'privacy',
     reply: 'I can help with requests about your personal data.',
     phrases: [

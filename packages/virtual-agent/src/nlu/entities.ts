@@ -16,8 +16,10 @@ export interface EntityRegexRule {
  */
 export const ENTITY_REGEX_RULES: readonly EntityRegexRule[] = [
   { entity: 'email', regex: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi },
-  // Order references such as AB123456, AB-123456, #48213, "order 7781920", "order no. 552190".
-  { entity: 'order_number', regex: /\b[A-Z]{1,3}-?\d{5,10}\b/gi },
+  // Order references such as A-1042 (the docs' example), AB123456, ORD-55512, #48213, "order 7781920",
+  // "order no. 552190", and a bare 6–8 digit number (12345678): phone numbers have 9 or more digits.
+  { entity: 'order_number', regex: /\b[A-Z]{1,4}-?\d{4,10}\b/gi },
+  { entity: 'order_number', regex: /(?<![\d+()-]|\d[ .-])\b\d{6,8}\b(?![ .-]?\d)/g },
   { entity: 'order_number', regex: /#\d{4,10}\b/g },
   { entity: 'order_number', regex: /\border\s*(?:number|no\.?|num|ref(?:erence)?)?\s*[:#]?\s*(\d{4,12})\b/gi },
   // Phone numbers: international or national formats with optional separators.

@@ -7,7 +7,7 @@ import { DEFAULT_CX_INTENTS, OUT_OF_SCOPE_INTENT, type IntentDefinition } from '
 import { NEURAL_SETTINGS, NLPJS_VERSION } from './nlpjs';
 
 /** Bumped whenever the default intents, entity rules or classifier settings change, so cached models are retrained. */
-export const MODEL_VERSION = 2;
+export const MODEL_VERSION = 3;
 
 /** The intents a model is trained on: the default set (optionally) merged with a bot node's own. */
 export interface IntentModelSpec {
