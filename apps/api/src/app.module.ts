@@ -10,6 +10,7 @@ import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { createDataSourceOptions, type DatabasePart, defaultDatabaseParts } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
+import { FlowTestsModule } from './flow-tests/flow-tests.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -51,6 +52,7 @@ export class AppModule {
         AuthModule,
         CatalogModule,
         FlowsModule,
+        FlowTestsModule,
         ContactsModule,
         AgentDeskModule,
         SupervisorModule,

@@ -6,6 +6,7 @@ import { CalendarEntity } from '../catalog/calendar.entity';
 import { CustomActivityEntity } from '../catalog/custom-activity.entity';
 import { FlowVersionEntity } from '../flows/flow-version.entity';
 import { FlowEntity } from '../flows/flow.entity';
+import { FlowVersionTests1767400000000 } from '../flows/migrations/1767400000000-flow-version-tests';
 import { ApiInit1763860000000 } from './migrations/1763860000000-api-init';
 import { ApiRoutingAndEvents1767300000000 } from './migrations/1767300000000-api-routing-and-events';
 import { TypeOrmLogAdapter } from './typeorm-logger';
@@ -31,7 +32,7 @@ export const apiDatabasePart: DatabasePart = {
   name: 'api',
   entities: [ApiKeyEntity, FlowEntity, FlowVersionEntity, CustomActivityEntity, CalendarEntity],
   // The second migration reads routing.queue: TypeORM runs all parts' migrations in timestamp order.
-  migrations: [ApiInit1763860000000, ApiRoutingAndEvents1767300000000],
+  migrations: [ApiInit1763860000000, ApiRoutingAndEvents1767300000000, FlowVersionTests1767400000000],
 };
 
 /** Routing's tables (schema `routing`): queues, agents, work items, offers, history, tickets. */

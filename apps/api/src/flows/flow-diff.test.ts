@@ -31,6 +31,23 @@ describe('diffFlows', () => {
     expect(diffFlows(base, shuffled)).toMatchObject({ identical: true, flow: [] });
   });
 
+  it('reports tests added, removed and edited, one change per test', () => {
+    const test = (id: string, name: string) => ({ id, name, customer: { id: 'c', tier: 'standard', authenticated: false, attributes: {} }, firstMessage: 'hi', turns: [], expect: { at: 'route' } });
+    const before = edit((d) => {
+      d.tests = [test('kept', 'Kept'), test('edited', 'Before'), test('removed', 'Removed')];
+    });
+    const after = edit((d) => {
+      d.tests = [test('edited', 'After'), test('kept', 'Kept'), test('added', 'Added')];
+    });
+    const diff = diffFlows(before, after);
+    expect(diff.identical).toBe(false);
+    expect(diff.flow).toEqual([
+      { path: 'tests.added', to: test('added', 'Added') },
+      { path: 'tests.edited', from: test('edited', 'Before'), to: test('edited', 'After') },
+      { path: 'tests.removed', from: test('removed', 'Removed') },
+    ]);
+  });
+
   it('reports added, removed and changed nodes with the config paths that changed', () => {
     const next = edit((d) => {
       d.nodes = d.nodes.filter((n) => n.id !== 'done');

@@ -35,7 +35,14 @@ const sortById = <T extends { id: string }>(items: T[]) => items.sort((a, b) => 
 
 /** Compares two flow documents; independent of the order of nodes and edges. */
 export function diffFlows(from: FlowDocument, to: FlowDocument): FlowChanges {
-  const flow = FLOW_FIELDS.flatMap((field) => (sameJson(from[field], to[field]) ? [] : [{ path: field, from: from[field], to: to[field] }]));
+  const flow: ValueChange[] = FLOW_FIELDS.flatMap((field) => (sameJson(from[field], to[field]) ? [] : [{ path: field, from: from[field], to: to[field] }]));
+  // Tests, one change per test (by id): added (no `from`), removed (no `to`) or edited.
+  const fromTests = byId(from.tests ?? []);
+  const toTests = byId(to.tests ?? []);
+  for (const id of [...new Set([...fromTests.keys(), ...toTests.keys()])].sort()) {
+    const [a, b] = [fromTests.get(id), toTests.get(id)];
+    if (!sameJson(a, b)) flow.push({ path: `tests.${id}`, ...(a ? { from: a } : {}), ...(b ? { to: b } : {}) });
+  }
 
   const fromNodes = byId(from.nodes);
   const toNodes = byId(to.nodes);

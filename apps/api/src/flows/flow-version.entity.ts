@@ -31,6 +31,10 @@ export class FlowVersionEntity {
   @Column('timestamptz', { name: 'published_at' })
   publishedAt!: Date;
 
+  /** What the flow's tests said at publishing, and an admin's override of failures (`VersionTests`); null when none ran. */
+  @Column('jsonb', { nullable: true })
+  tests!: unknown;
+
   /** Set when this version re-publishes an older one (a rollback). */
   @Column('int', { name: 'rolled_back_from', nullable: true })
   rolledBackFrom!: number | null;

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FlowDiff, FlowExport, FlowList, FlowMetricsView, FlowVersionSummary, FlowVersionView, FlowView, ImportResult, ValidationResult } from '@tandem/api-contract';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FlowDiff, FlowExport, FlowList, FlowMetricsView, FlowView, ImportResult, TestedFlowVersionSummary, TestedFlowVersionView, ValidationResult } from '@tandem/api-contract';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorators';
 import { Access, type Principal } from '../auth/roles';
@@ -107,10 +107,17 @@ export class FlowsController {
 
   @Post(':flowId/publish')
   @Roles(...Access.design)
-  @ApiOperation({ summary: 'Publish the draft as a new immutable version (document, plan, hash, author, note). 409 with the diagnostics when it does not compile.' })
+  @ApiOperation({
+    summary:
+      "Publish the draft as a new immutable version (document, plan, hash, author, note), once the flow's tests pass: they run first, on the real worker as sandbox contacts. 409 with the diagnostics when it does not compile; 409 `flow_tests_failed` naming the failing test and turn, unless an admin publishes over it with `testOverride.reason` (kept on the version).",
+  })
   @ApiCreatedResponse({ type: FlowVersionSummaryDto.Output })
-  @ApiConflictResponse({ description: '`flow_invalid` (details carry the diagnostics), `no_changes` since the newest version, or `stale_revision`.' })
-  publish(@Param() params: FlowParamsDto, @Body() body: PublishFlowDto, @CurrentPrincipal() principal: Principal): Promise<FlowVersionSummary> {
+  @ApiConflictResponse({
+    description:
+      '`flow_invalid` (details carry the diagnostics), `flow_tests_failed` (details: `run`, every test and turn, and `overridable`), `no_changes` since the newest version, or `stale_revision` (also when the draft changed while its tests ran).',
+  })
+  @ApiForbiddenResponse({ description: '`forbidden`: `testOverride` from someone who is not an admin, while tests fail.' })
+  publish(@Param() params: FlowParamsDto, @Body() body: PublishFlowDto, @CurrentPrincipal() principal: Principal): Promise<TestedFlowVersionSummary> {
     return this.flows.publish(params.flowId, body, principal);
   }
 
@@ -119,15 +126,15 @@ export class FlowsController {
   @ApiOperation({ summary: 'Publish an older version again as the newest. New contacts run it; running contacts keep their version.' })
   @ApiCreatedResponse({ type: FlowVersionSummaryDto.Output })
   @ApiConflictResponse({ description: '`already_latest`: the newest version already publishes that document.' })
-  rollback(@Param() params: FlowParamsDto, @Body() body: RollbackFlowDto, @CurrentPrincipal() principal: Principal): Promise<FlowVersionSummary> {
+  rollback(@Param() params: FlowParamsDto, @Body() body: RollbackFlowDto, @CurrentPrincipal() principal: Principal): Promise<TestedFlowVersionSummary> {
     return this.flows.rollback(params.flowId, body, principal);
   }
 
   @Get(':flowId/versions')
   @Roles(...Access.readFlows)
-  @ApiOperation({ summary: 'Published versions, newest first, with how many open contacts run each.' })
+  @ApiOperation({ summary: 'Published versions, newest first, with how many open contacts run each and what their tests said (an override of failing tests with its reason).' })
   @ApiOkResponse({ type: [FlowVersionSummaryDto.Output] })
-  versions(@Param() params: FlowParamsDto): Promise<FlowVersionSummary[]> {
+  versions(@Param() params: FlowParamsDto): Promise<TestedFlowVersionSummary[]> {
     return this.flows.versions(params.flowId);
   }
 
@@ -135,7 +142,7 @@ export class FlowsController {
   @Roles(...Access.readFlows)
   @ApiOperation({ summary: 'One published version: its document and compiled plan.' })
   @ApiOkResponse({ type: FlowVersionDto.Output })
-  version(@Param() params: FlowVersionParamsDto): Promise<FlowVersionView> {
+  version(@Param() params: FlowVersionParamsDto): Promise<TestedFlowVersionView> {
     return this.flows.version(params.flowId, params.version);
   }
 

@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { FlowDiff, FlowExport, FlowList, FlowVersionSummary, FlowVersionView, FlowView, ImportResult, ValidationResult, VersionRef } from '@tandem/api-contract';
-import { compileFlow, type FlowDocument, type Plan } from '@tandem/flow';
+import type { FlowDiff, FlowExport, FlowList, FlowTestsFailedDetails, FlowView, ImportResult, TestedFlowVersionSummary, TestedFlowVersionView, ValidationResult, VersionRef, VersionTests } from '@tandem/api-contract';
+import { compileFlow, type FlowDocument, flowDocumentSchema, type Plan } from '@tandem/flow';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import type { Principal } from '../auth/roles';
-import { ConflictError, NotFoundError, RequestValidationError } from '../common/errors';
+import { ApiError, ConflictError, NotFoundError, RequestValidationError } from '../common/errors';
 import { sameJson } from '../common/json';
 import { z } from 'zod';
+import { FlowTestRunner } from '../flow-tests/flow-test-runner.service';
 import { diffFlows } from './flow-diff';
 import { FlowResolverService } from './flow-resolver.service';
 import { FlowVersionEntity } from './flow-version.entity';
@@ -26,6 +27,7 @@ export class FlowsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly resolver: FlowResolverService,
     private readonly openContacts: OpenContactsService,
+    private readonly testRunner: FlowTestRunner,
   ) {}
 
   async create(document: FlowDocument, by: Principal): Promise<FlowView> {
@@ -100,31 +102,84 @@ export class FlowsService {
 
   /**
    * Publishes the draft as the next version. 409 when the draft does not compile (with the
-   * diagnostics), when `revision` is stale, or when nothing changed since the newest version.
+   * diagnostics), when `revision` is stale, when nothing changed since the newest version, or when a
+   * test of the flow fails (`flow_tests_failed`, naming the test and turn) — unless an admin publishes
+   * over the failures with a reason (`testOverride`), which the version keeps. The tests run before the
+   * flow is locked; the version is written only if the draft did not change meanwhile.
    */
-  async publish(flowId: string, input: { note?: string | undefined; revision?: number | undefined }, by: Principal): Promise<FlowVersionSummary> {
+  async publish(
+    flowId: string,
+    input: { note?: string | undefined; revision?: number | undefined; testOverride?: { reason: string } | undefined },
+    by: Principal,
+  ): Promise<TestedFlowVersionSummary> {
     const resolver = await this.resolver.load();
+    const flow = await this.findFlow(this.dataSource.manager, flowId);
+    if (input.revision !== undefined && input.revision !== flow.revision) throw staleRevision(flowId, flow.revision, input.revision);
+    const result = compileFlow(flow.document, resolver);
+    if (!result.ok) {
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      throw new ConflictError('flow_invalid', `flow "${flowId}" cannot be published: ${errors.length} error(s), first: ${errors[0]?.message ?? 'unknown'}`, { diagnostics: result.diagnostics });
+    }
+    await this.assertChanged(this.dataSource.manager, flow);
+    const tests = await this.runTests(flow, result.plan, input.testOverride, by);
     const saved = await this.dataSource.transaction(async (manager) => {
-      const flow = await this.findFlow(manager, flowId, true);
-      if (input.revision !== undefined && input.revision !== flow.revision) throw staleRevision(flowId, flow.revision, input.revision);
-      const result = compileFlow(flow.document, resolver);
-      if (!result.ok) {
-        const errors = result.diagnostics.filter((d) => d.severity === 'error');
-        throw new ConflictError('flow_invalid', `flow "${flowId}" cannot be published: ${errors.length} error(s), first: ${errors[0]?.message ?? 'unknown'}`, { diagnostics: result.diagnostics });
+      const locked = await this.findFlow(manager, flowId, true);
+      if (locked.revision !== flow.revision) {
+        throw new ConflictError('stale_revision', `the draft of flow "${flowId}" changed while its tests ran (revision ${flow.revision} → ${locked.revision}); publish again`, {
+          currentRevision: locked.revision,
+          givenRevision: flow.revision,
+        });
       }
-      if (flow.latestVersion !== null) {
-        const latest = await manager.findOneByOrFail(FlowVersionEntity, { flowId, version: flow.latestVersion });
-        if (sameJson(latest.document, flow.document)) {
-          throw new ConflictError('no_changes', `the draft of flow "${flowId}" is identical to version ${latest.version}; nothing to publish`, { version: latest.version });
-        }
-      }
-      return this.insertVersion(manager, flow, { document: flow.document as FlowDocument, plan: result.plan, note: input.note ?? null, rolledBackFrom: null }, by);
+      await this.assertChanged(manager, locked);
+      return this.insertVersion(manager, locked, { document: flow.document as FlowDocument, plan: result.plan, note: input.note ?? null, rolledBackFrom: null, tests }, by);
     });
     return this.summary(saved, null);
   }
 
+  /**
+   * Runs the flow's tests against the plan about to be published. All pass (or there are none): what
+   * they said. One fails: 409 `flow_tests_failed`, unless an admin overrides it (403 for anyone else).
+   */
+  private async runTests(flow: FlowEntity, plan: Plan, override: { reason: string } | undefined, by: Principal): Promise<VersionTests> {
+    const document = flowDocumentSchema.parse(flow.document);
+    const run = await this.testRunner.run({ flowId: flow.id, version: 'draft', document, plan, tests: document.tests });
+    const { summary } = run;
+    const counts = { total: summary.total, passed: summary.passed, failed: summary.failed + summary.errors, skipped: summary.skipped };
+    if (run.passed) return { ...counts, override: null };
+    const failing = run.tests.filter((t) => t.status === 'failed' || t.status === 'error');
+    const admin = by.roles.includes('admin');
+    if (!override) {
+      const [first] = failing;
+      const where = first?.failure ? `, turn ${first.failure.turn} (${first.failure.label}): ${first.failure.message}` : '';
+      throw new ConflictError(
+        'flow_tests_failed',
+        `flow "${flow.id}" cannot be published: ${failing.length} of ${summary.total} test(s) failed — “${first?.name ?? '?'}”${where}${failing.length > 1 ? `; and ${failing.length - 1} more` : ''}`,
+        { run, overridable: admin } satisfies FlowTestsFailedDetails,
+      );
+    }
+    if (!admin) throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', `only an admin may publish flow "${flow.id}" although ${failing.length} of its tests fail`);
+    return {
+      ...counts,
+      override: {
+        reason: override.reason,
+        by: by.subject,
+        at: new Date().toISOString(),
+        failing: failing.map((t) => ({ testId: t.testId, name: t.name, failure: t.failure ? `turn ${t.failure.turn} (${t.failure.label}): ${t.failure.message}` : (t.reason ?? t.status) })),
+      },
+    };
+  }
+
+  /** 409 `no_changes` when the draft is what the newest version publishes. */
+  private async assertChanged(manager: EntityManager, flow: FlowEntity): Promise<void> {
+    if (flow.latestVersion === null) return;
+    const latest = await manager.findOneByOrFail(FlowVersionEntity, { flowId: flow.id, version: flow.latestVersion });
+    if (sameJson(latest.document, flow.document)) {
+      throw new ConflictError('no_changes', `the draft of flow "${flow.id}" is identical to version ${latest.version}; nothing to publish`, { version: latest.version });
+    }
+  }
+
   /** Publishes an older version again as the newest (its document and plan, unchanged). */
-  async rollback(flowId: string, input: { version: number; note?: string | undefined }, by: Principal): Promise<FlowVersionSummary> {
+  async rollback(flowId: string, input: { version: number; note?: string | undefined }, by: Principal): Promise<TestedFlowVersionSummary> {
     const saved = await this.dataSource.transaction(async (manager) => {
       const flow = await this.findFlow(manager, flowId, true);
       const source = await manager.findOneBy(FlowVersionEntity, { flowId, version: input.version });
@@ -136,25 +191,25 @@ export class FlowsService {
       return this.insertVersion(
         manager,
         flow,
-        { document: source.document as FlowDocument, plan: source.plan as Plan, note: input.note ?? `rollback to version ${source.version}`, rolledBackFrom: source.version },
+        { document: source.document as FlowDocument, plan: source.plan as Plan, note: input.note ?? `rollback to version ${source.version}`, rolledBackFrom: source.version, tests: null },
         by,
       );
     });
     return this.summary(saved, null);
   }
 
-  async versions(flowId: string): Promise<FlowVersionSummary[]> {
+  async versions(flowId: string): Promise<TestedFlowVersionSummary[]> {
     await this.findFlow(this.dataSource.manager, flowId);
     const rows = await this.dataSource.getRepository(FlowVersionEntity).find({
       where: { flowId },
       order: { version: 'DESC' },
-      select: { flowId: true, version: true, hash: true, note: true, publishedBy: true, publishedAt: true, rolledBackFrom: true },
+      select: { flowId: true, version: true, hash: true, note: true, publishedBy: true, publishedAt: true, rolledBackFrom: true, tests: true },
     });
     const open = await this.openContacts.byVersion(flowId, rows.map((r) => r.version));
     return rows.map((r) => this.summary(r, open ? (open.get(r.version) ?? 0) : null));
   }
 
-  async version(flowId: string, version: number): Promise<FlowVersionView> {
+  async version(flowId: string, version: number): Promise<TestedFlowVersionView> {
     const row = await this.findVersion(flowId, version);
     const open = await this.openContacts.byVersion(flowId, [version]);
     return { ...this.summary(row, open ? (open.get(version) ?? 0) : null), document: row.document as FlowDocument, plan: row.plan as Plan };
@@ -211,7 +266,7 @@ export class FlowsService {
   private async insertVersion(
     manager: EntityManager,
     flow: FlowEntity,
-    content: { document: FlowDocument; plan: Plan; note: string | null; rolledBackFrom: number | null },
+    content: { document: FlowDocument; plan: Plan; note: string | null; rolledBackFrom: number | null; tests: VersionTests },
     by: Principal,
   ): Promise<FlowVersionEntity> {
     const version = (flow.latestVersion ?? 0) + 1;
@@ -225,6 +280,7 @@ export class FlowsService {
       publishedBy: by.subject,
       publishedAt: new Date(),
       rolledBackFrom: content.rolledBackFrom,
+      tests: content.tests,
     });
     await manager.save(FlowVersionEntity, row);
     await manager.update(FlowEntity, { id: flow.id }, { latestVersion: version });
@@ -280,7 +336,7 @@ export class FlowsService {
     };
   }
 
-  private summary(row: FlowVersionEntity, openContacts: number | null): FlowVersionSummary {
+  private summary(row: FlowVersionEntity, openContacts: number | null): TestedFlowVersionSummary {
     return {
       flowId: row.flowId,
       version: row.version,
@@ -290,6 +346,7 @@ export class FlowsService {
       publishedAt: row.publishedAt.toISOString(),
       rolledBackFrom: row.rolledBackFrom,
       openContacts,
+      tests: (row.tests ?? null) as VersionTests,
     };
   }
 }

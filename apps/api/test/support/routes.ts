@@ -267,6 +267,12 @@ export const ROUTES: RouteSpec[] = [
   },
   { key: 'DELETE /v1/flows/:flowId', allowed: DESIGN, unknownIds: { flowId: 'no-such-flow' }, request: async ({ flow }) => ({ url: `/v1/flows/${await flow()}`, ok: [204] }) },
   { key: 'POST /v1/flows/:flowId/validate', allowed: DESIGN, unknownIds: { flowId: 'no-such-flow' }, request: async ({ flow }) => ({ url: `/v1/flows/${await flow()}/validate`, body: {}, ok: [200] }) },
+  {
+    key: 'POST /v1/flows/:flowId/tests/run',
+    allowed: [...DESIGN, 'service'],
+    unknownIds: { flowId: 'no-such-flow' },
+    request: async ({ flow }) => ({ url: `/v1/flows/${await flow()}/tests/run`, body: {}, ok: [200] }),
+  },
   { key: 'POST /v1/flows/:flowId/publish', allowed: DESIGN, unknownIds: { flowId: 'no-such-flow' }, request: async ({ flow }) => ({ url: `/v1/flows/${await flow()}/publish`, body: { note: 'ship it' }, ok: [201] }) },
   {
     key: 'POST /v1/flows/:flowId/rollback',

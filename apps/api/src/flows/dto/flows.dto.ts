@@ -8,13 +8,13 @@ import {
   flowParamsSchema,
   flowSchema,
   flowVersionParamsSchema,
-  flowVersionSchema,
-  flowVersionSummarySchema,
   importQuerySchema,
   importResultSchema,
   listFlowsQuerySchema,
-  publishFlowSchema,
+  publishTestedFlowSchema,
   rollbackFlowSchema,
+  testedFlowVersionSchema,
+  testedFlowVersionSummarySchema,
   updateFlowSchema,
   validateFlowSchema,
   validationResultSchema,
@@ -27,7 +27,7 @@ import { createZodDto } from 'nestjs-zod';
 export class FlowDocumentDto extends createZodDto(flowDocumentSchema) {}
 export class UpdateFlowDto extends createZodDto(updateFlowSchema) {}
 export class ValidateFlowDto extends createZodDto(validateFlowSchema) {}
-export class PublishFlowDto extends createZodDto(publishFlowSchema) {}
+export class PublishFlowDto extends createZodDto(publishTestedFlowSchema) {}
 export class RollbackFlowDto extends createZodDto(rollbackFlowSchema) {}
 export class FlowExportDto extends createZodDto(flowExportSchema) {}
 export class ImportQueryDto extends createZodDto(importQuerySchema) {}
@@ -40,8 +40,8 @@ export class ExportQueryDto extends createZodDto(exportQuerySchema) {}
 export class FlowDto extends createZodDto(flowSchema) {}
 export class FlowListDto extends createZodDto(flowListSchema) {}
 export class ValidationResultDto extends createZodDto(validationResultSchema) {}
-export class FlowVersionSummaryDto extends createZodDto(flowVersionSummarySchema) {}
-export class FlowVersionDto extends createZodDto(flowVersionSchema) {}
+export class FlowVersionSummaryDto extends createZodDto(testedFlowVersionSummarySchema) {}
+export class FlowVersionDto extends createZodDto(testedFlowVersionSchema) {}
 export class FlowDiffDto extends createZodDto(flowDiffSchema) {}
 export class ImportResultDto extends createZodDto(importResultSchema) {}
 export class FlowExportResponseDto extends createZodDto(flowExportSchema) {}
