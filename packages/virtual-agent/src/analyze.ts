@@ -11,6 +11,8 @@ export interface MessageAnalysis {
   intent: string;
   /** Score of the best candidate intent, 0 … 1. */
   confidence: number;
+  /** Share of the message's content words the model was trained on, 0 … 1: a confident intent on words it barely knows is a guess. */
+  coverage: number;
   /** Other candidate intents, best first: the other requests of a multi-intent message come first. */
   alternatives: IntentScore[];
   /** Every request in the message, in the order the customer made them (several for a multi-intent message). */
@@ -55,6 +57,7 @@ export async function analyzeMessage(model: IntentModel, text: string, options: 
   return {
     intent: classification.intent,
     confidence: classification.confidence,
+    coverage: classification.coverage,
     alternatives: classification.alternatives,
     requests: classification.requests,
     entities,

@@ -5,12 +5,13 @@
  */
 import { customerSchema, type CustomerInput, type Entity, type EscalationTrigger, type NluSnapshot } from '@tandem/contracts';
 import { analyzeMessage, type MessageAnalysis } from './analyze';
+import { canAnswer, sureOf } from './bot/answers';
 import { settleOpenAttempts } from './bot/attempts';
 import { conversationTriggers, recordTriggers } from './bot/conversation-triggers';
 import { decide } from './bot/decision';
 import { findArticle } from './bot/knowledge-answers';
 import { type BotOutcome, type Decision } from './bot/outcome';
-import { afterGreeting, CONVERSATIONAL_INTENTS, isAnswerToPrompt, saysItFailed } from './bot/understanding';
+import { afterGreeting, CONVERSATIONAL_INTENTS, isAnswerToPrompt, movesOn, saysItFailed, withOwnPhrases } from './bot/understanding';
 import { parseInput, parseNow, VirtualAgentInputError } from './errors';
 import { NO_INTENT } from './intents/default-intents';
 import { getIntentModel } from './nlu/intent-model';
@@ -116,6 +117,7 @@ export async function runBotTurn(input: BotTurnInput): Promise<BotTurnResult> {
   // "hi, my internet keeps dropping every evening" is the problem, not a greeting: read what follows the hello.
   const request = analysis.intent === 'greeting' ? afterGreeting(message) : undefined;
   if (request !== undefined) analysis = await analyze(request);
+  analysis = withOwnPhrases(analysis, options, request ?? message);
 
   const state: ConversationState = structuredClone(previous);
   state.turns += 1;
@@ -123,19 +125,26 @@ export async function runBotTurn(input: BotTurnInput): Promise<BotTurnResult> {
   state.sentiment = [...state.sentiment, analysis.sentiment].slice(-STATE_LIMITS.sentiment);
   state.entities = mergeEntities(state.entities, analysis.entities);
   state.topics = [...new Set([...state.topics, ...analysis.topics])];
-  // "Get me a human" or "thanks" does not replace what the customer came for: the agent needs that.
-  const keepsNeed = CONVERSATIONAL_INTENTS.has(analysis.intent) && state.intent && !CONVERSATIONAL_INTENTS.has(state.intent.name);
+  // "Get me a human", "thanks" or "I don't have it" (to the bot's question) does not replace what the
+  // customer came for: the agent needs that.
+  const movedOn = movesOn(state, analysis, message);
+  const keepsNeed =
+    (CONVERSATIONAL_INTENTS.has(analysis.intent) && state.intent && !CONVERSATIONAL_INTENTS.has(state.intent.name)) || (state.pendingSlot !== null && !movedOn);
   if (analysis.intent !== NO_INTENT && !keepsNeed) state.intent = { name: analysis.intent, confidence: analysis.confidence };
 
-  // A question the knowledge base answers was understood, whatever the classifier made of it.
+  // Understood: an answer to the bot's question, a request the bot can act on (or the classifier is
+  // sure of), or a question the knowledge base answers whatever the classifier made of it.
+  const text = analysedText(request ?? message);
   const understood =
     isAnswerToPrompt(state, options, analysis, message) ||
-    (analysis.intent === NO_INTENT && !saysItFailed(message) && findArticle(state, options, analysedText(request ?? message), undefined) !== undefined);
+    (analysis.intent === NO_INTENT
+      ? !saysItFailed(message) && findArticle(state, options, text) !== undefined
+      : CONVERSATIONAL_INTENTS.has(analysis.intent) || sureOf(analysis) || canAnswer(state, options, analysis, text));
   const triggers = conversationTriggers(state, options, { analysis, message, messageIndex, now, customer, repeatContact: input.repeatContact === true, understood });
   state.recent = [...state.recent, normalizeForRepetition(message)].slice(-STATE_LIMITS.recent);
   state.triggers = recordTriggers(state.triggers, triggers);
 
-  const decision = decide(state, options, { text: request ?? message, messageIndex, analysis, triggers, greeted: input.greeted !== false });
+  const decision = decide(state, options, { text: request ?? message, messageIndex, analysis, triggers, greeted: input.greeted !== false, movedOn });
   return finish(state, decision, analysis, triggers);
 }
 

@@ -41,7 +41,7 @@ const SENSITIVE_RULES: readonly TopicRule[] = [
   // Regulators, ombudsmen and data-protection rights.
   { kind: 'regulatory', pattern: /\b(?:ombudsman|ombudsmen|regulators?|gdpr|data protection|subject access request|\bsar\b|right to be forgotten|right to erasure|\bico\b|information commissioner|\bfca\b|financial conduct authority|ofcom|ofgem|ofwat|\bcfpb\b|\bftc\b|\bbbb\b|better business bureau|trading standards|consumer protection|data breach|\bccpa\b|attorney general)\b/gi },
   // Complaints, in words.
-  { kind: 'complaint', pattern: /\b(?:complain(?:t|ts|ed|ing)?|complant|formal(?:ly)? complaint|(?:not|very|really|extremely) (?:happy|unhappy|satisfied|impressed)(?! with the (?:answer|help))|unhapy|dissatisf(?:ied|action)|disappointed|unacceptable|not acceptable|appall(?:ed|ing|ingly)|disgust(?:ed|ing)|disgrace(?:ful)?|rude|unprofessional|(?:terrible|awful|poor|shocking|worst|bad|appalling) (?:customer )?(?:service|company|experience)|(?:service|company) (?:is|was|has been) (?:terrible|awful|shocking|a (?:total |complete )?joke|absolutely shocking)|a (?:total |complete )?(?:joke|shambles)|treated (?:badly|appallingly|terribly)|ignored|let down|messed (?:me )?around|nobody (?:takes|ever|has)|upsetting)\b/gi },
+  { kind: 'complaint', pattern: /\b(?:complain(?:t|ts|ed|ing)?|complant|formal(?:ly)? complaint|(?:not|very|really|extremely) (?:happy|unhappy|satisfied|impressed)(?! with the (?:answer|help))|unhapy|dissatisf(?:ied|action)|disappointed|unacceptable|not acceptable|appall(?:ed|ing|ingly)|disgust(?:ed|ing)|disgrace(?:ful)?|rude|unprofessional|(?:terrible|awful|poor|shocking|worst|bad|appalling) (?:customer )?(?:service|company|experience)|(?:service|company) (?:is|was|has been) (?:terrible|awful|shocking|a (?:total |complete )?joke|absolutely shocking)|a (?:total |complete )?(?:joke|shambles)|treated (?:badly|appallingly|terribly)|ignored|let down|messed (?:me )?around|nobody (?:takes|ever|has(?! to\b))|upsetting)\b/gi },
 ];
 
 // Exasperation in words, and failed attempts the customer reports ("I already tried resetting it
@@ -49,12 +49,15 @@ const SENSITIVE_RULES: readonly TopicRule[] = [
 const TIMES = String.raw`(?:twice|(?:two|three|four|five|six|several|multiple|many|so many|a few|\d+) times|again and again|over and over|every (?:single )?time)`;
 const FRUSTRATION_WORDINGS = [
   String.raw`ridiculous|fed up|sick (?:and tired )?of|had enough|useless|pathetic|stupid|waste of (?:my )?time|how many times|(?:third|fourth|fifth|\d+(?:st|nd|rd|th)) time|already (?:told|said|explained)|told you|a (?:total |complete )?(?:joke|shambles)`,
-  String.raw`already tried|tried (?:everything|all of (?:that|it|this))|(?:tried|done|reset|restarted|rebooted|called|rang|phoned|contacted|chased|emailed|messaged|asked)(?: \w+){0,4} ${TIMES}`,
+  String.raw`already tried|tried (?:everything|all of (?:that|it|this))|(?:tried|done|reset|restarted|rebooted|called|rang|rung|phoned|contacted|chased|emailed|messaged|asked)(?: \w+){0,4} ${TIMES}`,
   String.raw`nothing (?:works|is working|ever works|has worked|seems to work|helps|has helped)|none of (?:it|this|that|them|your \w+) (?:works|worked|helps|helped)`,
   String.raw`why (?:is|does) (?:this|it|everything|that) (?:have to be |be )?so (?:hard|difficult|complicated|confusing)|(?:this|it) (?:is|'s) so (?:hard|difficult|complicated|frustrating)`,
   String.raw`so frustrat\w*|(?:really|very|extremely|getting) frustrat\w*|i'?m frustrated|frustrated (?:with|by|now)|i give up|at my wits'? end|(?:going|go) (?:round|around) in circles|driving me (?:mad|crazy|insane|up the wall)`,
 ];
 const FRUSTRATION_PHRASES = new RegExp(String.raw`\b(?:${FRUSTRATION_WORDINGS.join('|')})\b`, 'gi');
+
+/** Longer messages fire `complaint` only on complaint words, not on the classifier's reading. */
+const CLASSIFIED_COMPLAINT_MAX_WORDS = 60;
 
 function matches(pattern: RegExp, text: string): string[] {
   return [...text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))].map((m) => m[0].trim()).filter(Boolean);
@@ -116,8 +119,10 @@ export function detectMessageTriggers(text: string, context: MessageTriggerConte
   frustration.push(...matches(/\b\w\*{2,}\w*\b/g, text));
   if (frustration.length > 0) add('frustration', `frustration: ${quote(frustration)}`, frustration);
   // The classifier reads exasperation as a complaint ("why is this so hard"); without a complaint word
-  // the message is frustration, and only frustration fires.
-  if (intent && intent.name === 'complaint' && !fired.has('complaint:') && frustration.length === 0) {
+  // the message is frustration, and only frustration fires. On a long story its reading of the whole
+  // is no evidence of a complaint either: there, only the words count.
+  const words = text.split(/\s+/).length;
+  if (intent && intent.name === 'complaint' && !fired.has('complaint:') && frustration.length === 0 && words <= CLASSIFIED_COMPLAINT_MAX_WORDS) {
     add('complaint', `classified as a complaint (${intent.confidence.toFixed(2)})`, []);
   }
 

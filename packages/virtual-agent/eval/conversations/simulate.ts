@@ -210,5 +210,7 @@ export async function simulate(conversation: LabelledConversation): Promise<Simu
     }
     messageIndex += 1;
   }
+  // A survey nobody answers times out ("skipped") and the contact ends resolved by the bot.
+  if (phase() === 'survey') contained = true;
   return { contained, escalation, said, trace };
 }

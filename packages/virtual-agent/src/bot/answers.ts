@@ -11,7 +11,7 @@ import { type BotOptions } from '../options';
 import { type ConversationState } from '../state';
 import { excerpt } from '../text';
 import { attempt, describeNeed, NOT_UNDERSTOOD, recordFailure, settleOpenAttempts } from './attempts';
-import { answerWithArticle, findArticle } from './knowledge-answers';
+import { answerWithArticle, findArticle, SURE_INTENT } from './knowledge-answers';
 import { type Decision, escalateAsFailure, stopIfExhausted } from './outcome';
 import { CONVERSATIONAL_INTENTS, type Feedback, withoutFeedback } from './understanding';
 
@@ -25,12 +25,22 @@ function questionEvidence(state: ConversationState): TriggerEvidence[] {
   return state.question ? [{ messageIndex: state.question.messageIndex, text: state.question.text, words: [] }] : [];
 }
 
+/** How to answer an intent. */
+export interface AnswerHow {
+  /** An optional detail is missing: not the intent's own answer, which may need it. */
+  withoutOwnAnswer?: boolean;
+  /** The classifier is sure of the intent (see `sureOf`); by default, when it was at least {@link SURE_INTENT} confident. */
+  sure?: boolean;
+}
+
 /**
  * Answers a recognised intent: the node's own answer (a template the flow renders), else the best
- * article; a `resolves` intent with neither goes back to the flow; otherwise the bot has no answer and
- * hands over as `bot_failure` rather than promise what it cannot do.
+ * article (found with the intent's help when the classifier is sure of it, by the words alone when it
+ * guessed); a `resolves` intent with neither goes back to the flow; otherwise the bot has no answer
+ * and hands over as `bot_failure` rather than promise what it cannot do.
  */
-export function answerIntent(state: ConversationState, options: BotOptions, intent: string, { withoutOwnAnswer = false } = {}): Decision {
+export function answerIntent(state: ConversationState, options: BotOptions, intent: string, how: AnswerHow = {}): Decision {
+  const { withoutOwnAnswer = false, sure = (state.intent?.confidence ?? 0) >= SURE_INTENT } = how;
   const own = options.intents.find((i) => i.name === intent);
   const detail = `the answer of ${intent}`;
   const ownRejected = state.tried.some((a) => a.kind === 'message' && a.detail === detail && a.succeeded === false);
@@ -39,7 +49,7 @@ export function answerIntent(state: ConversationState, options: BotOptions, inte
     attempt(state, options, { kind: 'message', detail });
     return { outcome: 'continue', reply: own.reply, escalation: null, awaitingConfirmation: true };
   }
-  const hit = findArticle(state, options, state.question?.text ?? '', intent);
+  const hit = findArticle(state, options, state.question?.text ?? '', sure ? { intent, sure } : {});
   if (hit) return answerWithArticle(state, options, hit);
   if (own?.resolves) {
     // The flow acts on the intent itself (a lookup, a message): nothing was answered here, so nothing to confirm.
@@ -48,6 +58,24 @@ export function answerIntent(state: ConversationState, options: BotOptions, inte
     return { outcome: 'resolved', reply: '', escalation: null };
   }
   return escalateAsFailure(state, options, `no answer for ${intent}: no answer configured and no article above the threshold`, questionEvidence(state), options.texts.noAnswer);
+}
+
+/** The classifier is sure of the intent: confident, on words it knows. */
+export function sureOf(analysis: MessageAnalysis): boolean {
+  return analysis.confidence >= SURE_INTENT && analysis.coverage >= 0.5;
+}
+
+/**
+ * Whether the bot has something to do for a recognised intent: its own answer, a flow that takes it
+ * (`resolves`), details to collect, or an article. A guess it cannot answer is better clarified than
+ * handed over as "no answer".
+ */
+export function canAnswer(state: ConversationState, options: BotOptions, analysis: MessageAnalysis, message: string): boolean {
+  const own = options.intents.find((i) => i.name === analysis.intent);
+  if (own?.reply || own?.resolves) return true;
+  if (options.slots.some((s) => !s.intents || s.intents.includes(analysis.intent))) return true;
+  // A guess (not sure) is answered only by an article the words themselves find.
+  return findArticle(state, options, message, sureOf(analysis) ? { intent: analysis.intent, sure: true } : {}) !== undefined;
 }
 
 /** The customer confirmed the answer (or said goodbye after it): resolved. */
@@ -91,10 +119,11 @@ export function repair(
     );
   }
   const question = state.question;
-  const movedOn = analysis.intent !== NO_INTENT && !CONVERSATIONAL_INTENTS.has(analysis.intent) && analysis.intent !== question?.intent && message.split(/\s+/).length >= 4;
+  // "No, I wanted to change my appointment": past the feedback, a different request.
+  const movedOn = withoutFeedback(message) !== '' && analysis.intent !== NO_INTENT && !CONVERSATIONAL_INTENTS.has(analysis.intent) && analysis.intent !== question?.intent;
   if (movedOn) return undefined;
   const intent = question && question.intent !== NO_INTENT ? question.intent : undefined;
-  const hit = findArticle(state, options, `${question?.text ?? ''} ${withoutFeedback(message)}`, intent, true);
+  const hit = findArticle(state, options, `${question?.text ?? ''} ${withoutFeedback(message)}`, { ...(intent ? { intent } : {}), another: true });
   if (hit) return stopIfExhausted(state, options, answerWithArticle(state, options, hit, options.texts.anotherAnswer));
   attempt(state, options, { kind: 'clarification', detail: 'asked the customer to say more and offered a person' });
   state.offeredPerson = true;
@@ -109,7 +138,7 @@ export function repair(
 export function answerRephrased(state: ConversationState, options: BotOptions, message: string, messageIndex: number): Decision {
   const question = state.question;
   const intent = question && question.intent !== NO_INTENT ? question.intent : undefined;
-  const hit = findArticle(state, options, `${question?.text ?? ''} ${withoutFeedback(message) || message}`, intent, true);
+  const hit = findArticle(state, options, `${question?.text ?? ''} ${withoutFeedback(message) || message}`, { ...(intent ? { intent } : {}), another: true });
   if (hit) return stopIfExhausted(state, options, answerWithArticle(state, options, hit));
   const failure = recordFailure(state, { messageIndex, text: message, words: [] });
   const need = describeNeed(state, options) ?? 'the request';

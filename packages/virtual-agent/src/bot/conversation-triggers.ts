@@ -5,7 +5,6 @@
  */
 import { type Customer, type EscalationTrigger } from '@tandem/contracts';
 import { type MessageAnalysis } from '../analyze';
-import { NO_INTENT } from '../intents/default-intents';
 import { sentimentTrend } from '../nlu/sentiment';
 import { type BotOptions } from '../options';
 import { STATE_LIMITS, type ConversationState } from '../state';
@@ -33,7 +32,10 @@ export interface TriggerTurn {
  */
 export function conversationTriggers(state: ConversationState, options: BotOptions, turn: TriggerTurn): EscalationTrigger[] {
   const { analysis, message, messageIndex } = turn;
-  const triggers = analysis.triggers.map((t) => structuredClone(t));
+  // The classifier's "complaint" on a reply to the bot's own question ("I don't have the number to
+  // hand") reads the answer out of context: only complaint words count there.
+  const replying = state.pendingSlot !== null || state.awaitingConfirmation !== null || state.offeredPerson;
+  const triggers = analysis.triggers.filter((t) => !(replying && t.kind === 'complaint' && t.evidence.every((e) => e.words.length === 0))).map((t) => structuredClone(t));
   const evidence = (words: string[]) => [{ messageIndex, text: excerpt(message, words), words }];
   const already = new Set(state.triggers.map((t) => t.kind));
 
@@ -57,7 +59,8 @@ export function conversationTriggers(state: ConversationState, options: BotOptio
   }
 
   // Circumstances told without a request ("my husband died last month") were understood: not a miss.
-  if (analysis.intent === NO_INTENT && !turn.understood && !toldCircumstances(analysis)) state.lowConfidenceStreak += 1;
+  // A guessed intent the bot cannot act on is one.
+  if (!turn.understood && !toldCircumstances(analysis)) state.lowConfidenceStreak += 1;
   else state.lowConfidenceStreak = 0;
   if (state.lowConfidenceStreak >= options.lowConfidenceLimit) {
     triggers.push({

@@ -9,7 +9,7 @@ import { type MessageAnalysis } from '../analyze';
 import { NO_INTENT } from '../intents/default-intents';
 import { type BotOptions } from '../options';
 import { type ConversationState } from '../state';
-import { answerRephrased, clarify, confirmAnswer, noteQuestion, repair } from './answers';
+import { answerRephrased, canAnswer, clarify, confirmAnswer, noteQuestion, repair, sureOf } from './answers';
 import { attempt, failuresOfNeed, settleAttempt, settleOpenAttempts } from './attempts';
 import { answerWithArticle, findArticle } from './knowledge-answers';
 import { type Decision, escalateOnTriggers, handOver, stopIfExhausted } from './outcome';
@@ -25,6 +25,8 @@ export interface TurnMessage {
   triggers: EscalationTrigger[];
   /** The flow (or the bot) greeted the customer before this message. */
   greeted: boolean;
+  /** The message turns to a new request instead of answering the bot's question (see `movesOn`). */
+  movedOn: boolean;
 }
 
 /** Decides the turn's outcome and reply, updating the conversation state (status, slots, attempts, failures). */
@@ -54,8 +56,9 @@ function decideTurn(state: ConversationState, options: BotOptions, turn: TurnMes
       settleOpenAttempts(state, message, 'the customer declined the offer of a person', false);
       return stopIfExhausted(state, options, { outcome: 'continue', reply: texts.offerDeclined, escalation: null });
     }
-    // Saying more about the need whose answer failed, rather than asking something new.
-    const sameNeed = analysis.intent === NO_INTENT || analysis.intent === state.question?.intent;
+    // Saying more about the need whose answer failed, rather than asking something new (which the
+    // classifier would be sure of).
+    const sameNeed = analysis.intent === NO_INTENT || analysis.intent === state.question?.intent || saysItFailed(message) || !sureOf(analysis);
     if (failuresOfNeed(state) > 0 && sameNeed && analysis.intent !== 'goodbye') {
       settleOpenAttempts(state, message, 'the customer said more about what they need');
       return answerRephrased(state, options, message, messageIndex);
@@ -69,7 +72,7 @@ function decideTurn(state: ConversationState, options: BotOptions, turn: TurnMes
     if (repaired) return repaired;
   }
 
-  const slotAnswer = answerPendingSlot(state, options, analysis, message, messageIndex);
+  const slotAnswer = answerPendingSlot(state, options, turn);
   if (slotAnswer) return slotAnswer;
 
   if (analysis.intent === 'goodbye' && !saysItFailed(message)) return goodbyeWithoutAnswer(state, options);
@@ -79,14 +82,16 @@ function decideTurn(state: ConversationState, options: BotOptions, turn: TurnMes
     return stopIfExhausted(state, options, { outcome: 'continue', reply: greeting, escalation: null });
   }
 
-  if (analysis.intent !== NO_INTENT && !CONVERSATIONAL_INTENTS.has(analysis.intent)) {
+  const request = analysis.intent !== NO_INTENT && !CONVERSATIONAL_INTENTS.has(analysis.intent);
+  const sure = sureOf(analysis);
+  if (request && (sure || canAnswer(state, options, analysis, message))) {
     noteQuestion(state, analysis.intent, message, messageIndex);
     attempt(state, options, { kind: 'intent', detail: `${analysis.intent} (${analysis.confidence.toFixed(2)})`, outcome: 'recognised' });
-    return stopIfExhausted(state, options, collectSlotsAndAnswer(state, options, analysis.intent));
+    return stopIfExhausted(state, options, collectSlotsAndAnswer(state, options, analysis.intent, sure));
   }
 
   if (toldCircumstances(analysis)) return stopIfExhausted(state, options, { outcome: 'continue', reply: texts.acknowledge, escalation: null });
-  const hit = saysItFailed(message) ? undefined : findArticle(state, options, message, undefined);
+  const hit = saysItFailed(message) || request ? undefined : findArticle(state, options, message);
   if (hit) {
     noteQuestion(state, NO_INTENT, message, messageIndex);
     return stopIfExhausted(state, options, answerWithArticle(state, options, hit));

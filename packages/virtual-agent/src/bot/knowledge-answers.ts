@@ -10,20 +10,38 @@ import { type Decision } from './outcome';
 
 /** A second answer must be more certain than a first: about the intent (tagged with it), or this much above the threshold. */
 const ANOTHER_ANSWER_MARGIN = 0.15;
+/** Classifier confidence at which the bot is sure of an intent (with most of the message's words known to it). */
+export const SURE_INTENT = 0.8;
 
-/**
- * The best article for the text above the node's threshold that the customer has not rejected;
- * undefined when none. `another`: looking for a second answer to a need whose first answer failed.
- */
-export function findArticle(state: ConversationState, options: BotOptions, text: string, intent: string | undefined, another = false): KnowledgeHit | undefined {
+/** What the article search is for. */
+export interface ArticleQuery {
+  /** The recognised intent: articles tagged with it rank higher. */
+  intent?: string;
+  /**
+   * The classifier is sure of `intent` (see `sureOf`): then an article tagged with the intent is its
+   * answer, however few words it shares with the question ("where is my package?" and the order
+   * tracking article, which says "parcel").
+   */
+  sure?: boolean;
+  /** A second answer to a need whose first answer failed: only an article tagged with the intent, or a clearly better one. */
+  another?: boolean;
+}
+
+/** The best article for the question that the customer has not rejected, or undefined: see {@link ArticleQuery}. */
+export function findArticle(state: ConversationState, options: BotOptions, text: string, query: ArticleQuery = {}): KnowledgeHit | undefined {
   if (!options.knowledge.enabled) return undefined;
+  const { intent, sure = false, another = false } = query;
   const kb = options.knowledge.articles ? knowledgeBaseFor(options.knowledge.articles) : KnowledgeBase.default();
   const rejected = new Set(state.tried.filter((a) => a.kind === 'knowledge_article' && a.succeeded === false).map((a) => a.detail.split(':')[0]));
   const threshold = options.knowledge.answerThreshold;
-  return kb
-    .search(text, { ...(intent ? { intent } : {}), limit: 3 + rejected.size })
-    .filter((hit) => !another || (intent ? hit.article.tags.includes(intent) : hit.confidence >= threshold + ANOTHER_ANSWER_MARGIN))
-    .find((hit) => hit.confidence >= threshold && !rejected.has(hit.article.id));
+  const hits = kb.search(text, { ...(intent ? { intent } : {}), limit: 3 + rejected.size }).filter((hit) => !rejected.has(hit.article.id));
+  const tagged = (hit: KnowledgeHit) => intent !== undefined && hit.article.tags.includes(intent);
+  if (another) return hits.find((hit) => hit.confidence >= threshold && (intent ? tagged(hit) : hit.confidence >= threshold + ANOTHER_ANSWER_MARGIN));
+  if (sure && intent) {
+    const forIntent = hits.find(tagged) ?? kb.articles().filter((a) => a.tags.includes(intent) && !rejected.has(a.id)).map((article) => ({ article, confidence: 0, score: 0, matched: [] }))[0];
+    if (forIntent) return forIntent;
+  }
+  return hits.find((hit) => hit.confidence >= threshold);
 }
 
 /** Answers with the article and waits for the customer to confirm it helped (or stay quiet). */

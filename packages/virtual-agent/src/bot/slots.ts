@@ -10,6 +10,7 @@ import { type BotOptions, type SlotOptions } from '../options';
 import { type ConversationState } from '../state';
 import { answerIntent } from './answers';
 import { attempt, describeNeed, recordFailure, settleOpenAttempts } from './attempts';
+import type { TurnMessage } from './decision';
 import { type Decision, escalateAsFailure, stopIfExhausted } from './outcome';
 
 function slotsFor(options: BotOptions, intent: string): SlotOptions[] {
@@ -32,7 +33,8 @@ function slotValue(slot: SlotOptions, analysis: MessageAnalysis, message: string
  * re-prompt, or handing over after too many. Undefined when the customer moved on to something else:
  * the question is dropped and the message is handled as a new one.
  */
-export function answerPendingSlot(state: ConversationState, options: BotOptions, analysis: MessageAnalysis, message: string, messageIndex: number): Decision | undefined {
+export function answerPendingSlot(state: ConversationState, options: BotOptions, turn: TurnMessage): Decision | undefined {
+  const { analysis, text: message, messageIndex } = turn;
   const pending = state.pendingSlot;
   if (!pending) return undefined;
   const slot = options.slots.find((s) => s.name === pending.name);
@@ -44,9 +46,8 @@ export function answerPendingSlot(state: ConversationState, options: BotOptions,
     return askNextSlotOrAnswer(state, options);
   }
   // A short answer without the value ("not sure") is a failed answer, whatever the classifier makes
-  // of two words; a longer message with a clear intent means the customer moved on.
-  const movedOn = analysis.intent !== NO_INTENT && analysis.intent !== state.intent?.name && message.split(/\s+/).length >= 4;
-  if (slot && !movedOn) {
+  // of two words; a longer message with another request means the customer moved on.
+  if (slot && !turn.movedOn) {
     const need = describeNeed(state, options) ?? slot.name;
     settleOpenAttempts(state, message, `the answer did not contain ${need}`, false);
     const failure = recordFailure(state, { messageIndex, text: message, words: [] }, `slot ${slot.name}`);
@@ -55,7 +56,7 @@ export function answerPendingSlot(state: ConversationState, options: BotOptions,
       if (!slot.required) {
         // An optional detail: go on without it, with an answer that does not need it.
         state.pendingSlot = null;
-        return askNextSlotOrAnswer(state, options, slot.name);
+        return askNextSlotOrAnswer(state, options, { skipped: slot.name });
       }
       return escalateAsFailure(state, options, `could not get ${need} after ${slot.maxReprompts + 1} tries`, failure.evidence, options.texts.gaveUp);
     }
@@ -69,20 +70,20 @@ export function answerPendingSlot(state: ConversationState, options: BotOptions,
 }
 
 /** Collects the slots of a recognised intent (details given earlier fill them without asking), then answers it. */
-export function collectSlotsAndAnswer(state: ConversationState, options: BotOptions, intent: string): Decision {
+export function collectSlotsAndAnswer(state: ConversationState, options: BotOptions, intent: string, sure: boolean): Decision {
   for (const slot of slotsFor(options, intent)) {
     const value = [...state.entities].reverse().find((e) => e.type === slot.entity)?.value;
     if (value && !state.slots[slot.name]) state.slots[slot.name] = value;
   }
-  return askNextSlotOrAnswer(state, options);
+  return askNextSlotOrAnswer(state, options, { sure });
 }
 
 /**
  * Asks for the first missing slot of the conversation's intent, or gives the intent's answer with every
  * value collected (without `skipped`, an optional one the customer did not give: then an article
- * instead of the intent's own answer, which may need it).
+ * instead of the intent's own answer, which may need it). `sure`: see `answerIntent`.
  */
-function askNextSlotOrAnswer(state: ConversationState, options: BotOptions, skipped?: string): Decision {
+function askNextSlotOrAnswer(state: ConversationState, options: BotOptions, { skipped, sure }: { skipped?: string; sure?: boolean } = {}): Decision {
   const intent = state.intent?.name ?? NO_INTENT;
   const slots = slotsFor(options, intent);
   const missing = slots.find((s) => !state.slots[s.name] && s.name !== skipped);
@@ -91,5 +92,5 @@ function askNextSlotOrAnswer(state: ConversationState, options: BotOptions, skip
     attempt(state, options, { kind: 'slot_prompt', detail: `slot ${missing.name}` });
     return stopIfExhausted(state, options, { outcome: 'continue', reply: missing.prompt, escalation: null });
   }
-  return answerIntent(state, options, intent, { withoutOwnAnswer: slots.some((s) => !state.slots[s.name]) });
+  return answerIntent(state, options, intent, { withoutOwnAnswer: slots.some((s) => !state.slots[s.name]), ...(sure === undefined ? {} : { sure }) });
 }

@@ -22,7 +22,7 @@ const NEGATIVE_START = /^\W*(?:no|nope|nah|not really|not quite|wrong|incorrect)
 const FAILED_ANSWER = [
   String.raw`(?:did|does|do|has|have|is|was)(?:n'?t| not) (?:really )?(?:help|helped|helping|work|worked|working|answer|fix|fixed|solve|solved|make sense)`,
   String.raw`not (?:helpful|useful|right|it|what i (?:asked|meant|need|needed|wanted|was asking(?: for)?|was looking for))`,
-  String.raw`(?:that|this|it)(?:'?s| is| was) (?:not (?:it|right|correct|my question|what i asked)|wrong|the wrong (?:answer|one|thing))`,
+  String.raw`(?:that|this|it)(?:'?s| is| was) (?:not (?:it|that|right|correct|my question|what i asked)|wrong|the wrong (?:answer|one|thing))`,
   String.raw`wrong (?:answer|article|one|thing|information)`,
   String.raw`still (?:broken|not \w+|doesn'?t \w+|does not \w+|won'?t \w+|can'?t \w+|\w+ing|drops|happens|fails|breaks|the same|no good|wrong)`,
   String.raw`doesn'?t answer|no use|nothing changed`,
@@ -78,6 +78,24 @@ export function afterGreeting(message: string): string | undefined {
   return words.length >= 2 ? rest : undefined;
 }
 
+// "I don't have it", "no idea": a reply to the bot's question that lacks the detail, not a new request.
+const NO_VALUE = /\b(?:don'?t|do not|dont|haven'?t|have not) (?:have|know|got|remember)\b|\bcan'?t (?:find|remember|see)\b|\bno idea\b|\bnot sure\b|\blost (?:it|the)\b/i;
+
+/**
+ * The customer turned to something else instead of answering the bot's question: a different request
+ * in a message of four words or more that is not "I don't have it". Judged against the need before
+ * this message.
+ */
+export function movesOn(state: ConversationState, analysis: MessageAnalysis, message: string): boolean {
+  return (
+    analysis.intent !== NO_INTENT &&
+    !CONVERSATIONAL_INTENTS.has(analysis.intent) &&
+    analysis.intent !== state.intent?.name &&
+    message.split(/\s+/).length >= 4 &&
+    !NO_VALUE.test(message)
+  );
+}
+
 /** Whether the message answers what the bot just asked (a slot, a yes/no, feedback), so it is not "low confidence". */
 export function isAnswerToPrompt(state: ConversationState, options: BotOptions, analysis: MessageAnalysis, message: string): boolean {
   if ((state.awaitingConfirmation || state.offeredPerson) && (AFFIRMATIVE.test(message) || saysItFailed(message))) return true;
@@ -88,4 +106,25 @@ export function isAnswerToPrompt(state: ConversationState, options: BotOptions, 
 /** The customer told us about their situation (a vulnerable-customer trigger) without a request we understood. */
 export function toldCircumstances(analysis: MessageAnalysis): boolean {
   return analysis.intent === NO_INTENT && analysis.triggers.some((t) => t.kind === 'vulnerable_customer');
+}
+
+const normalized = (text: string) => ` ${text.toLowerCase().replace(/[^\p{L}\p{N}' ]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
+
+/**
+ * The node's own intents, trained on a handful of phrases beside the default set's hundreds, can lose
+ * to a default intent on their own words ("can you send me a copy of my invoice?"). A message that
+ * contains one of a node intent's phrases (three words or more) is that intent.
+ */
+export function withOwnPhrases(analysis: MessageAnalysis, options: BotOptions, message: string): MessageAnalysis {
+  const text = normalized(message);
+  const own = options.intents.find((intent) => intent.phrases.some((p) => p.trim().split(/\s+/).length >= 3 && text.includes(normalized(p))));
+  if (!own || own.name === analysis.intent) return analysis;
+  const confidence = Math.max(analysis.confidence, 0.9);
+  return {
+    ...analysis,
+    intent: own.name,
+    confidence,
+    alternatives: [{ intent: analysis.intent, confidence: analysis.confidence }, ...analysis.alternatives].filter((a) => a.intent !== own.name && a.intent !== NO_INTENT).slice(0, 3),
+    requests: [{ intent: own.name, confidence }, ...analysis.requests.filter((r) => r.intent !== own.name)],
+  };
 }

@@ -32,7 +32,7 @@ export interface KnowledgeHit {
 // Words that carry no topic. Removing them keeps "what are your opening hours" from matching every
 // article that says "your".
 const STOP_WORDS = new Set(
-  'a an and are as at be been but by can could do does did for from had has have how i i\'m i\'ve if in into is it its me my of on or our please so that the their them then there these they this to too us was we were what when where which who why will with would you your yours hi hello thanks thank just want need get got help still every not no also very really again any some'.split(
+  'a an and are as at be been but by can could do does did for from had has have how i i\'m i\'ve if in into is it its me my of on or our please so that the their them then there these they this to too us was we were what when where which who why will with would you your yours hi hello thanks thank just want need get got help still every not no also very really again any some take tell know'.split(
     ' ',
   ),
 );
