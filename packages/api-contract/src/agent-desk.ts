@@ -1,8 +1,8 @@
-import { channelSchema, handoffPackageSchema, nluSnapshotSchema, transcriptEntrySchema, workItemOutcomeSchema } from '@tandem/contracts';
+import { channelSchema, complianceFlagSchema, handoffPackageSchema, nluSnapshotSchema, transcriptEntrySchema, workItemOutcomeSchema } from '@tandem/contracts';
 import type { AgentStatus, OfferStatus, WorkItemStatus } from '@tandem/routing';
 import { z } from 'zod';
-import { isoDateTime, queueNameSchema, skillLevelsSchema } from './common';
-import { assistSchema, handledBySchema } from './contacts';
+import { errorBodySchema, isoDateTime, queueNameSchema, skillLevelsSchema } from './common';
+import { assistSchema, handledBySchema, maxCustomerMessageLength, messageTextSchema } from './contacts';
 import type { Assert, Same } from './same-type';
 
 /** Routing's agent statuses. */
@@ -37,7 +37,9 @@ export const claimSchema = z.strictObject({
 export const rejectSchema = z.strictObject({ reason: z.string().trim().min(1).max(200).optional() });
 
 /** `POST /v1/agent/work-items/:workItemId/messages`. */
-export const agentMessageSchema = z.strictObject({ text: z.string().trim().min(1).max(10_000) });
+export const agentMessageSchema = z.strictObject({
+  text: messageTextSchema.describe(`At most ${maxCustomerMessageLength} characters; checked for compliance before it is sent.`),
+});
 
 /** `POST /v1/agent/work-items/:workItemId/complete`. */
 export const completeSchema = z.strictObject({
@@ -156,6 +158,29 @@ export const workItemDetailSchema = z.object({
 });
 export type WorkItemDetail = z.output<typeof workItemDetailSchema>;
 
-/** `POST /v1/agent/work-items/:workItemId/messages`. */
-export const messageSentSchema = z.object({ workItemId: z.string(), sent: z.literal(true) });
+/**
+ * What the compliance check before sending found in an agent's message: a `block` finding (a payment
+ * card number, a full IBAN) refuses the message, a `warn` finding (an account number written out, a
+ * required disclosure not made yet) lets it go out flagged.
+ */
+export const complianceFindingSchema = complianceFlagSchema.extend({
+  kind: z.string().describe('`card_number`, `iban`, `account_number`, `missing_disclosure`, …'),
+  evidence: z.string().optional().describe('The offending text, masked (`4111 **** 1111`); absent for a missing disclosure.'),
+  disclosureId: z.string().optional().describe('For `missing_disclosure`: which required disclosure.'),
+});
+export type ComplianceFinding = z.output<typeof complianceFindingSchema>;
+
+/** `POST /v1/agent/work-items/:workItemId/messages`: sent, with the `warn` findings it went out with. */
+export const messageSentSchema = z.object({
+  workItemId: z.string(),
+  sent: z.literal(true),
+  flags: z.array(complianceFindingSchema).describe('The `warn` findings it was sent with (also on its transcript entry); empty when the check found nothing.'),
+});
 export type MessageSent = z.output<typeof messageSentSchema>;
+
+/** The 422 of an agent's message the compliance check refused: nothing was sent. */
+export const complianceBlockedSchema = errorBodySchema.extend({
+  code: z.literal('compliance_blocked'),
+  details: z.object({ findings: z.array(complianceFindingSchema).describe('Every finding, `block` ones first.') }),
+});
+export type ComplianceBlocked = z.output<typeof complianceBlockedSchema>;

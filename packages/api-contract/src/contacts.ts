@@ -13,6 +13,24 @@ export type { HandledBy } from '@tandem/workflow-contract';
  */
 export const maxCustomerMessageLength: typeof MAX_CUSTOMER_MESSAGE_LENGTH = 10_000;
 
+/**
+ * The text of a message, at every entry point that takes one (a customer's message, the first message
+ * of a contact, an agent's message): trimmed, not empty, at most {@link maxCustomerMessageLength}
+ * characters — counted as the workflow counts them (UTF-16 code units: most emoji count two), so
+ * nothing the API accepts is refused later by the contact. A text over the limit is a 400
+ * `message_too_long` (see {@link isMessageTooLong}), not a generic validation failure.
+ */
+export const messageTextSchema = z
+  .string()
+  .trim()
+  .min(1, 'the message is empty (or only whitespace)')
+  .max(maxCustomerMessageLength, `longer than the ${maxCustomerMessageLength} characters a message may have`);
+
+/** Whether a validation issue is a message text over {@link maxCustomerMessageLength} (the API answers `message_too_long`). */
+export function isMessageTooLong(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'too_big' && issue.origin === 'string' && Number(issue.maximum) === maxCustomerMessageLength;
+}
+
 // ---- requests
 
 /** Contact ids: what integrations may choose (their own conversation id, say) and UUIDs. */
@@ -33,7 +51,7 @@ export const startContactSchema = z
     channel: channelSchema,
     customer: customerSchema,
     attributes: z.record(z.string(), z.unknown()).optional().describe('Channel or CRM context, readable in flows as `contact.attributes`.'),
-    firstMessage: z.string().trim().min(1).max(maxCustomerMessageLength).optional().describe('The message that opened the contact (chat, email).'),
+    firstMessage: messageTextSchema.optional().describe(`The message that opened the contact (chat, email): at most ${maxCustomerMessageLength} characters.`),
     contactId: contactIdSchema.optional().describe('Your id for the contact (default: a new UUID). Starting an id that exists starts nothing and answers 200 with created: false.'),
   })
   .refine((b) => !(b.draft && b.version !== undefined), { message: 'give either draft or version, not both', path: ['version'] });
@@ -41,7 +59,7 @@ export type StartContactRequest = z.input<typeof startContactSchema>;
 
 /** `POST /v1/contacts/:contactId/messages`: the customer's message. */
 export const customerMessageSchema = z.strictObject({
-  text: z.string().trim().min(1).max(maxCustomerMessageLength),
+  text: messageTextSchema.describe(`At most ${maxCustomerMessageLength} characters (UTF-16 code units, after trimming); longer is a 400 \`message_too_long\`.`),
   messageId: z
     .string()
     .min(1)

@@ -15,6 +15,9 @@ export const nodeMetricsSchema = z.object({
   entered: z.number().int(),
   exitedByPort: counts.describe('Exits by output port: the traffic on each outgoing edge.'),
   exited: z.number().int(),
+  errors: z
+    .object({ total: z.number().int(), byPort: counts })
+    .describe('Visits on which the step could not do its work (an expression failed at run time, say) and took its defined way out instead, by the port it left by.'),
   containment: z.number().nullable().describe('Bot nodes: resolved / (resolved + escalate + no_match).'),
   bot: z
     .object({

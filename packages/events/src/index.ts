@@ -6,7 +6,8 @@
  *   {@link EventPublisher} for the worker (deterministic ids); {@link recordProducerDeadLetters} keeps
  *   what a producer could not make valid, instead of retrying it forever;
  * - consuming: {@link runConsumer} (dedupe by event id in the same transaction as the effects, commit
- *   after processing), the projections and the inbound-contacts consumer;
+ *   after processing), the projections (per-node counters, each customer's contact history) and the
+ *   inbound-contacts consumer;
  * - persistence: {@link eventsEntities} and {@link eventsMigrations} for the API's DataSource.
  */
 export * from './contracts/envelope';
@@ -26,6 +27,7 @@ export * from './producer-dead-letters';
 export * from './projections/metrics';
 export * from './projections/projector';
 export * from './projections/queries';
+export * from './projections/customer-contacts';
 export * from './inbound';
 export * from './feedback';
 export * from './contracts/examples';

@@ -1,5 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { maxCustomerMessageLength } from '@tandem/api-contract';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorators';
 import { Access, type Principal } from '../auth/roles';
@@ -11,6 +24,7 @@ import {
   ClaimDto,
   ClaimResultDto,
   CompleteDto,
+  ComplianceBlockedDto,
   EmptyBodyDto,
   MessageSentDto,
   OfferIdParamsDto,
@@ -118,8 +132,13 @@ export class AgentDeskController {
 
   @Post('work-items/:workItemId/messages')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a message to the customer of an item assigned to me; it joins the transcript and goes out on the contact\'s channel.' })
+  @ApiOperation({
+    summary:
+      "Send a message to the customer of an item assigned to me; it joins the transcript and goes out on the contact's channel. It is checked for compliance first: a `block` finding (a card number, a full IBAN) refuses it with 422 and nothing is sent; `warn` findings (an account number written out, a required disclosure not made yet) are sent with it, flagged, and returned.",
+  })
   @ApiAcceptedResponse({ type: MessageSentDto.Output })
+  @ApiBadRequestResponse({ description: `\`message_too_long\`: the text is over ${maxCustomerMessageLength} characters; or \`validation_failed\` (an empty text, unknown fields).` })
+  @ApiUnprocessableEntityResponse({ type: ComplianceBlockedDto.Output, description: '`compliance_blocked`: nothing was sent; `details.findings` lists what the check found.' })
   @ApiConflictResponse({ description: '`not_in_conversation`: the item is not assigned to you now; `contact_ended`.' })
   @ApiServiceUnavailableResponse({ description: '`temporal_unavailable`: Temporal did not answer in time; send it again.' })
   message(@CurrentPrincipal() p: Principal, @Param() params: WorkItemIdParamsDto, @Body() body: AgentMessageDto) {

@@ -1,14 +1,16 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import type { Channel } from '@tandem/contracts';
+import { type Channel, maskPaymentCards } from '@tandem/contracts';
 import { type AgentStatus, type Completion, RoutingDirectory, RoutingNotFoundError, type WorkItem, type WorkItemStatus, WorkRouter } from '@tandem/routing';
 import type { AgentView, ClaimResult, LiveContact, MessageSent, PendingOfferView, StatusChange, WorkItemDetail, WorkItemView } from '@tandem/api-contract';
-import { agentMessageSignal } from '@tandem/workflow-contract';
+import { type AgentMessageInput, agentMessageSignal } from '@tandem/workflow-contract';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ApiError, ConflictError, NotFoundError } from '../common/errors';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ContactsService } from '../contacts/contacts.service';
 import { EscalationContextService } from '../events/escalation-context.service';
 import { TemporalService } from '../infrastructure/temporal.service';
+import { AssignmentSignalsService } from '../routing/assignment-signals.service';
+import { checkAgentMessage, needsEarlierAgentMessages, toFlag } from './compliance';
 import { toAgentView, toPendingOfferView, toWorkItemView } from './work-item.view';
 
 const ACTIVE: WorkItemStatus[] = ['offered', 'assigned', 'wrapping'];
@@ -28,6 +30,7 @@ export class AgentDeskService {
     private readonly contacts: ContactsService,
     private readonly contexts: EscalationContextService,
     private readonly temporal: TemporalService,
+    private readonly assignments: AssignmentSignalsService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
@@ -44,6 +47,8 @@ export class AgentDeskService {
   async claim(agentId: string, options: { queues?: string[] | undefined; channels?: Channel[] | undefined }): Promise<ClaimResult> {
     await this.agent(agentId);
     const item = await this.router.claim(agentId, { ...(options.queues ? { queues: options.queues } : {}), ...(options.channels ? { channels: options.channels } : {}) });
+    // The claim queued the contact's workItemAssigned signal: send it now (the customer is told a person joined).
+    if (item) this.assignments.deliverSoon();
     return { workItem: item ? toWorkItemView(item) : null };
   }
 
@@ -56,7 +61,9 @@ export class AgentDeskService {
     await this.agent(agentId);
     const pending = (await this.router.pendingOffersFor(agentId)).find((p) => p.offer.id === offerId);
     if (pending) await this.warmContext(pending.workItem);
-    return toWorkItemView(await this.router.acceptOffer(offerId, agentId));
+    const accepted = await this.router.acceptOffer(offerId, agentId);
+    this.assignments.deliverSoon();
+    return toWorkItemView(accepted);
   }
 
   async reject(agentId: string, offerId: string, reason: string | undefined): Promise<WorkItemView> {
@@ -91,21 +98,57 @@ export class AgentDeskService {
     return { workItem: toWorkItemView(item), handoff: item.handoff, contact, ...(liveError ? { liveError } : {}) };
   }
 
-  /** Sends the agent's message to the customer (the contact's `agentMessage` signal). */
+  /**
+   * Sends the agent's message to the customer (the contact's `agentMessage` signal) once it passed the
+   * compliance check: a `block` finding is a 422 `compliance_blocked` and nothing is sent; `warn`
+   * findings go out with the message (its transcript entry carries them) and come back in the answer.
+   */
   async message(agentId: string, workItemId: string, text: string): Promise<MessageSent> {
     const item = await this.mine(agentId, workItemId);
     if (item.status !== 'assigned') {
       throw new ConflictError('not_in_conversation', `work item ${workItemId} is ${item.status}: messages go to the customer while it is assigned to you`);
     }
-    try {
-      await this.temporal.connection.withDeadline(Date.now() + this.config.api.queryTimeoutMs, () =>
-        this.temporal.client.workflow.getHandle(item.workflowId).signal(agentMessageSignal, { schemaVersion: 1, workItemId, agentId, text }),
+    const check = checkAgentMessage(text, { channel: item.channel, previousAgentMessages: await this.earlierAgentMessages(item) });
+    if (check.blocking.length) {
+      this.logger.warn({ workItemId, agentId, findings: check.blocking.map((f) => f.kind) }, 'an agent message was refused by the compliance check');
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'compliance_blocked',
+        `the message was not sent: ${check.blocking.map((f) => f.message).join('; ')}`,
+        { findings: check.findings },
       );
+    }
+    // Nothing the check lets through holds a card number; masking anyway keeps it so if the two ever disagree.
+    const signal: AgentMessageInput = {
+      schemaVersion: 1,
+      workItemId,
+      agentId,
+      text: maskPaymentCards(text).text,
+      ...(check.warnings.length ? { flags: check.warnings.map(toFlag) } : {}),
+    };
+    try {
+      await this.temporal.connection.withDeadline(Date.now() + this.config.api.queryTimeoutMs, () => this.temporal.client.workflow.getHandle(item.workflowId).signal(agentMessageSignal, signal));
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw new ConflictError('contact_ended', `the contact of work item ${workItemId} has ended`);
       throw e;
     }
-    return { workItemId, sent: true };
+    return { workItemId, sent: true, flags: check.warnings };
+  }
+
+  /**
+   * What the agents already said in the item's conversation, for the checks that span it (a required
+   * disclosure made earlier counts). Asked only where such a check applies; if the contact does not
+   * answer, the check runs on this message alone (it may warn more, never block less).
+   */
+  private async earlierAgentMessages(item: WorkItem): Promise<string[]> {
+    if (!needsEarlierAgentMessages(item.channel)) return [];
+    try {
+      const view = await this.contacts.query(item.contactId, item.workflowId);
+      return view.transcript.filter((e) => e.from === 'agent').map((e) => e.text);
+    } catch (e) {
+      this.logger.warn({ err: e, workItemId: item.id }, 'could not read the conversation for the compliance check; checking the message alone');
+      return [];
+    }
   }
 
   async wrapUp(agentId: string, workItemId: string): Promise<WorkItemView> {

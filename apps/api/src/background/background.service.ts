@@ -18,6 +18,7 @@ import { ContactLauncher } from '../contacts/contact-launcher.service';
 import { EscalationContextService } from '../events/escalation-context.service';
 import { eventsLogger, KafkaClient } from '../events/kafka.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { AssignmentSignalsService } from '../routing/assignment-signals.service';
 import { RoutingNotificationsService } from '../routing/routing-notifications.service';
 
 /** The consumer group that records escalation contexts from `contact.escalated`. */
@@ -31,7 +32,8 @@ const ITEM_OPERATION: Record<ItemOperation, string> = { offer: 'offer', expire_o
 /**
  * What the API runs besides serving requests, each behind its own switch (`TANDEM_API_*`, see
  * docs/api.md): the outbox relay, the projection consumer, the inbound-contacts consumer, the
- * escalation-context consumer and routing's maintenance loop (offer expiry, overflow, push dispatch),
+ * escalation-context consumer and routing's maintenance loop (offer expiry, overflow, push dispatch,
+ * the events of the worker's routing changes, and the retries of `workItemAssigned` signals),
  * whose ticks and item failures are counted in `/metrics` and whose failed items are logged with their
  * id (one bad item never stops a tick from serving the others).
  *
@@ -59,6 +61,7 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     private readonly launcher: ContactLauncher,
     private readonly contexts: EscalationContextService,
     private readonly metrics: MetricsService,
+    private readonly assignments: AssignmentSignalsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -96,6 +99,8 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
             },
           });
           this.stops.push(stop);
+          // Retries the workItemAssigned signals the desk's immediate delivery could not send.
+          this.stops.push(this.assignments.startLoop(b.routingMaintenanceIntervalMs));
         }),
       );
     }

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { isMessageTooLong } from '@tandem/api-contract';
 import type { z } from 'zod';
 
 /** Where in the request a validation problem was found. */
@@ -57,6 +58,24 @@ export class RequestValidationError extends ApiError {
       code: issue.code,
     }));
     super(HttpStatus.BAD_REQUEST, 'validation_failed', summarize(errors), undefined, errors);
+  }
+}
+
+/**
+ * 400 `message_too_long`: a message's text is over the one limit every entry point shares. The
+ * message names the field, its length and the limit in characters; `details` carries both numbers.
+ */
+export class MessageTooLongError extends ApiError {
+  constructor(location: RequestLocation, error: z.ZodError, limit: number, length: number) {
+    const errors = error.issues.map((issue) => ({
+      location,
+      path: issue.path.map(String).join('.'),
+      message: issueMessage(issue),
+      code: isMessageTooLong(issue) ? 'message_too_long' : issue.code,
+    }));
+    const field = errors.find((e) => e.code === 'message_too_long');
+    const where = [location, field?.path].filter(Boolean).join('.');
+    super(HttpStatus.BAD_REQUEST, 'message_too_long', `${where}: ${length} characters is more than the ${limit} characters a message may have`, { limit, length }, errors);
   }
 }
 

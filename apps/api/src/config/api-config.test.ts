@@ -52,6 +52,14 @@ describe('loadApiConfig', () => {
     expect(problemsOf({ TANDEM_API_MAX_CONCURRENT_CLAIMS: 'lots' })).toMatch(/TANDEM_API_MAX_CONCURRENT_CLAIMS/);
   });
 
+  it("attaches a customer's contacts of the last 7 days by default; 0 attaches none, more than the history keeps is refused", () => {
+    expect(loadApiConfig({}).api.repeatContactWindowDays).toBe(7);
+    expect(loadApiConfig({ TANDEM_REPEAT_CONTACT_WINDOW_DAYS: '0' }).api.repeatContactWindowDays).toBe(0);
+    expect(loadApiConfig({ TANDEM_REPEAT_CONTACT_WINDOW_DAYS: '1.5' }).api.repeatContactWindowDays).toBe(1.5);
+    expect(problemsOf({ TANDEM_REPEAT_CONTACT_WINDOW_DAYS: '91' })).toMatch(/TANDEM_REPEAT_CONTACT_WINDOW_DAYS: at most 90 days/);
+    expect(problemsOf({ TANDEM_REPEAT_CONTACT_WINDOW_DAYS: 'a week' })).toMatch(/TANDEM_REPEAT_CONTACT_WINDOW_DAYS/);
+  });
+
   it('runs every background part by default, each can be switched off; topics and groups take a prefix', () => {
     const d = loadApiConfig({});
     expect(d.background).toEqual({ outboxRelay: true, projections: true, inboundContacts: true, escalationContexts: true, routingMaintenance: true, routingMaintenanceIntervalMs: 1000 });

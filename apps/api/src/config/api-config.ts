@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
-import { prefixedTopics, type TandemTopics } from '@tandem/events';
+import { CUSTOMER_CONTACT_RETENTION_DAYS, prefixedTopics, type TandemTopics } from '@tandem/events';
 import { DEFAULT_MAX_CONCURRENT_CLAIMS } from '@tandem/routing';
 import { z } from 'zod';
 
@@ -38,6 +38,11 @@ export interface ApiConfig extends TandemConfig {
     ssePollMs: number;
     /** Claims this process runs against the database at once (the rest wait in order); about twice the database's cores. */
     maxConcurrentClaims: number;
+    /**
+     * A starting contact gets the customer's contacts that ended within this many days (from the
+     * projections' history) as `customer.attributes.recentContacts`; 0 attaches none.
+     */
+    repeatContactWindowDays: number;
   };
   /**
    * What runs in the background of this API process. Each can be switched off to scale them apart
@@ -98,6 +103,10 @@ const apiSchema = z.object({
   TANDEM_API_ROUTING_MAINTENANCE: flag,
   TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000),
   TANDEM_API_MAX_CONCURRENT_CLAIMS: z.coerce.number().int().min(1).max(1000),
+  TANDEM_REPEAT_CONTACT_WINDOW_DAYS: z.coerce
+    .number()
+    .min(0)
+    .max(CUSTOMER_CONTACT_RETENTION_DAYS, `at most ${CUSTOMER_CONTACT_RETENTION_DAYS} days (how long the contact history is kept)`),
   TANDEM_KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-" (Kafka topic characters)').max(100),
   TANDEM_KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').max(100),
   TANDEM_KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000),
@@ -136,6 +145,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     TANDEM_API_ROUTING_MAINTENANCE: env.TANDEM_API_ROUTING_MAINTENANCE || '1',
     TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS: env.TANDEM_API_ROUTING_MAINTENANCE_INTERVAL_MS || '1000',
     TANDEM_API_MAX_CONCURRENT_CLAIMS: env.TANDEM_API_MAX_CONCURRENT_CLAIMS || String(DEFAULT_MAX_CONCURRENT_CLAIMS),
+    TANDEM_REPEAT_CONTACT_WINDOW_DAYS: env.TANDEM_REPEAT_CONTACT_WINDOW_DAYS || '7',
     TANDEM_KAFKA_TOPIC_PREFIX: env.TANDEM_KAFKA_TOPIC_PREFIX ?? '',
     TANDEM_KAFKA_GROUP_PREFIX: env.TANDEM_KAFKA_GROUP_PREFIX ?? '',
     TANDEM_KAFKA_TOPIC_PARTITIONS: env.TANDEM_KAFKA_TOPIC_PARTITIONS || '6',
@@ -163,6 +173,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
       sseHeartbeatMs: c.TANDEM_API_SSE_HEARTBEAT_MS,
       ssePollMs: c.TANDEM_API_SSE_POLL_MS,
       maxConcurrentClaims: c.TANDEM_API_MAX_CONCURRENT_CLAIMS,
+      repeatContactWindowDays: c.TANDEM_REPEAT_CONTACT_WINDOW_DAYS,
     },
     background: {
       outboxRelay: c.TANDEM_API_OUTBOX_RELAY,

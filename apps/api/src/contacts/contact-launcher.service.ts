@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Channel, contactWorkflowId, type CustomerInput } from '@tandem/contracts';
 import type { StartedContact } from '@tandem/api-contract';
-import { type StartContactRequest as InboundStartRequest } from '@tandem/events';
+import { CustomerContactHistory, type StartContactRequest as InboundStartRequest } from '@tandem/events';
 import { type Calendar, compileFlow, getNodeDefinition, type Plan } from '@tandem/flow';
 import { ChannelKey, CONTACT_WORKFLOW_TYPE, ContactIdKey, type ContactFlowInput, FlowIdKey, FlowVersionKey } from '@tandem/workflow-contract';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
@@ -47,6 +47,7 @@ export class ContactLauncher {
     private readonly flows: FlowsService,
     private readonly resolver: FlowResolverService,
     private readonly calendars: CalendarsService,
+    private readonly history: CustomerContactHistory,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
@@ -56,6 +57,7 @@ export class ContactLauncher {
       throw new ConflictError('channel_not_accepted', `flow "${request.flowId}" accepts ${plan.channels.join(', ')}; not ${request.channel}`, { channels: plan.channels });
     }
     const pinned = await this.pinned(plan);
+    const customer = await this.withRecentContacts(request.customer);
     const contactId = request.contactId ?? randomUUID();
     const workflowId = contactWorkflowId(contactId);
     const input: ContactFlowInput = {
@@ -65,7 +67,7 @@ export class ContactLauncher {
       contact: {
         id: contactId,
         channel: request.channel,
-        customer: request.customer,
+        customer,
         ...(request.attributes ? { attributes: request.attributes } : {}),
         ...(request.firstMessage ? { firstMessage: request.firstMessage } : {}),
       },
@@ -95,19 +97,43 @@ export class ContactLauncher {
     return { contactId, workflowId, flowId: plan.flowId, flowVersion: version, created: true };
   }
 
-  /** `runInboundContactsConsumer`'s `startContact`: idempotent by the contact id derived from the external id. */
+  /**
+   * `runInboundContactsConsumer`'s `startContact`: idempotent by the contact id derived from the external
+   * id. The request's schema holds its first message to the one message limit; a first message of only
+   * whitespace is no message (the contact starts, the flow asks).
+   */
   async startFromInbound(request: InboundStartRequest): Promise<{ started: boolean }> {
+    const firstMessage = request.firstMessage?.text.trim();
     const started = await this.start({
       flowId: request.flowId,
       version: request.flowVersion,
       channel: request.channel,
       customer: request.customer,
       attributes: request.attributes,
-      firstMessage: request.firstMessage?.text,
+      firstMessage: firstMessage || undefined,
       contactId: request.contactId,
       origin: { kind: 'inbound', external: { system: request.externalSystem, contactId: request.externalContactId } },
     });
     return { started: started.created };
+  }
+
+  /**
+   * The customer with `attributes.recentContacts`: their contacts that ended within
+   * `TANDEM_REPEAT_CONTACT_WINDOW_DAYS`, newest first, at most 10, from Tandem's own history (the
+   * projections) — what the bot's `repeat_contact` trigger and the flow (`customer.attributes`) read.
+   * Left as the caller gave it when the caller passed `recentContacts` itself, and when the window is 0.
+   * The history is a help, not a condition: if it cannot be read, the contact starts without it.
+   */
+  private async withRecentContacts(customer: CustomerInput): Promise<CustomerInput> {
+    const windowDays = this.config.api.repeatContactWindowDays;
+    if (windowDays <= 0 || (customer.attributes && 'recentContacts' in customer.attributes)) return customer;
+    try {
+      const recentContacts = await this.history.recentContacts(customer.id, { windowDays, limit: 10 });
+      return { ...customer, attributes: { ...customer.attributes, recentContacts } };
+    } catch (err) {
+      this.logger.warn({ err, customerId: customer.id }, "could not read the customer's recent contacts; the contact starts without them");
+      return customer;
+    }
   }
 
   private async planFor(request: StartContact): Promise<{ plan: Plan; version: number }> {

@@ -1,6 +1,7 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -14,7 +15,7 @@ import {
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorators';
 import { Access, type Principal } from '../auth/roles';
-import type { Cancelled, ContactList, ContactView, CsatRecorded, MessageReply, StartedContact, TranscriptView } from '@tandem/api-contract';
+import { type Cancelled, type ContactList, type ContactView, type CsatRecorded, maxCustomerMessageLength, type MessageReply, type StartedContact, type TranscriptView } from '@tandem/api-contract';
 import { ContactLauncher } from './contact-launcher.service';
 import { ContactsService } from './contacts.service';
 import {
@@ -49,6 +50,7 @@ export class ContactsController {
       'Start a contact: the newest published version of the flow (or a pinned version, or — designers — the draft), on a channel, for a customer. 201 with the contact id; 200 with created: false when the contactId exists already.',
   })
   @ApiCreatedResponse({ type: StartedContactDto.Output, description: 'started' })
+  @ApiBadRequestResponse({ description: `\`message_too_long\`: \`firstMessage\` is over ${maxCustomerMessageLength} characters; or \`validation_failed\`, naming each field in \`errors\`.` })
   @ApiOkResponse({ type: StartedContactDto.Output, description: 'a contact with this `contactId` exists already (`created: false`); nothing was started' })
   @ApiNotFoundResponse({ description: '`not_found`: the flow, or the pinned version, does not exist.' })
   @ApiConflictResponse({
@@ -100,6 +102,9 @@ export class ContactsController {
       "Send the customer's message; answers with what the flow replied to it. messageId makes it idempotent. 409 contact_ended once the contact ended; 504 when the flow does not answer in time (the message is kept).",
   })
   @ApiOkResponse({ type: MessageReplyDto.Output })
+  @ApiBadRequestResponse({
+    description: `\`message_too_long\`: the text is over ${maxCustomerMessageLength} characters (UTF-16 code units, after trimming); or \`validation_failed\` (an empty text, text that cannot be stored: NUL, unpaired surrogates).`,
+  })
   @ApiConflictResponse({ description: '`contact_ended`, or `message_refused` by the flow.' })
   @ApiServiceUnavailableResponse({ description: '`temporal_unavailable`: Temporal did not answer in time; retry (nothing was lost).' })
   @ApiGatewayTimeoutResponse({ description: '`contact_unresponsive`: the flow did not answer in time; the message is kept and answered when it runs again.' })

@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Cancelled, ContactList, ContactStatus, ContactSummary, ContactView, CsatRecorded, MessageReply, TranscriptView } from '@tandem/api-contract';
-import { contactWorkflowId, type TranscriptEntry } from '@tandem/contracts';
+import { contactWorkflowId, maskPaymentCards, type TranscriptEntry } from '@tandem/contracts';
 import { feedbackEvents, OutboxWriter, uuidV5 } from '@tandem/events';
 import {
   cancelSignal,
@@ -168,7 +168,9 @@ export class ContactsService {
     const description = await this.describe(contactId);
     if (description.status.name !== 'RUNNING') throw contactEnded(contactId, description.status.name.toLowerCase());
     try {
-      await this.bounded(() => this.handle(contactId).signal(cancelSignal, { schemaVersion: 1, reason: input.reason, ...(input.note ? { note: input.note } : {}) }));
+      // The note is kept in the contact's history: never a card number in clear.
+      const note = input.note ? maskPaymentCards(input.note).text : undefined;
+      await this.bounded(() => this.handle(contactId).signal(cancelSignal, { schemaVersion: 1, reason: input.reason, ...(note ? { note } : {}) }));
     } catch (e) {
       // It ended between the two calls (another cancel, its last step): the same answer as above.
       if (e instanceof WorkflowNotFoundError) throw contactEnded(contactId);

@@ -43,6 +43,7 @@ export class FlowMetricsService {
         entered: n.entered,
         exitedByPort: n.exited,
         exited: n.exitedTotal,
+        errors: n.errors,
         containment: n.bot?.containment.rate ?? null,
         bot: n.bot ?? null,
         escalations: {

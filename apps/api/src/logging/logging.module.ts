@@ -4,12 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type DestinationStream, destination as pinoDestination } from 'pino';
 import type { ApiConfig } from '../config/api-config';
+import { maskingDestination } from './masking-destination';
 
 const QUIET_PATHS = new Set(['/health', '/health/live', '/metrics']);
 
 /**
  * Structured JSON logs (pino): one line per request with its id, method, route, status and duration,
- * and every application log line of that request carries the same `reqId`. Credentials are redacted.
+ * and every application log line of that request carries the same `reqId`. Credentials are redacted,
+ * and payment card numbers are masked wherever they appear in a line (`maskingDestination`).
  */
 @Module({})
 export class LoggingModule {
@@ -26,7 +28,7 @@ export class LoggingModule {
     };
     return {
       module: LoggingModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: [options, destination ?? pinoDestination({ dest: 1, sync: false })] })],
+      imports: [LoggerModule.forRoot({ pinoHttp: [options, maskingDestination(destination ?? pinoDestination({ dest: 1, sync: false }))] })],
     };
   }
 }

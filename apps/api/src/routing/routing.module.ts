@@ -5,12 +5,14 @@ import type { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { RoutingOutboxSink } from '../events/routing-outbox.sink';
+import { AssignmentSignalsService } from './assignment-signals.service';
 import { RoutingNotificationsService } from './routing-notifications.service';
 
 /**
  * `@tandem/routing` on the API's DataSource: the work router (its state changes append their events
  * to the outbox in the same transaction), the directory of queues and agents, queue statistics,
- * tickets, and the LISTEN stream behind the agents' offer streams.
+ * tickets, the LISTEN stream behind the agents' offer streams, and the delivery of `workItemAssigned`
+ * signals to contacts.
  */
 @Global()
 @Module({
@@ -37,7 +39,8 @@ import { RoutingNotificationsService } from './routing-notifications.service';
     { provide: QueueStatistics, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new QueueStatistics({ dataSource }) },
     { provide: TicketDesk, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new TicketDesk({ dataSource }) },
     RoutingNotificationsService,
+    AssignmentSignalsService,
   ],
-  exports: [WorkRouter, RoutingDirectory, QueueStatistics, TicketDesk, RoutingNotificationsService],
+  exports: [WorkRouter, RoutingDirectory, QueueStatistics, TicketDesk, RoutingNotificationsService, AssignmentSignalsService],
 })
 export class RoutingModule {}

@@ -99,6 +99,13 @@ describe('event contracts', () => {
     expect(parseEvent({ ...good, data: { ...good.data, branch: 'b-2' } })).toEqual(good);
   });
 
+  it("holds an inbound contact's first message to the one message limit (10,000 characters), naming it", () => {
+    const request = eventExamples['tandem.contact.requested.v1'];
+    const withText = (text: string) => ({ ...request, data: { ...request.data, firstMessage: { text } } });
+    expect(parseEvent(withText('x'.repeat(10_000))).type).toBe('tandem.contact.requested.v1');
+    expect(() => parseEvent(withText('x'.repeat(10_001)))).toThrow(/firstMessage\.text is longer than the 10000 characters a message may have/);
+  });
+
   it('routes each type to its topic and keys it by the contact id', () => {
     expect(topicOf(eventExamples['tandem.step.entered.v1'])).toBe('tandem.contact-events');
     expect(topicOf(eventExamples['tandem.feedback.csat.v1'])).toBe('tandem.feedback-events');

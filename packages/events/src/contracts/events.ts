@@ -6,6 +6,7 @@ import {
   nluSnapshotSchema,
   workItemOutcomeSchema,
 } from '@tandem/contracts';
+import type { MAX_CUSTOMER_MESSAGE_LENGTH } from '@tandem/workflow-contract';
 import { z } from 'zod';
 import { checkSimulation, envelopeBaseSchema, flowExtensionsSchema } from './envelope';
 
@@ -185,6 +186,14 @@ export const csatSchema = contactEnvelope('tandem.feedback.csat.v1', csatDataSch
 // ---------------------------------------------------------------------------------------------------
 // Inbound (topic tandem.contacts-inbound): another system hands Tandem a contact.
 
+/**
+ * The longest first message, in characters (UTF-16 code units): the one limit of the workflow
+ * contract (typed as its literal, so this does not compile if the two differ; a type-only import keeps
+ * Temporal out of this package). A longer message makes the request invalid — it is dead-lettered
+ * with the reason, never started and then refused by the contact.
+ */
+const MAX_MESSAGE_LENGTH: typeof MAX_CUSTOMER_MESSAGE_LENGTH = 10_000;
+
 export const contactRequestedDataSchema = z.object({
   /** The system handing the contact over (e.g. `genesys-prod`); with the id below, the dedupe key. */
   externalSystem: id('externalSystem'),
@@ -197,7 +206,15 @@ export const contactRequestedDataSchema = z.object({
   /** Free-form context for the flow (`contact.attributes`). */
   attributes: z.record(z.string(), z.unknown()).default({}),
   /** The customer's first message, for chat and email. */
-  firstMessage: z.object({ text: z.string().min(1, 'firstMessage.text must not be empty'), at: z.iso.datetime({ offset: true }).optional() }).optional(),
+  firstMessage: z
+    .object({
+      text: z
+        .string()
+        .min(1, 'firstMessage.text must not be empty')
+        .max(MAX_MESSAGE_LENGTH, `firstMessage.text is longer than the ${MAX_MESSAGE_LENGTH} characters a message may have`),
+      at: z.iso.datetime({ offset: true }).optional(),
+    })
+    .optional(),
 });
 /** `subject` is the external contact id (Tandem's contact id does not exist yet). */
 export const contactRequestedSchema = envelopeOf('tandem.contact.requested.v1', contactRequestedDataSchema);

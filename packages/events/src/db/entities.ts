@@ -182,5 +182,43 @@ export const ProjectionCounterEntity = new EntitySchema<ProjectionCounterRow>({
   },
 });
 
+/**
+ * One contact of a customer, as the projections saw it: who (from `contact.started`), what it was about
+ * (the last intent and topics of `bot.turn`), how and when it ended (`contact.ended`). Simulations are
+ * not recorded. What `CustomerContactHistory` reads when a contact starts.
+ */
+export interface CustomerContactRow {
+  contactId: string;
+  customerId: string | null;
+  flowId: string;
+  flowVersion: number;
+  startedAt: Date | null;
+  intent: string | null;
+  topics: string[] | null;
+  /** Time of the bot turn the intent and topics come from. */
+  turnAt: Date | null;
+  outcome: string | null;
+  endedAt: Date | null;
+}
+
+export const CustomerContactEntity = new EntitySchema<CustomerContactRow>({
+  name: 'EventsCustomerContact',
+  schema: EVENTS_DB_SCHEMA,
+  tableName: 'customer_contacts',
+  columns: {
+    contactId: { name: 'contact_id', type: 'text', primary: true, primaryKeyConstraintName: 'customer_contacts_pkey' },
+    customerId: { name: 'customer_id', type: 'text', nullable: true },
+    flowId: { name: 'flow_id', type: 'text' },
+    flowVersion: { name: 'flow_version', type: 'integer' },
+    startedAt: { name: 'started_at', type: 'timestamp with time zone', nullable: true },
+    intent: { type: 'text', nullable: true },
+    topics: { type: 'text', array: true, nullable: true },
+    turnAt: { name: 'turn_at', type: 'timestamp with time zone', nullable: true },
+    outcome: { type: 'text', nullable: true },
+    endedAt: { name: 'ended_at', type: 'timestamp with time zone', nullable: true },
+  },
+  indices: [{ name: 'customer_contacts_customer_ended_idx', columns: ['customerId', 'endedAt'] }],
+});
+
 /** Every table of the package, for the API's DataSource `entities`. */
-export const eventsEntities = [OutboxEntity, ProcessedEventEntity, DeadLetterEntity, ProducerDeadLetterEntity, InboundContactEntity, ProjectionCounterEntity];
+export const eventsEntities = [OutboxEntity, ProcessedEventEntity, DeadLetterEntity, ProducerDeadLetterEntity, InboundContactEntity, ProjectionCounterEntity, CustomerContactEntity];

@@ -116,5 +116,37 @@ export class EventsProducerDeadLetters1767312000000 implements MigrationInterfac
   }
 }
 
+/**
+ * Adds `events.customer_contacts`: the contacts of each customer as the projections saw them (who, when
+ * it ended and how, what it was about), so the API can attach a customer's recent contacts when a new
+ * one starts (`repeat_contact` from Tandem's own history). Simulations are not in it.
+ */
+export class EventsCustomerContacts1767600000000 implements MigrationInterface {
+  name = 'EventsCustomerContacts1767600000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE "events"."customer_contacts" (
+        "contact_id" text NOT NULL,
+        "customer_id" text,
+        "flow_id" text NOT NULL,
+        "flow_version" integer NOT NULL,
+        "started_at" TIMESTAMP WITH TIME ZONE,
+        "intent" text,
+        "topics" text[],
+        "turn_at" TIMESTAMP WITH TIME ZONE,
+        "outcome" text,
+        "ended_at" TIMESTAMP WITH TIME ZONE,
+        CONSTRAINT "customer_contacts_pkey" PRIMARY KEY ("contact_id")
+      )`);
+    // A customer's ended contacts, newest first (scanned backwards): what a contact start reads.
+    await q.query(`CREATE INDEX "customer_contacts_customer_ended_idx" ON "events"."customer_contacts" ("customer_id", "ended_at")`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "events"."customer_contacts"`);
+  }
+}
+
 /** The package's migrations, in order, for the API's DataSource `migrations`. */
-export const eventsMigrations = [EventsInitialSchema1767225600000, EventsProducerDeadLetters1767312000000];
+export const eventsMigrations = [EventsInitialSchema1767225600000, EventsProducerDeadLetters1767312000000, EventsCustomerContacts1767600000000];

@@ -81,6 +81,20 @@ describe('projectionDeltas', () => {
     expect(projectionDeltas([...draft, ...real, ...simulated])).toEqual(projectionDeltas(real));
   });
 
+  it('counts the visits on which a step took its defined way out after a failure, by port', () => {
+    const meta = metaOf('decide', 'c-err');
+    const m = asMap(
+      projectionDeltas([
+        contactEvents.stepExited(meta, { nodeType: 'decision', visit: 1, port: 'default', durationMs: 3, error: 'rule "refund": no such key: refund_amount' }),
+        contactEvents.stepExited(meta, { nodeType: 'decision', visit: 2, port: 'default', durationMs: 2, error: 'rule "refund": division by zero' }),
+        contactEvents.stepExited(meta, { nodeType: 'decision', visit: 3, port: 'vip', durationMs: 2 }),
+      ]),
+    );
+    expect(m[`decide|${METRIC.stepErrors}|default|`]).toBe(2);
+    expect(m[`decide|${METRIC.stepErrors}|vip|`]).toBeUndefined();
+    expect(m[`decide|${METRIC.exited}|default|`]).toBe(2);
+  });
+
   it('puts durations in buckets with an open last bucket', () => {
     expect(bucketOf(0)).toBe('100');
     expect(bucketOf(100)).toBe('100');

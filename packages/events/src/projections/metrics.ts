@@ -22,6 +22,7 @@ export const METRIC = {
   nodeType: 'node.type', // step.entered, by node type
   entered: 'step.entered',
   exited: 'step.exited', // by port
+  stepErrors: 'step.errors', // step.exited with an error: the step took its defined way out after a failure, by port
   stepDuration: 'step.duration', // histogram bucket of step.exited durationMs (+ .sum_ms, .max)
   botTurns: 'bot.turns',
   botAnswered: 'bot.answered',
@@ -108,6 +109,7 @@ export function projectionDeltas(events: readonly TandemEvent[]): CounterDelta[]
         break;
       case 'tandem.step.exited.v1':
         count(node, METRIC.exited, event.data.port);
+        if (event.data.error) count(node, METRIC.stepErrors, event.data.port);
         duration(node, METRIC.stepDuration, event.data.durationMs);
         break;
       case 'tandem.bot.turn.v1':

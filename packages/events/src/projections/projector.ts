@@ -4,6 +4,7 @@ import type { TandemEvent } from '../contracts/events';
 import { runConsumer, type ProcessedBatch, type RunningConsumer } from '../consumer';
 import { defaultTopics, type TandemTopics } from '../kafka';
 import type { EventsLogger } from '../logger';
+import { applyCustomerContacts } from './customer-contacts';
 import { projectionDeltas, type CounterDelta } from './metrics';
 
 /** The consumer group of the analytics projections. */
@@ -43,9 +44,10 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Projects a batch of events into the counters (within the consumer's transaction). */
+/** Projects a batch of events into the counters and the customers' contact history (within the consumer's transaction). */
 export async function applyProjection(events: readonly TandemEvent[], manager: EntityManager): Promise<void> {
   await applyCounterDeltas(manager, projectionDeltas(events));
+  await applyCustomerContacts(events, manager);
 }
 
 export interface ProjectionConsumerOptions {

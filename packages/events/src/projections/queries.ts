@@ -31,6 +31,11 @@ export interface NodeMetrics {
   /** Exits by output port. */
   exited: Record<string, number>;
   exitedTotal: number;
+  /**
+   * Visits on which the step could not do its work (an expression failed at run time, say) and took its
+   * defined way out instead, by the port it left by.
+   */
+  errors: { total: number; byPort: Record<string, number> };
   /** Time spent in the node per visit. */
   stepTime: DurationStats;
   /** For bot nodes: turns, NLU averages and containment. */
@@ -214,6 +219,7 @@ function nodeMetricsOf(nodeId: string, rows: CounterRow[]): NodeMetrics {
     entered: c.total(METRIC.entered),
     exited,
     exitedTotal: sum(exited),
+    errors: { total: c.total(METRIC.stepErrors), byPort: c.by(METRIC.stepErrors) },
     stepTime: durationOf(c, METRIC.stepDuration),
     escalationsCaused: c.by(METRIC.escalationCaused),
     escalationsRouted: c.by(METRIC.escalationRouted),

@@ -4,6 +4,7 @@ import {
   claimResultSchema,
   claimSchema,
   completeSchema,
+  complianceBlockedSchema,
   emptyBodySchema,
   messageSentSchema,
   offerIdParamsSchema,
@@ -39,3 +40,4 @@ export class StatusChangeDto extends createZodDto(statusChangeSchema) {}
 export class ClaimResultDto extends createZodDto(claimResultSchema) {}
 export class WorkItemDetailDto extends createZodDto(workItemDetailSchema) {}
 export class MessageSentDto extends createZodDto(messageSentSchema) {}
+export class ComplianceBlockedDto extends createZodDto(complianceBlockedSchema) {}
