@@ -3,6 +3,8 @@ import type { HandoffPackage } from '@tandem/contracts';
 import {
   checkExpectations,
   compileFlow,
+  EXAMPLE_FLOWS,
+  exampleResolver,
   describeTurn,
   exitsTaken,
   type FlowTestExpectations,
@@ -13,6 +15,8 @@ import {
   flowTestSchema,
   hasExpectations,
 } from '../src';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { resolver } from './fixtures/diagnostic-cases';
 import { end, flowDoc, start, wait } from './helpers';
 
@@ -92,6 +96,12 @@ describe('flow tests: the format', () => {
     expect(withTests.plan.hash).toBe(without.plan.hash);
     expect(edited.plan.hash).toBe(without.plan.hash);
     expect(JSON.stringify(edited.plan)).not.toContain('renamed');
+  });
+
+  it.each(EXAMPLE_FLOWS)('ships with the %s example: tests that name its steps, exits and variables (no diagnostics)', (name) => {
+    const document = flowDocumentSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', `${name}.json`), 'utf8')));
+    expect(document.tests.length).toBeGreaterThan(0);
+    expect(compileFlow(document, exampleResolver).diagnostics).toEqual([]);
   });
 
   it('tells whether expectations name anything at all', () => {

@@ -122,6 +122,8 @@ export type FlowTestTurnKind = FlowTestTurn['kind'];
 export const flowTestCustomerSchema = z.strictObject({
   id: z.string().min(1).max(200).default('test-customer').describe('`customer.id`'),
   name: z.string().max(200).optional().describe('`customer.name`'),
+  email: z.string().max(320).optional().describe('`customer.email`'),
+  phone: z.string().max(50).optional().describe('`customer.phone`'),
   tier: z.string().min(1).max(50).default('standard').describe('`customer.tier` (e.g. vip)'),
   authenticated: z.boolean().default(false).describe('`customer.authenticated`'),
   /** CRM attributes, readable as `customer.attributes`. */
