@@ -24,6 +24,9 @@ export interface SandboxSnapshot {
   running: boolean;
 }
 
+/** How long ending a sandbox contact waits for it to be over. */
+const CANCEL_WAIT_MS = 10_000;
+
 /** Sandbox contacts' ids start with this, so operators can tell them apart (`WorkflowId STARTS_WITH "contact-flowtest-"`). */
 export const SANDBOX_CONTACT_PREFIX = 'flowtest-';
 
@@ -80,13 +83,17 @@ export class SandboxContactsService {
     });
   }
 
-  /** Ends a sandbox contact that is still running (its open work item is withdrawn by the flow). */
+  /**
+   * Ends a sandbox contact that is still running, and waits (a few seconds at most) until it has: its
+   * open work item is withdrawn by the flow, so nothing of the test stays in a queue after the run.
+   */
   async cancel(contactId: string): Promise<void> {
     const handle = this.temporal.client.workflow.getHandle(contactWorkflowId(contactId));
     try {
       const description = await this.bounded(() => handle.describe());
       if (description.status.name !== 'RUNNING') return;
       await this.bounded(() => handle.signal(cancelSignal, { schemaVersion: 1, reason: 'operator', note: 'the flow test is over' }));
+      await this.temporal.connection.withDeadline(Date.now() + CANCEL_WAIT_MS, () => handle.result()).catch(() => undefined);
     } catch (e) {
       this.logger.warn({ err: e, contactId }, 'could not end a sandbox contact after its flow test');
     }
