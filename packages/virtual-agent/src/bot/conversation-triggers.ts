@@ -11,7 +11,7 @@ import { STATE_LIMITS, type ConversationState } from '../state';
 import { contactTriggers } from '../contact-triggers';
 import { excerpt } from '../text';
 import { normalizeForRepetition } from '../triggers';
-import { toldCircumstances } from './understanding';
+import { AFFIRMATIVE, saysItFailed, toldCircumstances } from './understanding';
 
 /** One customer message, with what the conversation triggers need to know about it. */
 export interface TriggerTurn {
@@ -32,10 +32,13 @@ export interface TriggerTurn {
  */
 export function conversationTriggers(state: ConversationState, options: BotOptions, turn: TriggerTurn): EscalationTrigger[] {
   const { analysis, message, messageIndex } = turn;
-  // The classifier's "complaint" on a reply to the bot's own question ("I don't have the number to
-  // hand") reads the answer out of context: only complaint words count there.
+  // The classifier's reading of a reply to the bot's own question reads it out of context: "I don't
+  // have the number to hand" is no complaint, and "yes please" to "did that answer your question?" no
+  // request for a person. There only the words count.
   const replying = state.pendingSlot !== null || state.awaitingConfirmation !== null || state.offeredPerson;
-  const triggers = analysis.triggers.filter((t) => !(replying && t.kind === 'complaint' && t.evidence.every((e) => e.words.length === 0))).map((t) => structuredClone(t));
+  const classifiedOnly = (t: EscalationTrigger) => t.evidence.every((e) => e.words.length === 0);
+  const outOfContext = (t: EscalationTrigger) => replying && classifiedOnly(t) && (t.kind === 'complaint' || (t.kind === 'human_request' && (AFFIRMATIVE.test(message) || saysItFailed(message)) && message.split(/\s+/).length <= 4));
+  const triggers = analysis.triggers.filter((t) => !outOfContext(t)).map((t) => structuredClone(t));
   const evidence = (words: string[]) => [{ messageIndex, text: excerpt(message, words), words }];
   const already = new Set(state.triggers.map((t) => t.kind));
 
