@@ -133,6 +133,14 @@ describe('runBotTurn', () => {
     expect(JSON.stringify(a.state).length).toBeLessThan(2000);
   });
 
+  it('continues a conversation whose state was saved before the repair and handoff fields existed (a running contact)', async () => {
+    const first = await runBotTurn({ options: {}, message: 'what are your opening hours?', now: '2026-03-04T10:00:00Z' });
+    const { question: _q, failures: _f, offeredPerson: _o, greeted: _g, stuck: _s, ...older } = first.state;
+    const next = await runBotTurn({ options: {}, state: older as typeof first.state, message: 'thanks', now: '2026-03-04T10:01:00Z' });
+    expect(next.outcome).toBe('resolved');
+    expect(next.state).toMatchObject({ failures: [], offeredPerson: false, stuck: null });
+  });
+
   it('answers bad input with a specific error', async () => {
     const now = '2026-03-04T10:00:00Z';
     await expect(runBotTurn({ options: { maxTurns: 0 }, message: 'hi', now })).rejects.toThrow(/options\.maxTurns/);

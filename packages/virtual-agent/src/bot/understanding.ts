@@ -108,6 +108,17 @@ export function toldCircumstances(analysis: MessageAnalysis): boolean {
   return analysis.intent === NO_INTENT && analysis.triggers.some((t) => t.kind === 'vulnerable_customer');
 }
 
+/** The node's phrases of three words or more, normalised once per (frozen, cached) options object. */
+const phrasesByIntents = new WeakMap<BotOptions['intents'], { name: string; phrases: string[] }[]>();
+function ownPhrases(intents: BotOptions['intents']): { name: string; phrases: string[] }[] {
+  let cached = phrasesByIntents.get(intents);
+  if (!cached) {
+    cached = intents.map((i) => ({ name: i.name, phrases: i.phrases.filter((p) => p.trim().split(/\s+/).length >= 3).map(normalized) }));
+    phrasesByIntents.set(intents, cached);
+  }
+  return cached;
+}
+
 const normalized = (text: string) => ` ${text.toLowerCase().replace(/[^\p{L}\p{N}' ]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
 
 /**
@@ -116,8 +127,9 @@ const normalized = (text: string) => ` ${text.toLowerCase().replace(/[^\p{L}\p{N
  * contains one of a node intent's phrases (three words or more) is that intent.
  */
 export function withOwnPhrases(analysis: MessageAnalysis, options: BotOptions, message: string): MessageAnalysis {
+  if (options.intents.length === 0) return analysis;
   const text = normalized(message);
-  const own = options.intents.find((intent) => intent.phrases.some((p) => p.trim().split(/\s+/).length >= 3 && text.includes(normalized(p))));
+  const own = ownPhrases(options.intents).find(({ phrases }) => phrases.some((p) => text.includes(p)));
   if (!own || own.name === analysis.intent) return analysis;
   const confidence = Math.max(analysis.confidence, 0.9);
   return {
