@@ -35,5 +35,5 @@ export function generateFlow(id: string, size: number): FlowDocument {
   const rootY = build(decisions, 0, 'start', 'next');
   // Level with the first decision, as a layout would place it.
   (nodes[0] as FlowDocument['nodes'][number]).position = { x: 0, y: rootY };
-  return { schemaVersion: 1, id, name: `Generated ${nodes.length} nodes`, description: 'Render benchmark', channels: ['chat'], variables: [], nodes, edges, guarantees: flowGuaranteesSchema.parse({}) };
+  return { schemaVersion: 1, id, name: `Generated ${nodes.length} nodes`, description: 'Render benchmark', channels: ['chat'], variables: [], nodes, edges, guarantees: flowGuaranteesSchema.parse({}), tests: [] };
 }

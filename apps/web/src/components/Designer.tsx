@@ -1,13 +1,14 @@
 /**
- * The designer screen: top bar, palette, canvas, the side panel (settings, test chat, versions,
+ * The designer screen: top bar, palette, canvas, the side panel (settings, test chat, tests, versions,
  * performance) and the problems panel. Opens the flow, starts the draft sync, and maps keyboard
  * shortcuts to store actions.
  */
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '../api/client';
 import { parseFragment } from '../graph/clipboard';
 import { startDraftSync, type DraftSync } from '../services/draft-sync';
+import { createFlowTests } from '../services/flow-tests';
 import { keepMine, loadTheirs, openFlow } from '../services/flow-session';
 import { downloadFlow, importFlowFile } from '../services/import-export';
 import { layoutEngine } from '../services/layout-engine';
@@ -21,14 +22,16 @@ import { Inspector } from './Inspector';
 import { Palette } from './Palette';
 import { ProblemsPanel } from './ProblemsPanel';
 import { SimulatePanel } from './SimulatePanel';
+import { TestsPanel } from './TestsPanel';
 import { VersionsPanel } from './VersionsPanel';
 import { WatchPanel } from './WatchPanel';
 
-type Tab = 'settings' | 'test' | 'versions' | 'watch';
+type Tab = 'settings' | 'test' | 'tests' | 'versions' | 'watch';
 
 const TABS: [Tab, string][] = [
   ['settings', 'Settings'],
   ['test', 'Test chat'],
+  ['tests', 'Tests'],
   ['versions', 'Publish & versions'],
   ['watch', 'Performance'],
 ];
@@ -80,6 +83,9 @@ function DesignerScreen({ flowId }: { flowId: string }) {
   const saveNow = useCallback(async () => {
     await sync.current?.saveNow();
   }, []);
+  // Here rather than in the tab: results stay while the designer fixes the flow in other tabs.
+  const flowTests = useMemo(() => (api ? createFlowTests(api, designerStore, { beforeRun: saveNow }) : null), [api, saveNow, flowId]);
+  useEffect(() => () => flowTests?.dispose(), [flowTests]);
 
   const tidy = useCallback(async () => {
     await designerStore.getState().autoLayout(await layoutEngine());
@@ -165,6 +171,7 @@ function DesignerScreen({ flowId }: { flowId: string }) {
           <div className="side__body">
             {tab === 'settings' && <Inspector />}
             {tab === 'test' && <SimulatePanel saveNow={saveNow} />}
+            {tab === 'tests' && flowTests && <TestsPanel flowTests={flowTests} />}
             {tab === 'versions' && <VersionsPanel saveNow={saveNow} />}
             {tab === 'watch' && <WatchPanel />}
           </div>

@@ -38,7 +38,7 @@ export function ProblemsPanel() {
                 <span className="problem-row__icon" aria-label={d.severity}>
                   {d.severity === 'error' ? '●' : '▲'}
                 </span>
-                <span className="problem-row__where">{d.nodeId ? labelOf(d.nodeId) : d.edgeId ? 'Connection' : 'Flow'}</span>
+                <span className="problem-row__where">{d.nodeId ? labelOf(d.nodeId) : d.edgeId ? 'Connection' : d.path?.[0] === 'tests' ? 'Tests' : 'Flow'}</span>
                 <span className="problem-row__message">{d.message}</span>
               </button>
             </li>

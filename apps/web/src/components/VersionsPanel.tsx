@@ -4,7 +4,7 @@
  */
 import type { FlowDocument } from '@tandem/flow';
 import { useCallback, useEffect, useState } from 'react';
-import type { FlowVersionSummary } from '@tandem/api-contract';
+import type { FlowTestsFailedDetails, TestedFlowVersionSummary } from '@tandem/api-contract';
 import { ApiError, describeError } from '../api/client';
 import { buildDiffView } from '../graph/diff';
 import { downloadFlow } from '../services/import-export';
@@ -18,7 +18,10 @@ export function VersionsPanel({ saveNow }: { saveNow: () => Promise<void> }) {
   const errors = useDesigner((s) => s.diagnosticIndex.errors);
   const latestVersion = useDesigner((s) => s.latestVersion);
   const overlay = useDesigner((s) => s.overlay);
-  const [versions, setVersions] = useState<FlowVersionSummary[]>([]);
+  const [versions, setVersions] = useState<TestedFlowVersionSummary[]>([]);
+  /** The tests that refused the last publish, and whether this user may publish over them. */
+  const [refusal, setRefusal] = useState<FlowTestsFailedDetails | null>(null);
+  const [overrideReason, setOverrideReason] = useState('');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
@@ -53,6 +56,9 @@ export function VersionsPanel({ saveNow }: { saveNow: () => Promise<void> }) {
         const diagnostics = (e.details?.diagnostics ?? []) as Parameters<ReturnType<typeof designerStore.getState>['applyDiagnostics']>[0];
         designerStore.getState().applyDiagnostics(diagnostics, designerStore.getState().editStamp);
         setMessage({ tone: 'error', text: 'The flow has problems to fix before it can be published: see the problems list.' });
+      } else if (e instanceof ApiError && e.code === 'flow_tests_failed') {
+        setRefusal((e.details ?? null) as FlowTestsFailedDetails | null);
+        setMessage({ tone: 'error', text: `Not published: ${e.message.replace(/^flow "[^"]*" cannot be published: /, '')}` });
       } else if (e instanceof ApiError && e.code === 'no_changes') {
         setMessage({ tone: 'error', text: 'Nothing to publish: the draft is the same as the newest version.' });
       } else setMessage({ tone: 'error', text: describeError(e) });
@@ -61,16 +67,25 @@ export function VersionsPanel({ saveNow }: { saveNow: () => Promise<void> }) {
     }
   };
 
-  const publish = () =>
+  /** Publishes the draft once its tests pass (they run first); `override` publishes over failing ones (admins). */
+  const publish = (override?: string) =>
     run(async () => {
       if (!api || !flowId) return '';
+      setRefusal(null);
       await saveNow();
       const revision = designerStore.getState().revision ?? undefined;
-      const published = await api.publish(flowId, { ...(note.trim() ? { note: note.trim() } : {}), ...(revision ? { revision } : {}) });
+      const published = await api.publish(flowId, {
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(revision ? { revision } : {}),
+        ...(override ? { testOverride: { reason: override } } : {}),
+      });
       designerStore.getState().setLatestVersion(published.version);
       setNote('');
+      setOverrideReason('');
       await refresh();
-      return `Published version ${published.version}. New contacts use it from now on; contacts already running keep their version.`;
+      const tests = published.tests;
+      const tested = tests && tests.total > 0 ? ` Its ${tests.total} test${tests.total === 1 ? '' : 's'}: ${tests.passed} passed${tests.override ? `, ${tests.failed} failing (published over them)` : ''}.` : '';
+      return `Published version ${published.version}.${tested} New contacts use it from now on; contacts already running keep their version.`;
     });
 
   const rollback = (version: number) =>
@@ -108,14 +123,16 @@ export function VersionsPanel({ saveNow }: { saveNow: () => Promise<void> }) {
         </label>
         <textarea id="publish-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Escalate VIP customers straight to the priority queue" data-testid="publish-note" />
         <button type="button" className="button button--primary" disabled={busy || errors > 0} onClick={() => void publish()} data-testid="publish">
-          {errors > 0 ? `Fix ${errors} problem${errors > 1 ? 's' : ''} to publish` : 'Publish'}
+          {errors > 0 ? `Fix ${errors} problem${errors > 1 ? 's' : ''} to publish` : busy ? 'Running the tests…' : 'Publish'}
         </button>
+        <p className="muted small">The flow’s tests run first; a failing test stops publishing.</p>
       </section>
       {message && (
         <p className={`banner ${message.tone === 'ok' ? 'banner--ok' : 'banner--error'}`} role="status" data-testid="versions-message">
           {message.text}
         </p>
       )}
+      {refusal && <TestRefusal refusal={refusal} busy={busy} reason={overrideReason} onReason={setOverrideReason} onOverride={() => void publish(overrideReason.trim())} />}
       <section>
         <h2>Compare</h2>
         <div className="row">
@@ -166,6 +183,19 @@ export function VersionsPanel({ saveNow }: { saveNow: () => Promise<void> }) {
                 {v.rolledBackFrom !== null && <span className="pill">re-publishes v{v.rolledBackFrom}</span>}
               </div>
               {v.note && <p>{v.note}</p>}
+              {v.tests && v.tests.total > 0 && (
+                <p className="small" data-testid={`version-${v.version}-tests`}>
+                  <span className={`status status--${v.tests.override ? 'failed' : 'passed'}`}>
+                    tests {v.tests.passed}/{v.tests.total}
+                  </span>
+                  {v.tests.override && (
+                    <span>
+                      {' '}
+                      published over {v.tests.failed} failing by {v.tests.override.by}: “{v.tests.override.reason}”
+                    </span>
+                  )}
+                </p>
+              )}
               <p className="muted small">
                 {new Date(v.publishedAt).toLocaleString()} · {v.publishedBy}
                 {v.openContacts !== null ? ` · ${v.openContacts} open contact${v.openContacts === 1 ? '' : 's'}` : ''}
@@ -185,5 +215,47 @@ export function VersionsPanel({ saveNow }: { saveNow: () => Promise<void> }) {
         </ol>
       </section>
     </div>
+  );
+}
+
+/**
+ * Why publishing was refused: each failing test, the turn and what did not hold. Admins may publish
+ * anyway, with a reason the version keeps.
+ */
+function TestRefusal({ refusal, busy, reason, onReason, onOverride }: { refusal: FlowTestsFailedDetails; busy: boolean; reason: string; onReason: (reason: string) => void; onOverride: () => void }) {
+  const failing = refusal.run.tests.filter((t) => t.status === 'failed' || t.status === 'error');
+  return (
+    <section className="test-refusal" data-testid="publish-refusal">
+      <h3>
+        {failing.length} of {refusal.run.summary.total} test{refusal.run.summary.total === 1 ? '' : 's'} failed
+      </h3>
+      <ul>
+        {failing.map((t) => (
+          <li key={t.testId} data-testid={`refusal-${t.testId}`}>
+            <strong>{t.name}</strong>
+            {t.failure ? (
+              <>
+                {' '}
+                — at {t.failure.label}: {t.failure.message}
+              </>
+            ) : (
+              t.reason && <> — {t.reason}</>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p className="muted small">Fix the flow (or the test) in the Tests tab and publish again.</p>
+      {refusal.overridable && (
+        <div className="field">
+          <label className="field__label" htmlFor="override-reason">
+            As an admin, you may publish anyway: say why (kept with the version)
+          </label>
+          <textarea id="override-reason" rows={2} value={reason} onChange={(e) => onReason(e.target.value)} data-testid="override-reason" />
+          <button type="button" className="button" disabled={busy || reason.trim().length < 10} onClick={onOverride} data-testid="publish-override">
+            Publish anyway
+          </button>
+        </div>
+      )}
+    </section>
   );
 }

@@ -38,7 +38,7 @@ export function toDesignerEdge(edge: FlowEdge): DesignerEdge {
  */
 export function documentToGraph(doc: FlowDocument): { meta: FlowMeta; nodes: DesignerNode[]; edges: DesignerEdge[] } {
   return {
-    meta: { id: doc.id, name: doc.name, description: doc.description, channels: [...doc.channels], variables: doc.variables.map((v) => ({ ...v })), guarantees: structuredClone((doc.guarantees as FlowDocument['guarantees'] | undefined) ?? flowGuaranteesSchema.parse({})) },
+    meta: { id: doc.id, name: doc.name, description: doc.description, channels: [...doc.channels], variables: doc.variables.map((v) => ({ ...v })), guarantees: structuredClone((doc.guarantees as FlowDocument['guarantees'] | undefined) ?? flowGuaranteesSchema.parse({})), tests: structuredClone((doc.tests as FlowDocument['tests'] | undefined) ?? []) },
     nodes: doc.nodes.map(toDesignerNode),
     edges: doc.edges.map(toDesignerEdge),
   };
@@ -66,6 +66,7 @@ export function graphToDocument(meta: FlowMeta, nodes: readonly DesignerNode[], 
     })),
     edges: edges.map((e) => ({ id: e.id, source: e.source, sourcePort: e.sourceHandle ?? 'next', target: e.target })),
     guarantees: structuredClone(meta.guarantees),
+    tests: structuredClone(meta.tests),
   };
 }
 
@@ -81,6 +82,7 @@ export function newFlowDocument(id: string, name: string): FlowDocument {
     nodes: [{ id: 'start', type: 'start', typeVersion: 1, position: { x: 0, y: 0 }, label: 'Contact arrives', config: {} }],
     edges: [],
     guarantees: flowGuaranteesSchema.parse({}),
+    tests: [],
   };
 }
 

@@ -3,7 +3,7 @@
  * types are imported from React Flow, so the graph modules stay framework-free and unit-testable.
  */
 import type { Channel } from '@tandem/contracts';
-import type { FlowGuarantees, FlowVariable, NodeCatalogEntry, NodeCategory, PortSpec } from '@tandem/flow';
+import type { FlowGuarantees, FlowTest, FlowVariable, NodeCatalogEntry, NodeCategory, PortSpec } from '@tandem/flow';
 import type { Edge, Node } from '@xyflow/react';
 
 /** What a canvas node carries: the flow document's node, minus its id and position. */
@@ -33,6 +33,8 @@ export interface FlowMeta {
   variables: FlowVariable[];
   /** The conversation guarantees' settings (escape hatch, containment), kept as the document has them. */
   guarantees: FlowGuarantees;
+  /** The flow's test conversations (the Tests tab), versioned with the flow. */
+  tests: FlowTest[];
 }
 
 /** The id of a node's single input handle. */

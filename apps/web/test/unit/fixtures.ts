@@ -109,5 +109,6 @@ export function smallFlow(): FlowDocument {
       { id: 'e3', source: 'triage', sourcePort: 'default', target: 'done' },
     ],
     guarantees: flowGuaranteesSchema.parse({}),
+    tests: [],
   };
 }

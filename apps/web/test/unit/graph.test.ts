@@ -253,6 +253,7 @@ describe('overlays', () => {
       nodeType: null,
       entered: 0,
       exitedByPort: {},
+      errors: { total: 0, byPort: {} },
       exited: 0,
       containment: null,
       bot: null,
