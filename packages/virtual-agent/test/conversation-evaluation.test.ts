@@ -49,9 +49,17 @@ describe('the bot through the example flows', () => {
     expect(devFigures.wordingFailures).toBe(0);
   });
 
-  it('keeps the held-out set where it was measured (see README, "Conversation-level evaluation")', () => {
-    expect(heldOutFigures.falseContainments).toBeLessThanOrEqual(1);
-    expect(ratio(heldOutFigures.escalationsRightCause, heldOutFigures.escalations)).toBeGreaterThanOrEqual(0.95);
-    expect(ratio(heldOutFigures.humanRequestsHonoured, heldOutFigures.humanRequests)).toBeGreaterThanOrEqual(0.9);
+  it('holds on the held-out set within 5 points of the development set, and where it was measured (see README)', () => {
+    expect(heldOutFigures.falseContainments).toBe(0);
+    for (const [part, whole] of [
+      ['humanRequestsHonoured', 'humanRequests'],
+      ['escalationsRightCause', 'escalations'],
+      ['escalationsInTime', 'escalations'],
+    ] as const) {
+      const gap = ratio(devFigures[part], devFigures[whole]) - ratio(heldOutFigures[part], heldOutFigures[whole]);
+      expect({ figure: part, gap: gap <= 0.05 }).toEqual({ figure: part, gap: true });
+    }
+    // Measured: one held-out conversation the bot does not contain (a broadband question the knowledge search misses).
+    expect(heldOutFigures.missedContainments).toBeLessThanOrEqual(1);
   });
 });

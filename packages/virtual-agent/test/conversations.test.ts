@@ -75,6 +75,17 @@ describe('containment needs evidence (#2, #4, #5)', () => {
     }
   });
 
+  it('takes no goodbye as evidence: "thanks, that helped" to a question it never understood is no containment', async () => {
+    await talk(patientBot, [
+      ['zxcv qwer', { reply: /^Sorry, I did not quite get that/ }],
+      ['thank you, that helped', { outcome: 'no_match', reply: 'Thanks for getting in touch.' }],
+    ]);
+    await talk(patientBot, [
+      ['hello', { outcome: 'continue' }],
+      ['bye', { outcome: 'resolved', reply: 'Thanks for getting in touch.' }],
+    ]);
+  });
+
   it('answers a double charge and waits; the quiet period, not the bot, ends it (#4)', async () => {
     const [answer] = await talk(supportBot, [['why was I charged twice this month?', { outcome: 'continue', awaiting: true, articleId: 'kb-duplicate-charges' }]]);
     const quiet = endAfterQuietPeriod(answer!.state);

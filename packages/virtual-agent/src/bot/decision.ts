@@ -112,12 +112,15 @@ function acceptOffer(state: ConversationState, options: BotOptions, turn: TurnMe
 }
 
 /**
- * Goodbye before any answer: nothing was resolved. With no need stated (only small talk) the
- * conversation simply ends; with a need unmet it ends as `no_match`, so the flow can follow up.
+ * Goodbye before any answer: nothing was resolved. After small talk alone (nothing asked, nothing
+ * misunderstood) the conversation simply ends; otherwise — a need unmet, or "thanks, that helped" to a
+ * question the bot never understood — it ends as `no_match`, so the flow can follow up: a goodbye is no
+ * evidence of containment.
  */
 function goodbyeWithoutAnswer(state: ConversationState, options: BotOptions): Decision {
+  const smallTalkOnly = !state.question && state.failures.length === 0 && !state.tried.some((a) => a.kind === 'clarification');
   settleOpenAttempts(state, undefined, 'the customer left');
-  if (!state.question) {
+  if (smallTalkOnly) {
     state.status = 'resolved';
     state.stopReason = 'the customer said goodbye before asking for anything';
     return { outcome: 'resolved', reply: options.texts.farewell, escalation: null };
