@@ -9,6 +9,7 @@ import { type MessageAnalysis } from '../analyze';
 import { NO_INTENT } from '../intents/default-intents';
 import { type BotOptions } from '../options';
 import { type ConversationState } from '../state';
+import { excerpt } from '../text';
 import { answerRephrased, canAnswer, clarify, confirmAnswer, noteQuestion, repair, sureOf } from './answers';
 import { attempt, failuresOfNeed, settleAttempt, settleOpenAttempts } from './attempts';
 import { answerWithArticle, findArticle } from './knowledge-answers';
@@ -104,7 +105,7 @@ function acceptOffer(state: ConversationState, options: BotOptions, turn: TurnMe
   const trigger: EscalationTrigger = {
     kind: 'human_request',
     reason: 'accepted the offer of a person',
-    evidence: [{ messageIndex: turn.messageIndex, text: turn.text.slice(0, 280), words: [] }],
+    evidence: [{ messageIndex: turn.messageIndex, text: excerpt(turn.text), words: [] }],
   };
   state.humanRequests += 1;
   state.triggers = recordTriggers(state.triggers, [trigger]);
