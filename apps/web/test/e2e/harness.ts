@@ -41,6 +41,8 @@ export interface Harness {
   webUrl: string;
   db: TestDatabase;
   designerToken: string;
+  /** An admin's token: admins may publish over failing flow tests. */
+  adminToken: string;
   /** Calls the API as a designer (or another role) — for seeding and for checking what the UI did. */
   call<T = unknown>(method: string, url: string, body?: unknown, role?: string): Promise<{ status: number; body: T }>;
   browser: Browser;
@@ -139,6 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       webUrl: server.url,
       db,
       designerToken,
+      adminToken: token('admin'),
       browser,
       context,
       page,
