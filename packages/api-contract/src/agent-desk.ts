@@ -38,7 +38,9 @@ export const rejectSchema = z.strictObject({ reason: z.string().trim().min(1).ma
 
 /** `POST /v1/agent/work-items/:workItemId/messages`. */
 export const agentMessageSchema = z.strictObject({
-  text: messageTextSchema.describe(`At most ${maxCustomerMessageLength} characters; checked for compliance before it is sent.`),
+  text: messageTextSchema.describe(
+    `At most ${maxCustomerMessageLength} characters (UTF-16 code units, after trimming; longer is a 400 \`message_too_long\`); checked for compliance before it is sent.`,
+  ),
 });
 
 /** `POST /v1/agent/work-items/:workItemId/complete`. */

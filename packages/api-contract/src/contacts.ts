@@ -13,22 +13,28 @@ export type { HandledBy } from '@tandem/workflow-contract';
  */
 export const maxCustomerMessageLength: typeof MAX_CUSTOMER_MESSAGE_LENGTH = 10_000;
 
+const TOO_LONG = `longer than the ${maxCustomerMessageLength} characters a message may have`;
+
 /**
  * The text of a message, at every entry point that takes one (a customer's message, the first message
  * of a contact, an agent's message): trimmed, not empty, at most {@link maxCustomerMessageLength}
- * characters — counted as the workflow counts them (UTF-16 code units: most emoji count two), so
- * nothing the API accepts is refused later by the contact. A text over the limit is a 400
+ * characters — counted as the workflow counts them, in UTF-16 code units (an emoji outside the Basic
+ * Multilingual Plane counts two), so nothing the API accepts is refused later by the contact. zod's
+ * own `max` (the document's `maxLength`) counts code points, which lets 5,001 emoji (10,002 units)
+ * through: the second check holds the line the workflow holds. A text over the limit is a 400
  * `message_too_long` (see {@link isMessageTooLong}), not a generic validation failure.
  */
 export const messageTextSchema = z
   .string()
   .trim()
   .min(1, 'the message is empty (or only whitespace)')
-  .max(maxCustomerMessageLength, `longer than the ${maxCustomerMessageLength} characters a message may have`);
+  .max(maxCustomerMessageLength, { error: TOO_LONG, abort: true })
+  .refine((text) => text.length <= maxCustomerMessageLength, { error: TOO_LONG, params: { code: 'message_too_long' } });
 
 /** Whether a validation issue is a message text over {@link maxCustomerMessageLength} (the API answers `message_too_long`). */
 export function isMessageTooLong(issue: z.core.$ZodIssue): boolean {
-  return issue.code === 'too_big' && issue.origin === 'string' && Number(issue.maximum) === maxCustomerMessageLength;
+  if (issue.code === 'too_big') return issue.origin === 'string' && Number(issue.maximum) === maxCustomerMessageLength;
+  return issue.code === 'custom' && (issue.params as { code?: unknown } | undefined)?.code === 'message_too_long';
 }
 
 // ---- requests
@@ -51,7 +57,9 @@ export const startContactSchema = z
     channel: channelSchema,
     customer: customerSchema,
     attributes: z.record(z.string(), z.unknown()).optional().describe('Channel or CRM context, readable in flows as `contact.attributes`.'),
-    firstMessage: messageTextSchema.optional().describe(`The message that opened the contact (chat, email): at most ${maxCustomerMessageLength} characters.`),
+    firstMessage: messageTextSchema
+      .optional()
+      .describe(`The message that opened the contact (chat, email): at most ${maxCustomerMessageLength} characters (UTF-16 code units, after trimming; longer is a 400 \`message_too_long\`).`),
     contactId: contactIdSchema.optional().describe('Your id for the contact (default: a new UUID). Starting an id that exists starts nothing and answers 200 with created: false.'),
   })
   .refine((b) => !(b.draft && b.version !== undefined), { message: 'give either draft or version, not both', path: ['version'] });

@@ -7,7 +7,7 @@ import {
   type WorkItemOutcome,
 } from '@tandem/contracts';
 import { z } from 'zod';
-import { maskCards, maskCardsDeep } from './masking';
+import { storableText, storableDeep } from './storable';
 
 /** The current time. Every service takes one so tests of expiry, relaxation and aging never sleep. */
 export type Clock = () => Date;
@@ -166,7 +166,7 @@ export const createWorkItemInputSchema = z.object({
   priority: prioritySchema.default(0),
   requiredSkills: skillLevelsSchema.default({}),
   /** Stored with card numbers masked, whatever the caller masked already. */
-  handoff: handoffPackageSchema.transform(maskCardsDeep),
+  handoff: handoffPackageSchema.transform(storableDeep),
 });
 export type CreateWorkItemInput = z.input<typeof createWorkItemInputSchema>;
 
@@ -282,7 +282,7 @@ export const completionSchema = z.object({
   outcome: workItemOutcomeSchema,
   reasonTags: z.array(reasonTag).max(20).default([]),
   /** Stored (and sent to the workflow) with card numbers masked. */
-  note: z.string().max(4000).transform(maskCards).optional(),
+  note: z.string().max(4000).transform(storableText).optional(),
 });
 export type Completion = z.input<typeof completionSchema>;
 
@@ -292,7 +292,7 @@ export const transferSchema = z
     toQueue: queueName.optional(),
     toAgentId: identifier.optional(),
     /** Appended to the item's notes with card numbers masked. */
-    note: z.string().max(4000).default('').transform(maskCards),
+    note: z.string().max(4000).default('').transform(storableText),
     by: actorSchema,
     /** New base priority; unchanged when left out. */
     priority: prioritySchema.optional(),

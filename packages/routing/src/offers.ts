@@ -1,6 +1,6 @@
 /** Push, the agent's side: accepting and rejecting offers, and the offers waiting for an answer. */
 import { RoutingConflictError } from './errors';
-import { maskCards } from './masking';
+import { storableText } from './storable';
 import { type Offer, type WorkItem } from './model';
 import { reviveItem, type RouterCore } from './router-core';
 import { toOffer, toWorkItem, type OfferRow, type WorkItemRow } from './rows';
@@ -39,7 +39,7 @@ export async function rejectOffer(core: RouterCore, offerId: string, agentId: st
   const item = await core.db.transaction(async (tx) => {
     await core.lockAgent(tx, agentId);
     const { offer, item } = await core.lockOffer(tx, offerId, agentId);
-    const said = maskCards(reason);
+    const said = storableText(reason);
     await tx.query(`UPDATE routing.offer SET status = 'rejected', responded_at = $2, reason = $3 WHERE id = $1`, [offer.id, now, said]);
     return core.requeue(tx, item, { type: 'rejected', actor: { kind: 'agent', id: agentId }, reason: said, now, details: { offerId } });
   });

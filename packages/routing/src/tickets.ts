@@ -6,7 +6,7 @@
 import { channelSchema, customerSchema, handoffPackageSchema, type Channel, type Customer, type HandoffPackage } from '@tandem/contracts';
 import { type DataSource } from 'typeorm';
 import { z } from 'zod';
-import { maskCards, maskCardsDeep } from './masking';
+import { storableText, storableDeep } from './storable';
 import { InvalidRoutingInputError, RoutingConflictError, RoutingNotFoundError, parseInput } from './errors';
 import { systemClock, type Clock } from './model';
 
@@ -26,11 +26,11 @@ export const createTicketInputSchema = z.object({
   channel: channelSchema,
   customer: customerSchema,
   // What a ticket says is stored with card numbers masked (PCI DSS), whatever the caller masked already.
-  subject: z.string().trim().min(1, 'the subject is empty').max(500).transform(maskCards),
-  body: z.string().max(20_000).transform(maskCards).nullable().default(null),
+  subject: z.string().trim().min(1, 'the subject is empty').max(500).transform(storableText),
+  body: z.string().max(20_000).transform(storableText).nullable().default(null),
   priority: z.number().int().min(0).max(1000).default(0),
   dueAt: z.coerce.date().nullable().default(null),
-  handoff: handoffPackageSchema.transform(maskCardsDeep).nullable().default(null),
+  handoff: handoffPackageSchema.transform(storableDeep).nullable().default(null),
 });
 export type CreateTicketInput = z.input<typeof createTicketInputSchema>;
 
@@ -156,7 +156,7 @@ export class TicketDesk {
     // TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected].
     const [rows]: [TicketRow[], number] = await this.options.dataSource.query(
       `UPDATE routing.ticket SET status = $2, closed_by = $3, resolution = $4, closed_at = $5, updated_at = $5 WHERE id = $1 AND status = 'open' RETURNING *`,
-      [id, close.status, close.by, close.resolution === undefined ? null : maskCards(close.resolution), now],
+      [id, close.status, close.by, close.resolution === undefined ? null : storableText(close.resolution), now],
     );
     const row = rows[0];
     if (!row) throw new RoutingConflictError(`ticket ${id} was closed meanwhile`);

@@ -15,7 +15,7 @@ async function storedText(ctx: RoutingTestContext): Promise<string> {
   return rows.map((r) => r.text).join('\n');
 }
 
-describe('payment card numbers are masked in everything routing stores (PCI DSS)', () => {
+describe('what routing stores: no card number in clear (PCI DSS), nothing PostgreSQL refuses', () => {
   let ctx: RoutingTestContext;
   beforeAll(async () => {
     ctx = await routingTestContext('routing_masking');
@@ -73,5 +73,20 @@ describe('payment card numbers are masked in everything routing stores (PCI DSS)
     const stored = await storedText(ctx);
     expect(stored).toContain('1111');
     expect(stored).not.toMatch(/4111[ -]?1111[ -]?1111[ -]?1111/);
+  });
+
+  it('stores a handoff whose excerpts were cut in the middle of an emoji, or hold a NUL: the broken half becomes U+FFFD', async () => {
+    const input = escalation('support');
+    const cut = '😀😀😀'.slice(0, 5); // two emoji and half of the third
+    input.handoff = {
+      ...input.handoff,
+      summary: cut,
+      transcript: [{ at: '2026-11-23T08:59:00.000Z', from: 'customer', text: `a\u0000b ${cut}` }],
+      trigger: { kind: 'human_request', reason: 'asked', evidence: [{ messageIndex: 0, text: cut, words: ['\udc00'] }] },
+    };
+    const { workItem } = await ctx.router.createWorkItem(input);
+    expect(workItem.handoff.summary).toBe('😀😀\uFFFD');
+    expect(workItem.handoff.transcript[0]!.text).toBe('a\uFFFDb 😀😀\uFFFD');
+    expect(workItem.handoff.trigger?.evidence[0]).toMatchObject({ text: '😀😀\uFFFD', words: ['\uFFFD'] });
   });
 });
