@@ -146,21 +146,15 @@ describe('conversation guarantees', () => {
     await c.cancel('operator');
   });
 
-  it('a message the bot cannot process does not kill the contact: it goes on through no_match, with the error recorded', async () => {
+  it('a message as long as the limit allows (9,500 characters) is processed like any other: the contact goes on', async () => {
     const bot = flowNode('helper', 'bot', { knowledgeBase: { enabled: true } });
-    const plan = compileWith({
-      schemaVersion: 1,
-      id: 'g-long',
-      name: 'Long',
-      channels: ['chat'],
-      variables: [],
-      nodes: [flowNode('start', 'start'), bot, flowNode('done', 'end', { outcome: 'resolved_by_bot' }), flowNode('lost', 'end', { outcome: 'ticketed', message: 'We will write back.' })],
-      edges: [flowEdge('start', 'next', 'helper'), flowEdge('helper', 'resolved', 'done'), flowEdge('helper', 'escalate', 'lost'), flowEdge('helper', 'no_match', 'lost')],
-    } as unknown as FlowDocument);
+    const plan = around(bot, ['resolved', 'escalate', 'no_match']);
     const c = await h.startContact(plan, { customer: { id: 'g-11' } });
     await c.waitForStep('helper');
     const reply = await c.say(`${'my internet keeps dropping every evening. '.repeat(230)}`.slice(0, 9_500));
-    expect(reply.handledBy).toBe('ended');
-    expect(await c.result()).toMatchObject({ outcome: expect.stringMatching(/resolved_by_bot|ticketed/) });
+    expect(reply.messages.length).toBeGreaterThan(0);
+    expect(['bot', 'queue']).toContain(reply.handledBy);
+    expect((await c.state()).outcome).toBeNull();
+    await c.cancel('operator');
   });
 });

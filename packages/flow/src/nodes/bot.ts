@@ -37,6 +37,28 @@ export const botSlotSchema = z.strictObject({
   intents: z.array(z.string().min(1)).optional().describe('Ask only for these intents (all when absent).'),
 });
 
+const text = (describe: string) => template(describe).refine((t) => t.trim().length > 0, { message: 'the sentence is empty' }).optional().describe(describe);
+
+/**
+ * The sentences the bot says besides the flow's intents' answers, each overridable (the virtual agent's
+ * `BotTexts`; a worker test keeps the names equal).
+ */
+export const botTextsSchema = z.strictObject({
+  greetingPrompt: text('The answer to a greeting once the customer was greeted'),
+  offerPerson: text('Offering a person after clarifications that did not help'),
+  offerDeclined: text('When the customer declines a person'),
+  escalating: text('Said whenever the bot hands over to a person'),
+  noAnswer: text('Before handing over when the bot has no answer'),
+  gaveUp: text('Before handing over after repeated failure'),
+  goodbye: text('When the customer confirms an answer helped'),
+  farewell: text('When the customer says goodbye before any answer'),
+  confirmAnswer: text('Asked after every answer'),
+  anotherAnswer: text('Before a second answer for the same need'),
+  answerRejected: text('When an answer did not help and there is no other'),
+  noMatch: text('When the bot runs out of turns'),
+  acknowledge: text('When the customer tells of a bereavement, an illness or money trouble'),
+});
+
 export const botConfigSchema = z
   .object({
     /** Extra intents on top of the virtual agent's default customer-service set. */
@@ -62,6 +84,8 @@ export const botConfigSchema = z
       "Sorry, I didn't quite get that. Could you say it another way?",
     ),
     slots: z.array(botSlotSchema).default([]).describe('Values to collect from the customer (order number, email…)'),
+    /** The bot's sentences, each the flow's to change (templates); absent ones keep the virtual agent's defaults. */
+    texts: botTextsSchema.default({}).describe('What the bot says (each sentence may be changed)'),
     ...loopBound,
     ...escapeHatchOptOut,
   })

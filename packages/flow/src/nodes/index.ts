@@ -125,6 +125,7 @@ export * from './types';
 export { activityNode, botNode, classifyNode, decisionNode, distributeNode, endNode, escalateNode, joinNode, messageNode, parallelNode, scheduleNode, setNode, startNode, subflowNode, subflowNodeV2, surveyNode, ticketNode, waitNode };
 export type { ActivityConfig } from './activity';
 export type { BotConfig } from './bot';
+export { botConfigSchema, botTextsSchema } from './bot';
 export type { ClassifyConfig } from './classify';
 export type { DecisionConfig } from './decision';
 export type { DistributeConfig } from './distribute';

@@ -19,6 +19,8 @@ export interface BotTurnRequest extends CallSite {
   channel: Channel;
   /** Workflow time (ISO): the virtual agent resolves relative dates against it. */
   now: string;
+  /** The customer was greeted already (the node's greeting, a welcome message): a "hi" gets a short prompt. */
+  greeted?: boolean;
   /** The flow's escape-hatch triggers, escalated on besides the node's own (absent when the node opted out). */
   escalateOnToo?: EscalationTriggerKind[];
   /**
@@ -57,13 +59,13 @@ export function botOptionsFor(nodeId: string, config: BotConfig, escalateOnToo: 
   const fallback = config.fallbackMessage;
   return {
     nodeId,
-    intents: config.intents.map((i) => ({ name: agentIntent(i.name), phrases: i.phrases, ...(i.answer?.trim() ? { reply: i.answer } : {}) })),
+    intents: config.intents.map((i) => ({ name: agentIntent(i.name), phrases: i.phrases, ...(i.answer?.trim() ? { reply: i.answer } : {}), ...(i.resolves ? { resolves: true } : {}) })),
     knowledge: { enabled: config.knowledgeBase.enabled, answerThreshold: config.knowledgeBase.answerThreshold },
     maxTurns: config.maxTurns,
     confidenceThreshold: config.confidenceThreshold,
     lowConfidenceLimit: config.lowConfidenceLimit,
     escalateOn: [...new Set([...config.escalateOn, ...escalateOnToo])],
-    ...(fallback.trim() ? { texts: { fallback } } : {}),
+    texts: { ...Object.fromEntries(Object.entries(config.texts).filter(([, t]) => t !== undefined)), ...(fallback.trim() ? { fallback } : {}) },
     slots: config.slots
       .filter((s) => ENTITY_TYPES.has(s.entity as EntityType))
       .map((s) => ({
@@ -72,6 +74,7 @@ export function botOptionsFor(nodeId: string, config: BotConfig, escalateOnToo: 
         prompt: s.prompt,
         // An optional slot is asked once; a required one is asked again (twice) when the answer lacks it.
         maxReprompts: s.required === false ? 0 : 2,
+        required: s.required !== false,
         ...(s.intents?.length ? { intents: s.intents.map(agentIntent) } : {}),
       })),
   };
@@ -90,12 +93,13 @@ export function createBotActivities(deps: Pick<ActivityDependencies, 'logger'>):
           now: request.now,
           customer: request.customer,
           repeatContact: request.customer.attributes.repeatContact === true,
+          ...(request.greeted !== undefined ? { greeted: request.greeted } : {}),
         });
+        // A plan compiled before the containment guarantee resolves on a resolving intent's answer at once, as it did.
         const resolving = new Set(config.intents.filter((i) => i.resolves).map((i) => agentIntent(i.name)));
-        const resolvesNow = turn.outcome === 'continue' && resolving.has(turn.nlu.intent);
-        // With the containment guarantee an intent that resolves answers, and awaits the customer's confirmation.
-        const outcome = resolvesNow && !request.containment ? 'resolved' : turn.outcome;
-        const awaitingConfirmation = outcome === 'continue' && (resolvesNow || (turn as { awaitingConfirmation?: boolean }).awaitingConfirmation === true);
+        const legacyResolve = !request.containment && turn.outcome === 'continue' && resolving.has(turn.nlu.intent);
+        const outcome = legacyResolve ? 'resolved' : turn.outcome;
+        const awaitingConfirmation = outcome === 'continue' && turn.awaitingConfirmation;
         const variables: Record<string, string> = {};
         for (const slot of config.slots) {
           const value = turn.slots[slot.name];

@@ -32,12 +32,14 @@ export const botExecutor = defineExecutor<BotConfig>({
       if (!message) {
         if (rt.leaving() || quietFor === undefined) return rt.leave(node.id);
         delete ns.quietUntil;
+        ns.resolvedQuietly = true;
         state.bot = { ...state.bot, outcome: 'resolved', resolvedBy: 'quiet_period' };
         state.escalationCause = null;
         path.activity = 'flow';
         return 'resolved';
       }
       delete ns.quietUntil;
+      delete ns.resolvedQuietly;
       const result = await turn(step, rt, ns, message);
       if (typeof result !== 'object' || !('conversation' in result)) return result;
       if (result.outcome === 'continue') {
@@ -73,6 +75,8 @@ async function turn(step: Step<BotConfig>, rt: NodeRuntime, ns: BotProgress, mes
       channel: state.contact.channel,
       now: workflowNowIso(),
       ...(hatch ? { escalateOnToo: [...hatch.triggers] } : {}),
+      // Greeted already: by this node, or by anything the flow said before.
+      greeted: node.config.greeting !== undefined || state.transcript.some((t) => t.from === 'bot' || t.from === 'system'),
       ...(rt.plan.guarantees ? { containment: true } : {}),
     });
   } catch (e) {

@@ -4,7 +4,7 @@
  */
 import type { Channel, Customer, EscalationTrigger, HandoffPackage, NluSnapshot, TranscriptEntry } from '@tandem/contracts';
 import type { EscalateConfig } from '@tandem/flow';
-import { assist, buildHandoffPackage, KnowledgeBase, type ConversationState } from '@tandem/virtual-agent';
+import { answerWhileWaiting, assist, buildHandoffPackage, endAfterQuietPeriod, type ConversationState } from '@tandem/virtual-agent';
 import type { AssistSuggestions } from '@tandem/workflow-contract';
 import type { CallSite } from '../../activities/contract';
 import { nonRetryableInputError, type ActivityDependencies } from '../../activities/dependencies';
@@ -15,6 +15,10 @@ export interface HandoffRequest extends CallSite {
   transcript: TranscriptEntry[];
   /** Bot conversation states of the contact's bot nodes (what was tried, entities, sentiment). */
   conversations: Record<string, unknown>;
+  /** Bot nodes whose conversation the flow's quiet period resolved after an answer. */
+  resolvedQuietly?: string[];
+  /** The bot nodes' labels, by id (the handoff says where the bot was stuck in the designer's words). */
+  labels?: Record<string, string>;
   nlu: NluSnapshot;
   trigger: EscalationTrigger | null;
   /** Which parts the escalate node wants the agent to see. */
@@ -62,7 +66,11 @@ export interface EscalateActivities {
 export function createEscalateActivities(deps: Pick<ActivityDependencies, 'workItems' | 'logger'>): EscalateActivities {
   return {
     async buildHandoff(request) {
-      const conversations = Object.entries(request.conversations).filter(([, c]) => c !== null && c !== undefined);
+      const quiet = new Set(request.resolvedQuietly ?? []);
+      const conversations = Object.entries(request.conversations)
+        .filter(([, c]) => c !== null && c !== undefined)
+        // A conversation the quiet period resolved: its answer is settled, the bot is not stuck on it.
+        .map(([id, c]): [string, unknown] => [id, quiet.has(id) ? endAfterQuietPeriod(c as ConversationState) : c]);
       // The bot the contact talked with last is the one whose state explains the handoff.
       const last = conversations.sort(([, a], [, b]) => ((b as ConversationState).nextMessageIndex ?? 0) - ((a as ConversationState).nextMessageIndex ?? 0))[0];
       try {
@@ -74,9 +82,12 @@ export function createEscalateActivities(deps: Pick<ActivityDependencies, 'workI
           transcript: request.transcript,
           now: request.now,
           ...(request.trigger ? { trigger: request.trigger } : {}),
-          ...(last ? { node: { nodeId: last[0] } } : {}),
+          ...(last ? { node: { nodeId: last[0], ...(request.labels?.[last[0]] ? { label: request.labels[last[0]] } : {}) } } : {}),
+          // What a classify step learnt fills what no bot conversation did; the attributes the node chose.
+          nlu: request.nlu,
+          ...(request.attributes && Object.keys(request.attributes).length ? { attributes: request.attributes } : {}),
         });
-        return selectHandoff(withClassification(pkg, request), request.include, request.attributes);
+        return selectHandoff(pkg, request.include);
       } catch (e) {
         nonRetryableInputError(e);
       }
@@ -96,11 +107,9 @@ export function createEscalateActivities(deps: Pick<ActivityDependencies, 'workI
       await deps.workItems.move(workItemId, queue, reason);
     },
 
-    async answerWhileWaiting({ text }) {
-      // A question, answered by an article the knowledge base is sure of; anything else is acknowledged by the flow.
-      if (!/\?|^\s*(when|what|where|how|why|which|who|do|does|can|is|are)\b/i.test(text)) return null;
-      const [hit] = knowledge.search(text, { limit: 1 });
-      return hit && hit.confidence >= WAITING_ANSWER_CONFIDENCE ? { reply: hit.article.body, articleId: hit.article.id } : null;
+    async answerWhileWaiting({ text, channel, now }) {
+      // A question the knowledge base is sure of; anything else is acknowledged by the flow.
+      return answerWhileWaiting({ message: text, channel, now });
     },
 
     async assistAgent(request) {
@@ -116,28 +125,10 @@ export function createEscalateActivities(deps: Pick<ActivityDependencies, 'workI
   };
 }
 
-/** How sure the knowledge base must be to answer a question while the customer waits for a person. */
-const WAITING_ANSWER_CONFIDENCE = 0.75;
-const knowledge = KnowledgeBase.default();
-
-/**
- * What a classify step learnt fills what the bot's conversation did not (a flow without a bot, or one
- * that escalated before the bot spoke): intent, topics, sentiment.
- */
-function withClassification(pkg: HandoffPackage, { nlu }: HandoffRequest): HandoffPackage {
+/** Drops the parts of the handoff package the escalate node chose not to show. */
+function selectHandoff(pkg: HandoffPackage, include: EscalateConfig['handoff']): HandoffPackage {
   return {
     ...pkg,
-    intent: pkg.intent ?? (nlu.intent !== 'none' ? { name: nlu.intent, confidence: nlu.confidence } : null),
-    topics: pkg.topics.length ? pkg.topics : nlu.topics,
-    sentiment: pkg.sentiment.history.length ? pkg.sentiment : { history: [nlu.sentiment], current: nlu.sentiment, direction: 'stable' },
-  };
-}
-
-/** Drops the parts of the handoff package the escalate node chose not to show; adds the attributes it chose. */
-function selectHandoff(pkg: HandoffPackage, include: EscalateConfig['handoff'], attributes: Record<string, unknown> = {}): HandoffPackage {
-  return {
-    ...pkg,
-    ...(Object.keys(attributes).length ? { attributes } : {}),
     ...(include.transcript ? {} : { transcript: [] }),
     ...(include.summary ? {} : { summary: '' }),
     ...(include.entities ? {} : { entities: [] }),

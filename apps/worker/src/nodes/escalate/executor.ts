@@ -66,7 +66,7 @@ async function escalate({ node, visit }: Step<EscalateConfig>, rt: NodeRuntime):
     channel: state.contact.channel,
     customer: state.contact.customer,
     transcript: state.transcript,
-    conversations: botConversations(rt.plan, state.nodeState),
+    ...botConversations(rt.plan, state.nodeState),
     nlu: state.nlu,
     trigger,
     include: config.handoff,
