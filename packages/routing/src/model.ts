@@ -280,7 +280,8 @@ const reasonTag = z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/i, 'a reason ta
 /** What an agent records when finishing an item. */
 export const completionSchema = z.object({
   outcome: workItemOutcomeSchema,
-  reasonTags: z.array(reasonTag).max(20).default([]),
+  // A tag may be any digit run: one that is a card number is stored (and published) masked like any text.
+  reasonTags: z.array(reasonTag.transform(storableText)).max(20).default([]),
   /** Stored (and sent to the workflow) with card numbers masked. */
   note: z.string().max(4000).transform(storableText).optional(),
 });

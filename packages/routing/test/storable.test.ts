@@ -7,7 +7,7 @@ const MASKED = '**** **** **** 1111';
 /** Every text column and JSON document routing keeps, as PostgreSQL has it. */
 async function storedText(ctx: RoutingTestContext): Promise<string> {
   const rows = await ctx.dataSource.query<{ text: string }[]>(`
-    SELECT concat_ws(' ', handoff::text, notes::text, resolution_note) AS text FROM routing.work_item
+    SELECT concat_ws(' ', handoff::text, notes::text, resolution_note, array_to_string(reason_tags, ' ')) AS text FROM routing.work_item
     UNION ALL SELECT concat_ws(' ', reason) FROM routing.offer
     UNION ALL SELECT concat_ws(' ', reason, details::text) FROM routing.work_item_history
     UNION ALL SELECT payload::text FROM routing.resolution_delivery
@@ -50,8 +50,9 @@ describe('what routing stores: no card number in clear (PCI DSS), nothing Postgr
     await ctx.router.rejectOffer(offer!.offer.id, 'alice', `not with ${CARD} in it`);
     const claimed = await ctx.router.claim('alice', { queues: ['billing'] });
     expect(claimed!.id).toBe(workItem.id);
-    const done = await ctx.router.completeWorkItem(workItem.id, 'alice', { outcome: 'resolved', note: `refunded to ${CARD}` });
+    const done = await ctx.router.completeWorkItem(workItem.id, 'alice', { outcome: 'resolved', note: `refunded to ${CARD}`, reasonTags: ['refund', '4111111111111111'] });
     expect(done.resolutionNote).toBe(`refunded to ${MASKED}`);
+    expect(done.reasonTags).toEqual(['refund', '************1111']);
 
     const desk = new TicketDesk({ dataSource: ctx.dataSource, clock: ctx.clock.now });
     const { ticket } = await desk.create({
@@ -73,6 +74,7 @@ describe('what routing stores: no card number in clear (PCI DSS), nothing Postgr
     const stored = await storedText(ctx);
     expect(stored).toContain('1111');
     expect(stored).not.toMatch(/4111[ -]?1111[ -]?1111[ -]?1111/);
+    expect(stored).not.toContain('4111111111111111');
   });
 
   it('stores a handoff whose excerpts were cut in the middle of an emoji, or hold a NUL: the broken half becomes U+FFFD', async () => {
