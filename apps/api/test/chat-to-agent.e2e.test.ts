@@ -97,7 +97,12 @@ describe('chat to agent, end to end through the API', () => {
     expect(handoff.summary.length).toBeGreaterThan(0);
     expect(handoff.transcript.map((m: { text: string }) => m.text)).toEqual(expect.arrayContaining(['Hi, I need help with my account', 'I want to speak to a real person please']));
     expect(handoff.sentiment).toMatchObject({ direction: expect.any(String) });
-    expect(detail.body.contact).toMatchObject({ handledBy: 'queue', steps: ['support-agents'] });
+    // The claim told the contact a person has it (workItemAssigned), before the agent wrote anything.
+    const joined = await waitFor(async () => {
+      const live = (await t.http.get(`/v1/agent/work-items/${workItemId}`).set(alice).expect(200)).body.contact;
+      return live?.handledBy === 'human' ? live : undefined;
+    }, { what: 'the contact to be handled by a person once claimed' });
+    expect(joined).toMatchObject({ handledBy: 'human', steps: ['support-agents'] });
 
     // Bob cannot see or touch Alice's work.
     await t.http.get(`/v1/agent/work-items/${workItemId}`).set(bob).expect(404);
