@@ -71,6 +71,13 @@ describe('payment card masking', () => {
     expect(maskPaymentCards('amex 378282246310005').text).toBe('amex ***********0005');
   });
 
+  it('finds a card number written straight on with its expiry and CVV, or after other digits (issue 19, observation 8)', () => {
+    expect(maskPaymentCards('Is it 4111 1111 1111 1111 12/27 123?')).toEqual({ text: 'Is it **** **** **** 1111 12/27 123?', masked: 1 });
+    expect(maskPaymentCards('4111 1111 1111 1111 1227 123')).toEqual({ text: '**** **** **** 1111 1227 123', masked: 1 });
+    expect(maskPaymentCards('exp 12 4111 1111 1111 1111')).toEqual({ text: 'exp 12 **** **** **** 1111', masked: 1 });
+    expect(maskPaymentCards('4111 1111 1111 1111 5500 0000 0000 0004')).toEqual({ text: '**** **** **** 1111 **** **** **** 0004', masked: 2 });
+  });
+
   it('leaves order numbers, phone numbers and digit runs that fail the Luhn check alone', () => {
     for (const text of ['order 12345678', 'call +44 20 7946 0958', '4111 1111 1111 1112', 'ORD-55512', 'ref 1234567890123']) {
       expect(maskPaymentCards(text)).toEqual({ text, masked: 0 });
