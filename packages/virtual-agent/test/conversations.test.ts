@@ -170,6 +170,14 @@ describe('negative feedback leads to repair, never goodbye (#2)', () => {
     ]);
   });
 
+  it('"no, still broken" after the offer of a person is the failure again, not a refusal: it goes to a person', async () => {
+    await talk(supportBot, [
+      ['my internet keeps dropping every evening', { awaiting: true }],
+      ['that did not help', { outcome: 'continue', reply: /I can bring in a colleague/ }],
+      ['no, still broken', { outcome: 'escalate', escalation: 'bot_failure' }],
+    ]);
+  });
+
   it('counts the same need asked again after an answer as a failure', async () => {
     await talk(supportBot, [
       ['how do I change my address?', { awaiting: true, articleId: 'kb-address-change' }],

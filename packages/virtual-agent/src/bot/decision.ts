@@ -16,7 +16,7 @@ import { answerWithArticle, findArticle } from './knowledge-answers';
 import { type Decision, escalateOnTriggers, handOver, stopIfExhausted } from './outcome';
 import { recordTriggers } from './conversation-triggers';
 import { answerPendingSlot, collectSlotsAndAnswer } from './slots';
-import { CONVERSATIONAL_INTENTS, feedbackOn, saysItFailed, saysYes, toldCircumstances } from './understanding';
+import { CONVERSATIONAL_INTENTS, feedbackOn, saysItFailed, saysStillFailing, saysYes, toldCircumstances } from './understanding';
 
 /** One customer message as the decision sees it. */
 export interface TurnMessage {
@@ -53,6 +53,12 @@ function decideTurn(state: ConversationState, options: BotOptions, turn: TurnMes
   if (state.offeredPerson) {
     state.offeredPerson = false;
     if (saysYes(message)) return acceptOffer(state, options, turn);
+    // "No, still broken": not a refusal of the person but the same need failing again — counted like
+    // "that did not help", so at `failureLimit` it goes to a person.
+    if (failuresOfNeed(state) > 0 && saysStillFailing(message)) {
+      const repaired = repair(state, options, analysis, message, messageIndex, 'rejected');
+      if (repaired) return repaired;
+    }
     if (/^\W*(?:no|nope|nah|not yet|not now)\b/i.test(message) && message.split(/\s+/).length <= 4) {
       settleOpenAttempts(state, message, 'the customer declined the offer of a person', false);
       return stopIfExhausted(state, options, { outcome: 'continue', reply: texts.offerDeclined, escalation: null });

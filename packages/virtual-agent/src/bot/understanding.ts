@@ -34,6 +34,11 @@ export function saysItFailed(message: string): boolean {
   return NEGATIVE_START.test(message) || NEGATIVE_ANYWHERE.test(message);
 }
 
+/** The message says a problem persists or an answer failed, not merely "no" ("no, still broken"). */
+export function saysStillFailing(message: string): boolean {
+  return NEGATIVE_ANYWHERE.test(message);
+}
+
 /** The message without its "no" and "that did not help": what is left is what the customer adds about their need. */
 export function withoutFeedback(message: string): string {
   const rest = message.replace(NEGATIVE_START, ' ').replace(new RegExp(NEGATIVE_ANYWHERE.source, 'gi'), ' ');
