@@ -93,6 +93,9 @@ describe('the CLI: migrate, seed-admin, token, seed, api-key', () => {
     fs.rmSync(tokensFile);
     const flows = await t!.http.get('/v1/flows').set('Authorization', `Bearer ${tokens.designer.token}`).expect(200);
     expect(flows.body.total).toBe(5);
+    // Seeded before any worker runs: the version says its tests were not run, rather than waiting on them.
+    const history = await t!.http.get('/v1/flows/ai-first-human-backup/versions').set('Authorization', `Bearer ${tokens.designer.token}`).expect(200);
+    expect(history.body[0]).toMatchObject({ version: 1, tests: null, note: expect.stringMatching(/tests not run at seeding; run them from the Tests tab/) });
     const alice = tokens.agents.find((a) => a.agentId === 'alice')!;
     expect((await t!.http.get('/v1/agent').set('Authorization', `Bearer ${alice.token}`).expect(200)).body).toMatchObject({ id: 'alice', queues: expect.arrayContaining(['support', 'complaints']) });
     const queues = await t!.http.get('/v1/supervisor/queues').set('Authorization', `Bearer ${tokens.supervisor.token}`).expect(200);

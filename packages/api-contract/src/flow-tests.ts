@@ -118,7 +118,7 @@ export const versionTestsSchema = z
       .describe('Set when an admin published although tests failed.'),
   })
   .nullable()
-  .describe('The tests at publishing; null when none ran (published before flow tests, or a rollback).');
+  .describe('The tests at publishing; null when none ran (published before flow tests, a rollback, or an example flow seeded by `npm start`).');
 export type VersionTests = z.output<typeof versionTestsSchema>;
 
 /** A published version in the history, with what its tests said. */
