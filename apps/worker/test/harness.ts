@@ -12,6 +12,7 @@ import { eventsMigrations } from '@tandem/events';
 import { contactWorkflowId, type CustomerInput } from '@tandem/contracts';
 import { compileFlow, exampleResolver, exampleResolverData, calendarSchema, type Calendar, type FlowDocument, type Plan } from '@tandem/flow';
 import {
+  AssignmentOutbox,
   QueueStatistics,
   ResolutionOutbox,
   RoutingDirectory,
@@ -141,6 +142,8 @@ export interface Harness {
   router: WorkRouter;
   directory: RoutingDirectory;
   resolutions: ResolutionOutbox;
+  /** Routing's workItemAssigned signals (accepting and claiming write them); `assignTo` delivers them. */
+  assignments: AssignmentOutbox;
   events: RecordingEventSink;
   /** Named calendars the worker resolves (tests replace `support-hours` to control opening times). */
   calendars: Map<string, Calendar>;
@@ -215,6 +218,12 @@ export class Contact {
     const [pending] = (await this.h.router.pendingOffersFor(agentId)).filter((p) => p.workItem.id === offered.id);
     if (!pending) throw new Error(`no offer of ${workItemId} to ${agentId}`);
     await this.h.router.acceptOffer(pending.offer.id, agentId);
+    // Routing tells the contact through its outbox (the API's deliverer in production), as it would.
+    await waitFor(async () => {
+      await this.h.assignments.deliverPending(this.h.client);
+      const d = (await this.h.assignments.deliveriesOf(workItemId)).find((x) => x.payload.agentId === agentId);
+      return d && d.status !== 'pending' ? d : undefined;
+    }, { timeoutMs: 20_000, what: `the assignment of ${workItemId} to ${agentId} to reach the contact` });
   }
 
   agentSays(workItemId: string, agentId: string, text: string): Promise<void> {
@@ -241,7 +250,7 @@ export class Contact {
 }
 
 /** The example flows' queues, by name. */
-function exampleQueueNames(): string[] {
+export function exampleQueueNames(): string[] {
   return (exampleResolverData.queues ?? []).map((q) => (typeof q === 'string' ? q : q.name));
 }
 
@@ -262,6 +271,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const directory = new RoutingDirectory({ dataSource });
   const stats = new QueueStatistics({ dataSource });
   const resolutions = new ResolutionOutbox({ dataSource, baseBackoffSeconds: 0.05, maxBackoffSeconds: 0.5 });
+  const assignments = new AssignmentOutbox({ dataSource, baseBackoffSeconds: 0.05, maxBackoffSeconds: 0.5 });
   for (const name of exampleQueueNames()) await directory.defineQueue({ name, slaTargetSeconds: 120 });
   const agents = options.agents ?? [
     { id: 'alice', skills: { support: 5, orders: 5, billing: 5, complaints: 5 }, queues: exampleQueueNames() },
@@ -313,6 +323,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     router,
     directory,
     resolutions,
+    assignments,
     events,
     calendars,
     tickets,

@@ -1,4 +1,4 @@
-import { channelSchema, contactOutcomeSchema, customerSchema, handoffPackageSchema, nluSnapshotSchema, transcriptEntrySchema } from '@tandem/contracts';
+import { channelSchema, contactOutcomeSchema, customerSchema, escalationTriggerSchema, handoffPackageSchema, nluSnapshotSchema, transcriptEntrySchema } from '@tandem/contracts';
 import { nodeIdSchema } from '@tandem/flow';
 import type { HandledBy, MAX_CUSTOMER_MESSAGE_LENGTH } from '@tandem/workflow-contract';
 import { z } from 'zod';
@@ -163,6 +163,15 @@ export const contactStateSchema = z.object({
   handoff: handoffPackageSchema.nullable(),
   workItem: z.object({ id: z.string(), nodeId: z.string(), queue: z.string(), visit: z.number().int(), agentId: z.string().optional() }).nullable(),
   assist: assistSchema.nullable(),
+  escalationCause: z
+    .object({ trigger: escalationTriggerSchema, nodeId: z.string(), rule: z.object({ id: z.string(), label: z.string().optional() }).optional() })
+    .nullable()
+    .optional()
+    .describe('Why the contact is heading to a person, as the step that sent it decided (consumed when it reaches the escalation); null or absent otherwise.'),
+  awaiting: z
+    .boolean()
+    .optional()
+    .describe('The contact has answered and waits (for the customer, an agent or a timer), no customer message unread: what it said so far is all it says until something happens. False while it works and once it has ended; absent from workers older than the field.'),
   continuedAsNew: z.number().int(),
 });
 export type ContactView = z.output<typeof contactStateSchema>;

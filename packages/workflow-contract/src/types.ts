@@ -7,6 +7,7 @@ import type {
   ContactOutcome,
   Customer,
   CustomerInput,
+  EscalationTrigger,
   HandoffPackage,
   NluSnapshot,
   TranscriptEntry,
@@ -101,6 +102,15 @@ export interface CustomerMessageReply {
   steps: string[];
 }
 
+/** Why a contact is being escalated: the trigger and the step that decided it. */
+export interface EscalationCause {
+  trigger: EscalationTrigger;
+  /** The step that decided: the bot or waiting step where the trigger fired, or the decision whose rule held. */
+  nodeId: string;
+  /** For `flow_rule`: the rule of the decision that held. */
+  rule?: { id: string; label?: string };
+}
+
 /** The open work item of an escalation. */
 export interface OpenWorkItem {
   id: string;
@@ -137,6 +147,12 @@ export interface ContactState {
   escalations: number;
   /** Who handled the contact last: the node (a bot or an escalation) and, for a human, the agent. */
   lastHandler: { nodeId: string; kind: 'bot' | 'agent'; agentId?: string } | null;
+  /**
+   * Why the next escalation happens, as decided by the step that sent the contact towards a person: a
+   * bot's trigger, the escape hatch at a waiting step, or a decision's rule (`flow_rule`). Consumed by
+   * the escalation; absent in contacts started before it existed.
+   */
+  escalationCause?: EscalationCause | null;
   /** Per-node state of nodes that wait (bot conversation, escalation progress), so they can resume. */
   nodeState: Record<string, unknown>;
   handoff: HandoffPackage | null;
@@ -178,5 +194,13 @@ export interface ContactStateView {
   assist: AssistSuggestions | null;
   /** Nodes the contact went through, in order (a node repeated per visit). */
   path: string[];
+  /** Why the contact is heading to a person (a bot's trigger, the escape hatch, a decision's rule), until the escalation takes it. */
+  escalationCause?: EscalationCause | null;
+  /**
+   * The contact has answered and waits: every path waits (for the customer, an agent or a timer) and no
+   * customer message is unread — what it said so far is all it says until something happens. False
+   * while it works and once it has ended.
+   */
+  awaiting: boolean;
   continuedAsNew: number;
 }

@@ -128,6 +128,8 @@ function view(contact: ContactRuntime): ContactStateView {
     workItem: state.workItem,
     assist: state.assist,
     path: state.trail,
+    escalationCause: state.escalationCause ?? null,
+    awaiting: contact.awaiting(),
     continuedAsNew: input.carried?.runs ?? 0,
   };
 }

@@ -21,8 +21,9 @@ export const decisionExecutor = defineExecutor<DecisionConfig>({
         // with what had been detected when it held (a classify step's trigger and its words).
         const name = rule.label ?? rule.id;
         const seen = rt.lastTrigger;
+        const detected = [...new Set([...(seen ? [seen.kind] : []), ...rt.state.nlu.triggers])].map((k) => k.replace(/_/g, ' '));
         rt.state.escalationCause = {
-          trigger: { kind: 'flow_rule', reason: `rule "${name}" of ${node.label}${seen ? ` (${seen.kind.replace(/_/g, ' ')} detected)` : ''}`, detail: rule.id, evidence: seen?.evidence ?? [] },
+          trigger: { kind: 'flow_rule', reason: `rule "${name}" of ${node.label}${detected.length ? ` (${detected.join(', ')} detected)` : ''}`, detail: rule.id, evidence: seen?.evidence ?? [] },
           nodeId: node.id,
           rule: { id: rule.id, ...(rule.label ? { label: rule.label } : {}) },
         };

@@ -275,6 +275,14 @@ export class ContactRuntime implements NodeRuntime {
     return this.ended?.outcome ?? null;
   }
 
+  /**
+   * The contact has answered and waits: every path is parked (on the customer, an agent or a timer) and
+   * no customer message is unread. What it said so far is all it says until something happens.
+   */
+  awaiting(): boolean {
+    return this.outcome() === null && this.conversation.quiescent() && this.conversation.settled();
+  }
+
   /** The node the main path is at (for cancellation reports). */
   currentNode(): string {
     return this.steps()[0] ?? this.state.trail[this.state.trail.length - 1] ?? this.plan.start;
