@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContactEventRecord } from '../src/activities/contract';
-import { compileExample, startHarness, type Contact, type Harness } from '../test/harness';
+import { compileExample, exampleQueueNames, startHarness, type Contact, type Harness } from '../test/harness';
 import { waitFor } from '@tandem/testkit';
 
 export type Turn = { say: string } | { quiet: true } | { agent: 'accept' | 'resolve' };
@@ -39,6 +39,8 @@ export interface ConversationResult {
   split: string;
   outcome: string | null;
   contained: boolean;
+  /** The labels say the bot should contain it. */
+  expectedContained: boolean;
   falseContainment: boolean;
   humanRequest: 'honoured' | 'missed' | null;
   escalation: { cause: string | null; turn: number | null; right: boolean } | null;
@@ -67,55 +69,85 @@ export function loadConversations(split: 'dev' | 'heldout'): LabelledConversatio
 const HUMAN = new Set(['queue', 'human']);
 
 /** Plays one conversation on the runtime and judges it. Silences last the flow's quiet period (1 s here). */
-export async function play(h: Harness, conversation: LabelledConversation, runId: string): Promise<ConversationResult> {
+export async function play(h: Harness, conversation: LabelledConversation, runId: string, agentId = 'alice'): Promise<ConversationResult> {
   const plan = compileExample(conversation.flow, {}, { containment: { quietSeconds: 1 } });
+  // A chat opens with the customer's words: the first message starts the contact, as integrations send it.
+  const [first] = conversation.turns;
+  const opening = first && 'say' in first ? first.say : undefined;
   const contact: Contact = await h.startContact(plan, {
     id: `eval-${runId}-${conversation.id}`,
     channel: conversation.channel ?? 'chat',
-    customer: { ...conversation.customer, id: conversation.customer.id },
+    customer: { email: `${conversation.customer.id}@example.com`, ...conversation.customer, id: conversation.customer.id },
+    ...(opening ? { firstMessage: opening } : {}),
   });
   const problems: string[] = [];
   const said: string[] = [];
   let escalatedAt: number | null = null;
   let humanAt: number | null = null;
-  const escalatedNow = () => h.events.of(contact.id).some((e) => e.type === 'contact.escalated');
+  let decidedCause: { kind: string; reason: string } | null = null;
+  /**
+   * Handed towards a person: in a queue or with an agent, an escalation made, or a step that decided to
+   * (a bot's escalate exit, the escape hatch) — at night the after-hours flow hands over to a ticket and
+   * the morning's agents, not to a queue now.
+   */
+  const handedOver = async (handledBy?: string): Promise<boolean> => {
+    const view = await contact.state();
+    if (view.escalationCause && !decidedCause) decidedCause = { kind: view.escalationCause.trigger.kind, reason: view.escalationCause.trigger.reason };
+    return (handledBy !== undefined && HUMAN.has(handledBy)) || HUMAN.has(view.handledBy) || view.escalationCause != null || h.events.of(contact.id).some((e) => e.type === 'contact.escalated');
+  };
   for (const [i, turn] of conversation.turns.entries()) {
     const number = i + 1;
     if ((await contact.state()).outcome !== null) {
       problems.push(`the contact had ended before turn ${number}`);
       break;
     }
-    if ('say' in turn) {
+    if (i === 0 && opening !== undefined) {
+      // The flow answers the opening message on its own: wait until it waits for the customer again.
+      await waitFor(async () => {
+        const s = await contact.state();
+        return s.awaiting || s.outcome !== null ? true : undefined;
+      }, { timeoutMs: 10_000, what: 'the answer to the opening message' }).catch(() =>
+        problems.push('no answer to the opening message'),
+      );
+    } else if ('say' in turn) {
       const reply = await contact.say(turn.say).catch((e: Error) => {
         problems.push(`turn ${number}: ${e.message}`);
         return undefined;
       });
       if (reply) said.push(...reply.messages.map((m) => m.text));
-      if (reply && HUMAN.has(reply.handledBy) && humanAt === null) humanAt = number;
     } else if ('quiet' in turn) {
-      // Silence: let the quiet period run out (or the contact move on).
-      await waitFor(async () => ((await contact.state()).outcome !== null ? true : undefined), { timeoutMs: 4_000, what: 'the quiet period' }).catch(() => undefined);
+      // Silence: let the quiet period run out — the bot moves on (or the contact ends).
+      const before = (await contact.state()).steps.join();
+      await waitFor(async () => {
+        const s = await contact.state();
+        return s.outcome !== null || s.steps.join() !== before ? true : undefined;
+      }, { timeoutMs: 5_000, what: 'the quiet period' }).catch(() => undefined);
     } else {
       const item = await contact.workItem(10_000).catch(() => undefined);
       if (!item) {
         problems.push(`turn ${number}: no work item for the agent to ${turn.agent}`);
         continue;
       }
-      if (turn.agent === 'accept') await contact.assignTo(item.id, 'alice');
-      else await contact.complete(item.id, item.agentId ?? 'alice', 'resolved', ['eval']);
+      if (turn.agent === 'accept') await contact.assignTo(item.id, agentId);
+      else await contact.complete(item.id, item.agentId ?? agentId, 'resolved', ['eval']);
     }
-    if (escalatedAt === null && escalatedNow()) escalatedAt = number;
+    if (escalatedAt === null && (await handedOver())) escalatedAt = humanAt = number;
   }
   // Settle: the conversation is over when the customer stops; a contact still waiting was not contained.
   const state = await contact.state();
+  said.push(...state.transcript.filter((t) => t.from !== 'customer' && !said.includes(t.text)).map((t) => t.text));
   const outcome = state.outcome;
   if (outcome === null) await contact.cancel('operator').catch(() => undefined);
   const events = await waitFor(() => h.events.of(contact.id).some((e) => e.type === 'contact.ended') && h.events.of(contact.id), { timeoutMs: 15_000, what: `the end of ${conversation.id}` });
   const ended = events.find((e): e is Extract<ContactEventRecord, { type: 'contact.ended' }> => e.type === 'contact.ended');
   const escalation = events.find((e): e is Extract<ContactEventRecord, { type: 'contact.escalated' }> => e.type === 'contact.escalated');
-  const contained = outcome === 'resolved_by_bot' && (ended?.data.escalations ?? 0) === 0;
+  // Contained: the bot resolved the conversation (its `resolved` exit, whatever followed — a survey the
+  // customer did not answer, say) or the contact ended resolved by the bot, and nobody was escalated to.
+  const botResolved = events.some((e) => e.type === 'step.exited' && e.data.nodeType === 'bot' && e.data.port === 'resolved');
+  const contained = (botResolved || outcome === 'resolved_by_bot') && !escalation && (ended?.data.escalations ?? 0) === 0;
   const expected = conversation.expect;
-  const cause = escalation?.data.trigger?.kind ?? null;
+  const trigger = escalation?.data.trigger ?? decidedCause;
+  const cause = trigger?.kind ?? null;
   for (const text of expected.mustSay ?? []) if (!said.some((s) => s.includes(text))) problems.push(`did not say "${text}"`);
   for (const text of expected.mustNotSay ?? []) if (said.some((s) => s.includes(text))) problems.push(`said "${text}"`);
   return {
@@ -124,10 +156,16 @@ export async function play(h: Harness, conversation: LabelledConversation, runId
     split: conversation.split,
     outcome,
     contained,
+    expectedContained: expected.contained,
     falseContainment: contained && !expected.contained,
     humanRequest: expected.humanRequestTurn === null ? null : humanAt !== null && humanAt <= expected.humanRequestTurn ? 'honoured' : 'missed',
     escalation: expected.escalation
-      ? { cause, turn: escalatedAt, right: cause === expected.escalation.cause || (cause === 'flow_rule' && escalation?.data.trigger?.reason.includes(expected.escalation.cause.replace(/_/g, ' ')) === true) }
+      ? {
+          cause,
+          turn: escalatedAt,
+          // A decision's rule is the honest cause of what it routed; it is right when what it acted on is the labelled cause.
+          right: cause === expected.escalation.cause || (cause === 'flow_rule' && trigger?.reason.includes(expected.escalation.cause.replace(/_/g, ' ')) === true),
+        }
       : null,
     said,
     problems,
@@ -143,6 +181,9 @@ export function figures(results: ConversationResult[]) {
   return {
     conversations: results.length,
     falseContainments: results.filter((r) => r.falseContainment).length,
+    /** Of the conversations the bot should contain, how many it did (the rest went to a person or ended unresolved). */
+    containedAsExpected: results.filter((r) => r.expectedContained && r.contained).length,
+    expectedContained: results.filter((r) => r.expectedContained).length,
     humanRequestsHonouredPct: pct(requests.filter((r) => r.humanRequest === 'honoured').length, requests.length),
     humanRequests: requests.length,
     rightCausePct: pct(escalations.filter((r) => r.escalation?.right).length, escalations.length),
@@ -152,19 +193,39 @@ export function figures(results: ConversationResult[]) {
   };
 }
 
+/**
+ * The world the labels assume: the after-hours example runs at night (the support team's calendar
+ * closed), the overflow example with a long billing queue.
+ */
+export function setTheScene(h: Harness): void {
+  h.calendars.set('support-hours', { timezone: 'UTC', weekly: { mon: [{ open: '00:00', close: '00:01' }] }, holidays: [] });
+  const gateway = h.dependencies.workItems;
+  const estimate = gateway.estimatedWaitSeconds.bind(gateway);
+  gateway.estimatedWaitSeconds = async (queue) => (queue === 'billing' ? 1_800 : estimate(queue));
+}
+
+/** The agents of the evaluation's harness: one per lane, each able to take every example queue. */
+export const EVAL_AGENTS = Array.from({ length: 4 }, (_, k) => ({
+  id: `eval-agent-${k + 1}`,
+  skills: { support: 5, orders: 5, billing: 5, complaints: 5 },
+  queues: exampleQueueNames(),
+}));
+
 /** Plays every conversation of both splits, a few at a time. */
 export async function evaluateConversations(h: Harness, options: { concurrency?: number; only?: (c: LabelledConversation) => boolean } = {}): Promise<ConversationResult[]> {
+  setTheScene(h);
   const all = [...loadConversations('dev'), ...loadConversations('heldout')].filter(options.only ?? (() => true));
   const runId = Date.now().toString(36);
   const results: ConversationResult[] = [];
   let next = 0;
-  const worker = async () => {
+  // Each lane plays one conversation at a time with its own agent, so a voice call never finds its agent busy.
+  const lane = async (k: number) => {
     while (next < all.length) {
       const conversation = all[next++]!;
-      results.push(await play(h, conversation, runId));
+      results.push(await play(h, conversation, runId, EVAL_AGENTS[k]!.id));
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, EVAL_AGENTS.length) }, (_, k) => lane(k)));
   return results.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
@@ -172,7 +233,7 @@ function print(results: ConversationResult[]): void {
   const line = (label: string, rs: ConversationResult[]) => {
     const f = figures(rs);
     process.stdout.write(
-      `${label.padEnd(26)} ${String(f.conversations).padStart(4)} conv  false containment ${f.falseContainments}  human requests honoured ${f.humanRequestsHonouredPct ?? '—'}% of ${f.humanRequests}  right cause ${f.rightCausePct ?? '—'}% of ${f.escalations}  turns to escalation ${f.meanTurnsToEscalation ?? '—'}\n`,
+      `${label.padEnd(26)} ${String(f.conversations).padStart(4)} conv  contained ${f.containedAsExpected}/${f.expectedContained}  false containment ${f.falseContainments}  human requests honoured ${f.humanRequestsHonouredPct ?? '—'}% of ${f.humanRequests}  right cause ${f.rightCausePct ?? '—'}% of ${f.escalations}  turns to escalation ${f.meanTurnsToEscalation ?? '—'}\n`,
     );
   };
   for (const split of ['dev', 'heldout']) line(split, results.filter((r) => r.split === split));
@@ -185,7 +246,7 @@ function print(results: ConversationResult[]): void {
 
 if (require.main === module) {
   void (async () => {
-    const h = await startHarness();
+    const h = await startHarness({ agents: EVAL_AGENTS });
     try {
       const t0 = Date.now();
       const results = await evaluateConversations(h);
