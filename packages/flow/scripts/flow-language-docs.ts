@@ -248,7 +248,49 @@ Whatever a flow draws, these hold for every contact (set once per flow in \`guar
   step opts out only explicitly, with \`escapeHatch: { optOut: true, reason }\`, and the validator shows the
   reason (FLOW_ESCAPE_HATCH_OPTED_OUT). Inside a parallel branch the hatch does not apply.
 - **Containment needs evidence.** A bot counts a conversation as resolved only when the customer
-  confirms, or after \`guarantees.containment.quietSeconds\` (default 120) of silence following an answer.
+  confirms, or after \`guarantees.containment.quietSeconds\` (default 120) of silence following an answer
+  — never right after an answer, a promise or a question for a slot. An intent's \`answer\` is followed by
+  "Did that answer your question?" (\`texts.confirmAnswer\`); slot filling ends by saying the intent's
+  answer with the slots filled in.
+- **Negative feedback is repaired, never said goodbye to.** "No", "that didn't help", "wrong", "still
+  broken" after an answer lead to another article, or to a request to say more with the offer of a person
+  (\`texts.answerRejected\`). The same need failing twice, or three messages the bot did not understand,
+  go to a person as \`bot_failure\`, with the loop as evidence. A first message the bot does not understand
+  is not greeted: it asks once to say it another way, then offers a person. A customer the flow greeted
+  is not greeted again by the bot.
+- **Honest escalations.** The cause of an escalation is exact: a bot's trigger (with the customer's
+  words as evidence), the escape hatch's trigger at the waiting step, or — when a decision's rule sent
+  the contact to a person — \`flow_rule\` with the decision and the rule's id and label. A classify step's
+  intent, sentiment and topics reach the handoff; \`escalate.handoff.attributes\` lists the customer
+  attributes the agent sees (nothing else of \`customer.attributes\` is shown). The API adds
+  \`customer.attributes.recentContacts\` — the customer's contacts of the last
+  \`TANDEM_REPEAT_CONTACT_WINDOW_DAYS\` (default 7) from Tandem's own history, unless the caller passed
+  them — which the bot's \`repeat_contact\` trigger and your conditions read. The handoff's \`stuckAt\` names the step and the unmet need;
+  \`tried\` lists each attempt with its outcome and the customer's answer. Frustration is detected from
+  the wording, from the same question asked again and from answers that failed.
+- **Nothing kills a conversation.** An expression that fails at run time takes the step's defined way
+  out — a decision's next rules and \`default\`, an assignment keeps its variable, a template is said as
+  written — and the error is recorded on the step's metrics; the compiler warns about what can fail
+  (FLOW_EXPR_MAY_FAIL: a conversion of text, a whole-number division by a value). A customer message
+  holds at most 10,000 characters at every entry point (the API answers \`400 message_too_long\` beyond).
+- **Compliance before sending.** An agent's message is checked before it goes out: a card number or a
+  full IBAN is refused, an account number or a missing disclosure is sent and flagged. Payment card
+  numbers are masked (last four digits kept) in transcripts, handoff packages and events, whoever wrote
+  them.
+- **Waiting customers are never left in silence.** While a contact waits for a person, each customer
+  message is joined to the transcript the agent will see and answered — by the answer of the
+  knowledge base when the bot can still answer it ("when do you open?"), else by
+  \`escalate.waiting.acknowledge\`; \`escalate.waiting.update\` (with the position or \`queue.ewt(…)\`) is
+  said every \`escalate.waiting.updateEverySeconds\`.
+- **The agent joins visibly.** Accepting an offer or claiming the work item sets \`handledBy: human\` and
+  tells the customer \`escalate.waiting.agentJoined\`.
+- **Every sentence is the flow's.** What the bot says (\`bot.texts\`, the greeting, the fallback), the
+  escape hatch's message, the waiting and joining messages are all the flow's to change; the defaults
+  promise no timing and never contradict each other (an after-hours bot's \`texts\` say "our team … when
+  we open", not "a colleague now").
+
+The flow tests below are how a flow shows it keeps them: every example flow ships with a suite that
+does.
 
 ## Flow tests
 

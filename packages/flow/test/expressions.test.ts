@@ -134,6 +134,25 @@ describe('compile-time checking', () => {
     expect(result.ok && result.plan.nodes.d!.expressions['/rules/0/condition']!.refs).toEqual({ queues: ['billing', 'support'], calendars: ['support'] });
   });
 
+  it('warns about what type-checks but can fail at run time — conversions of text, whole-number division by a value — and compiles it', () => {
+    const mayFail = (condition: string, vars = variables) => {
+      const result = compileFlow(
+        flowDoc([start(), decision('d', [{ id: 'yes', condition }]), end()], [['start', 'next', 'd'], ['d', 'yes', 'end'], ['d', 'default', 'end']], { variables: vars }),
+        createStaticResolver({ queues: ['billing'], calendars: [] }),
+      );
+      expect(result.ok).toBe(true);
+      return result.diagnostics.filter((d) => d.code === 'FLOW_EXPR_MAY_FAIL').map((d) => ({ severity: d.severity, message: d.message, range: d.range }));
+    };
+    const amount = [...variables, { name: 'amount', type: 'string' as const }];
+    const [conversion] = mayFail('double(ctx.amount.split(" ")[0]) > 100.0', amount);
+    expect(conversion).toMatchObject({ severity: 'warning', message: expect.stringContaining('double(ctx.amount.split(" ")[0]) needs a number written in digits'), range: { start: 0, end: 32 } });
+    expect(mayFail('int(customer.attributes.visits) > 3')).toHaveLength(1); // of unknown type
+    expect(mayFail('10 / ctx.attempts > 1')[0]?.message).toContain('divides by ctx.attempts, which may be 0');
+    expect(mayFail('ctx.attempts % bot.turns == 0')).toHaveLength(1);
+    // What cannot fail: converting a number, literals (the checker knows them), dividing doubles or by a constant.
+    expect(mayFail('double(ctx.attempts) > 1.5 && int(ctx.score) > 1 && int("3") == 3 && ctx.score / ctx.score > 0.5 && ctx.attempts / 2 == 1')).toEqual([]);
+  });
+
   it('knows every field the environment documents', () => {
     for (const variable of expressionEnvironment) {
       for (const field of variable.fields) {

@@ -8,7 +8,7 @@ import { describeType, type ExpectedType, isAssignable } from './types';
 import { parseTemplate } from './template';
 
 export interface ExpressionProblem {
-  code: 'FLOW_EXPR_SYNTAX' | 'FLOW_EXPR_TYPE' | 'FLOW_EXPR_RESULT_TYPE' | 'FLOW_EXPR_LIVE_DATA_ARG' | 'FLOW_EXPR_UNSUPPORTED' | 'FLOW_TEMPLATE_SYNTAX';
+  code: 'FLOW_EXPR_SYNTAX' | 'FLOW_EXPR_TYPE' | 'FLOW_EXPR_RESULT_TYPE' | 'FLOW_EXPR_LIVE_DATA_ARG' | 'FLOW_EXPR_UNSUPPORTED' | 'FLOW_TEMPLATE_SYNTAX' | 'FLOW_EXPR_MAY_FAIL';
   message: string;
   /** Offsets in the source (the template for templates). */
   range: { start: number; end: number };
@@ -82,6 +82,75 @@ function inspect(root: unknown, offset: number, refs: ExpressionCheck['refs'], p
   }
 }
 
+/** Conversions that fail at run time on some values of their argument, and what the argument must be. */
+const CONVERSIONS: Record<string, string> = {
+  int: 'a whole number written in digits',
+  uint: 'a non-negative whole number written in digits',
+  double: 'a number written in digits',
+  timestamp: 'a date and time such as "2026-12-07T09:00:00Z"',
+  duration: 'a duration such as "90s"',
+};
+
+/** A warning, not an error: the expression type-checks but can fail on some values at run time. */
+const WARNINGS = new Set<ExpressionProblem['code']>(['FLOW_EXPR_MAY_FAIL']);
+
+/** The type the checker infers for a part of the expression, or undefined when it cannot tell. */
+function typeOfPart(env: Environment, source: string): string | undefined {
+  try {
+    const checked = env.parse(source).check();
+    return checked.valid ? checked.type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds what type-checks but can fail on some values at run time: a conversion of text or of a value of
+ * unknown type (`double(ctx.amount)` when the amount is not a number), a whole-number division or
+ * remainder by something that may be 0. Literals are left alone: the checker already knows them.
+ */
+function mayFail(root: unknown, env: Environment, source: string, offset: number, problems: ExpressionProblem[]): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+      continue;
+    }
+    if (!isAst(value)) continue;
+    const part = (node: AstLike) => source.slice(node.range?.start ?? node.start ?? 0, node.range?.end ?? node.end ?? source.length);
+    if (value.op === 'call' && Array.isArray(value.args)) {
+      const [name, callArgs] = value.args as [string, unknown[]];
+      const arg = callArgs?.[0];
+      const needs = CONVERSIONS[name];
+      if (needs && callArgs.length === 1 && isAst(arg) && arg.op !== 'value') {
+        const type = typeOfPart(env, part(arg));
+        if (type === 'string' || type === 'dyn') {
+          problems.push({
+            code: 'FLOW_EXPR_MAY_FAIL',
+            message: `can fail at run time: ${name}(${part(arg)}) needs ${needs}, and ${part(arg)} may hold something else — then the expression fails and the step records the error (a decision takes its default path)`,
+            range: rangeOf(value, offset),
+          });
+        }
+      }
+    }
+    if ((value.op === '/' || value.op === '%') && Array.isArray(value.args)) {
+      const divisor = (value.args as unknown[])[1];
+      if (isAst(divisor) && divisor.op !== 'value') {
+        const type = typeOfPart(env, part(divisor));
+        if (type === 'int' || type === 'uint' || type === 'dyn') {
+          problems.push({
+            code: 'FLOW_EXPR_MAY_FAIL',
+            message: `can fail at run time: ${part(value)} divides by ${part(divisor)}, which may be 0 — then the expression fails and the step records the error (a decision takes its default path)`,
+            range: rangeOf(value, offset),
+          });
+        }
+      }
+    }
+    stack.push(value.args);
+  }
+}
+
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
@@ -123,7 +192,13 @@ function checkOne(env: Environment, source: string, offset: number, refs: Expres
     });
     return undefined;
   }
+  mayFail(parsed.ast, env, source, offset, problems);
   return result.type;
+}
+
+/** Whether the problems leave the expression usable (warnings only). */
+function onlyWarnings(problems: readonly ExpressionProblem[]): boolean {
+  return problems.every((p) => WARNINGS.has(p.code));
 }
 
 // Environments themselves are cached (and bounded) by environmentFor, so this map stays small.
@@ -159,7 +234,7 @@ export function checkExpression(env: Environment, source: string, kind: 'express
       for (const part of template.parts) {
         if (part.kind === 'expression') checkOne(env, part.source, part.start, refs, problems);
       }
-      if (problems.length === 0) type = 'string';
+      if (onlyWarnings(problems)) type = 'string';
     }
   } else {
     type = checkOne(env, source, 0, refs, problems);
@@ -173,7 +248,7 @@ export function checkExpression(env: Environment, source: string, kind: 'express
     }
   }
   const result: ExpressionCheck = {
-    ...(type !== undefined && problems.length === 0 ? { type } : {}),
+    ...(type !== undefined && onlyWarnings(problems) ? { type } : {}),
     problems,
     refs: { queues: uniqueSorted(refs.queues), calendars: uniqueSorted(refs.calendars) },
   };
