@@ -1,7 +1,7 @@
 /**
  * The inspector: the selected step's settings as a form generated from its JSON Schema, its
  * problems, and its exits; with nothing selected, the flow's own settings (name, channels,
- * variables).
+ * variables, conversation guarantees).
  */
 import type { Channel } from '@tandem/contracts';
 import { type FlowVariable, getNodeDefinition, variableTypeSchema } from '@tandem/flow';
@@ -14,6 +14,7 @@ import { loadSubflows } from '../services/subflows';
 import { designerStore, selectors, useDesigner, useSession } from '../store';
 import { CategoryIcon } from './nodes/CategoryIcon';
 import { CATEGORY_LOOK } from './nodes/FlowNodes';
+import { GuaranteesSettings } from './GuaranteesSettings';
 import { SchemaForm } from './SchemaForm';
 
 const CHANNELS: Channel[] = ['chat', 'voice', 'email'];
@@ -196,6 +197,7 @@ function FlowSettings() {
           + Add variable
         </button>
       </fieldset>
+      <GuaranteesSettings guarantees={meta.guarantees} />
     </div>
   );
 }

@@ -94,6 +94,35 @@ describe('designing a flow', () => {
     });
   });
 
+  it('sets the conversation guarantees once for the flow: the topics that go to a person, what the customer is told, the quiet period', async () => {
+    const { page } = h;
+    await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
+    const settings = page.getByTestId('guarantees');
+    await settings.waitFor();
+    // Safe defaults, shown as such: the sensitive topics ticked, a request for a person always honoured.
+    expect(await page.getByTestId('guarantees-trigger-legal_threat').isChecked()).toBe(true);
+    expect(await page.getByTestId('guarantees-trigger-frustration').isChecked()).toBe(false);
+    expect(await settings.getByRole('checkbox', { name: /a request for a person \(always\)/ }).isDisabled()).toBe(true);
+
+    await page.getByTestId('guarantees-trigger-complaint').uncheck();
+    await page.getByTestId('guarantees-trigger-frustration').check();
+    await page.getByTestId('guarantees-quiet').fill('45');
+    // A template error in the message is a problem of the flow, named where it is.
+    await page.getByTestId('guarantees-message').fill('Of course, {{customer.nam}}: a colleague is coming.');
+    await page.getByTestId('flow-settings').locator('.inspector__problems').filter({ hasText: "the escape hatch's message" }).waitFor();
+    await page.getByTestId('guarantees-message').fill('Of course, {{customer.name}}: a colleague is coming.');
+    await page.getByTestId('flow-settings').locator('.inspector__problems').waitFor({ state: 'detached' });
+    await page.getByText('Ready to publish').waitFor();
+    await waitFor(async () => {
+      const { guarantees } = (await h.call<{ document: { guarantees: { escalation: { triggers: string[]; message: string }; containment: { quietSeconds: number } } } }>('GET', `/v1/flows/${flowId}`)).body.document;
+      return (
+        guarantees.containment.quietSeconds === 45 &&
+        guarantees.escalation.message === 'Of course, {{customer.name}}: a colleague is coming.' &&
+        JSON.stringify([...guarantees.escalation.triggers].sort()) === JSON.stringify(['frustration', 'human_request', 'legal_threat', 'regulatory', 'vulnerable_customer'])
+      );
+    }, { timeoutMs: 15_000, what: 'the guarantees saved with the draft' });
+  });
+
   it('publishes with a note, then publishes a change and shows the diff of the two versions on the canvas', async () => {
     const { page } = h;
     await page.getByTestId('tab-versions').click();
