@@ -135,7 +135,7 @@ describe('compile-time checking', () => {
   });
 
   it('warns about what type-checks but can fail at run time — conversions of text, whole-number division by a value — and compiles it', () => {
-    const mayFail = (condition: string, vars = variables) => {
+    const mayFail = (condition: string, vars: { name: string; type: 'int' | 'double' | 'list<string>' | 'map' | 'string' }[] = variables) => {
       const result = compileFlow(
         flowDoc([start(), decision('d', [{ id: 'yes', condition }]), end()], [['start', 'next', 'd'], ['d', 'yes', 'end'], ['d', 'default', 'end']], { variables: vars }),
         createStaticResolver({ queues: ['billing'], calendars: [] }),

@@ -47,8 +47,8 @@ function rangeOf(node: AstLike, offset: number): { start: number; end: number } 
   return { start: start + offset, end: end + offset };
 }
 
-/** Walks the AST: collects live-data names and rejects what cannot run in the workflow. */
-function inspect(root: unknown, offset: number, refs: ExpressionCheck['refs'], problems: ExpressionProblem[]): void {
+/** Calls `visit` on every node of the AST, depth first. */
+function walk(root: unknown, visit: (node: AstLike) => void): void {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const value = stack.pop();
@@ -57,6 +57,14 @@ function inspect(root: unknown, offset: number, refs: ExpressionCheck['refs'], p
       continue;
     }
     if (!isAst(value)) continue;
+    visit(value);
+    stack.push(value.args);
+  }
+}
+
+/** Walks the AST: collects live-data names and rejects what cannot run in the workflow. */
+function inspect(root: unknown, offset: number, refs: ExpressionCheck['refs'], problems: ExpressionProblem[]): void {
+  walk(root, (value) => {
     if (value.op === 'rcall' && Array.isArray(value.args)) {
       const [method, receiver, callArgs] = value.args as [string, unknown, unknown[]];
       if (UNSUPPORTED_METHODS.has(method)) {
@@ -78,8 +86,7 @@ function inspect(root: unknown, offset: number, refs: ExpressionCheck['refs'], p
         }
       }
     }
-    stack.push(value.args);
-  }
+  });
 }
 
 /** Conversions that fail at run time on some values of their argument, and what the argument must be. */
@@ -110,14 +117,7 @@ function typeOfPart(env: Environment, source: string): string | undefined {
  * remainder by something that may be 0. Literals are left alone: the checker already knows them.
  */
 function mayFail(root: unknown, env: Environment, source: string, offset: number, problems: ExpressionProblem[]): void {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (Array.isArray(value)) {
-      for (const item of value) stack.push(item);
-      continue;
-    }
-    if (!isAst(value)) continue;
+  walk(root, (value) => {
     const part = (node: AstLike) => source.slice(node.range?.start ?? node.start ?? 0, node.range?.end ?? node.end ?? source.length);
     if (value.op === 'call' && Array.isArray(value.args)) {
       const [name, callArgs] = value.args as [string, unknown[]];
@@ -147,8 +147,7 @@ function mayFail(root: unknown, env: Environment, source: string, offset: number
         }
       }
     }
-    stack.push(value.args);
-  }
+  });
 }
 
 function firstLine(message: string): string {
