@@ -26,4 +26,15 @@ describe('the bot node\'s config as the virtual agent\'s options', () => {
     expect(options.slots[0]).toMatchObject({ name: 'order', required: false, maxReprompts: 0 });
     expect([...options.escalateOn].sort()).toEqual(['human_request', 'legal_threat']);
   });
+
+  it('passes how patient the bot is — clarifications, the offer of a person, the limits that hand over as bot_failure — with the virtual agent\'s defaults as the node\'s', () => {
+    const limits = (o: { clarifyLimit: number; offerPerson: boolean; fallbackLimit: number; failureLimit: number }) => ({ clarifyLimit: o.clarifyLimit, offerPerson: o.offerPerson, fallbackLimit: o.fallbackLimit, failureLimit: o.failureLimit });
+    const set = parseBotOptions(botOptionsFor('bot', botConfigSchema.parse({ clarifyLimit: 0, offerPerson: false, fallbackLimit: 5, failureLimit: 1 })));
+    expect(limits(set)).toEqual({ clarifyLimit: 0, offerPerson: false, fallbackLimit: 5, failureLimit: 1 });
+    const agentDefaults = limits(parseBotOptions({ nodeId: 'bot' }));
+    expect(limits(parseBotOptions(botOptionsFor('bot', botConfigSchema.parse({}))))).toEqual(agentDefaults);
+    // A plan compiled before the settings existed has none of them: the same behaviour as before.
+    const { clarifyLimit: _c, offerPerson: _o, fallbackLimit: _f, failureLimit: _l, ...older } = botConfigSchema.parse({});
+    expect(limits(parseBotOptions(botOptionsFor('bot', older as never)))).toEqual(agentDefaults);
+  });
 });

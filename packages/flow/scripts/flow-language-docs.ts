@@ -254,10 +254,11 @@ Whatever a flow draws, these hold for every contact (set once per flow in \`guar
   answer with the slots filled in.
 - **Negative feedback is repaired, never said goodbye to.** "No", "that didn't help", "wrong", "still
   broken" after an answer lead to another article, or to a request to say more with the offer of a person
-  (\`texts.answerRejected\`). The same need failing twice, or three messages the bot did not understand,
-  go to a person as \`bot_failure\`, with the loop as evidence. A first message the bot does not understand
-  is not greeted: it asks once to say it another way, then offers a person. A customer the flow greeted
-  is not greeted again by the bot.
+  (\`texts.answerRejected\`). The same need failing twice (\`failureLimit\`), or three messages the bot did
+  not understand (\`fallbackLimit\`), go to a person as \`bot_failure\`, with the loop as evidence. A first
+  message the bot does not understand is not greeted: it asks once to say it another way
+  (\`clarifyLimit\`), then offers a person (\`offerPerson\`). A customer the flow greeted is not greeted
+  again by the bot.
 - **Honest escalations.** The cause of an escalation is exact: a bot's trigger (with the customer's
   words as evidence), the escape hatch's trigger at the waiting step, or — when a decision's rule sent
   the contact to a person — \`flow_rule\` with the decision and the rule's id and label. A classify step's

@@ -77,6 +77,14 @@ export const botConfigSchema = z
     confidenceThreshold: z.number().min(0).max(1).default(0.6).describe('Below this intent confidence a turn counts as low confidence.'),
     /** Escalate after this many low-confidence turns (when `low_confidence` is among the triggers). */
     lowConfidenceLimit: z.number().int().min(1).max(20).default(2).describe('Escalate after this many low-confidence turns (when `low_confidence` is among the triggers).'),
+    /** When the bot does not understand: ask to say it another way this many times in a row, then offer a person. */
+    clarifyLimit: z.number().int().min(0).max(10).default(1).describe('Times in a row the bot asks to say it another way before it offers a person (0: offer at once).'),
+    /** After `clarifyLimit` clarifications, offer a person; off: keep asking until `fallbackLimit`. */
+    offerPerson: z.boolean().default(true).describe('Offer a person after the clarifications; off: keep asking until fallbackLimit.'),
+    /** This many messages not understood in one conversation go to a person (`bot_failure`). */
+    fallbackLimit: z.number().int().min(1).max(50).default(3).describe('Messages not understood in one conversation before it goes to a person (bot_failure).'),
+    /** The same need failing this many times (an answer that did not help, the same question again) goes to a person (`bot_failure`). */
+    failureLimit: z.number().int().min(1).max(10).default(2).describe('Times the same need may fail (an answer that did not help, the same question again) before it goes to a person (bot_failure).'),
     /** Which detected triggers send the conversation to `escalate`. */
     escalateOn: z.array(escalationTriggerKindSchema).default([...DEFAULT_ESCALATION_TRIGGERS]).describe('Which detected triggers send the conversation to `escalate`.'),
     greeting: template('First message of the bot').optional(),

@@ -54,6 +54,10 @@ const ENTITY_TYPES = new Set<EntityType>(['order_number', 'date', 'amount', 'ema
 /** Intent names of the flow (`order.status`) as the virtual agent knows them (`order_status`). */
 const agentIntent = (name: string) => name.replace(/\./g, '_');
 
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Maps a bot node's config onto the virtual agent's options. */
 export function botOptionsFor(nodeId: string, config: BotConfig, escalateOnToo: readonly EscalationTriggerKind[] = []): BotOptionsInput {
   const fallback = config.fallbackMessage;
@@ -64,6 +68,8 @@ export function botOptionsFor(nodeId: string, config: BotConfig, escalateOnToo: 
     maxTurns: config.maxTurns,
     confidenceThreshold: config.confidenceThreshold,
     lowConfidenceLimit: config.lowConfidenceLimit,
+    // Absent in plans compiled before these settings existed: the virtual agent's defaults, the same values.
+    ...definedOnly({ clarifyLimit: config.clarifyLimit, offerPerson: config.offerPerson, fallbackLimit: config.fallbackLimit, failureLimit: config.failureLimit }),
     escalateOn: [...new Set([...config.escalateOn, ...escalateOnToo])],
     texts: { ...Object.fromEntries(Object.entries(config.texts).filter(([, t]) => t !== undefined)), ...(fallback.trim() ? { fallback } : {}) },
     slots: config.slots
