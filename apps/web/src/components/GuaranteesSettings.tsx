@@ -21,7 +21,12 @@ const HATCH_TRIGGERS: { kind: EscalationTriggerKind; label: string }[] = [
 ];
 
 export function GuaranteesSettings({ guarantees }: { guarantees: FlowGuarantees }) {
-  const humanSteps = useDesigner(useShallow((s) => s.nodes.filter((n) => n.data.nodeType === 'escalate').map((n) => ({ id: n.id, label: n.data.label ?? n.id }))));
+  // Selected as strings: useShallow compares items by identity, so fresh objects would re-render for ever.
+  const humanStepKeys = useDesigner(useShallow((s) => s.nodes.filter((n) => n.data.nodeType === 'escalate').map((n) => `${n.id}\u0000${n.data.label ?? n.id}`)));
+  const humanSteps = humanStepKeys.map((key) => {
+    const [id = '', label = id] = key.split('\u0000');
+    return { id, label };
+  });
   const update = (patch: { escalation?: Partial<FlowGuarantees['escalation']>; containment?: Partial<FlowGuarantees['containment']> }, key: string) =>
     designerStore.getState().updateFlowMeta(
       {

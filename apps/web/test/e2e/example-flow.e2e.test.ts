@@ -26,6 +26,12 @@ it('opens the example flow with every exit drawn, compiles clean, and takes the 
   await page.getByTestId('open-flow-ai-first-human-backup').click();
   await page.getByTestId('node-triage').waitFor();
   await page.getByText('Ready to publish').waitFor();
+  // The flow's guarantees name its target among its human steps (two here: the choice is the designer's).
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+  const target = page.getByTestId('guarantees-target');
+  await target.waitFor();
+  expect(await target.inputValue()).toBe('support-agents');
+  expect(await target.locator('option').allTextContents()).toEqual(['automatic (the flow has no single escalate step)', 'Support agents', 'Specialist team']);
   // The decision's rules are its exits, plus Otherwise.
   for (const port of ['sensitive', 'default']) await page.getByTestId(`handle-triage-${port}`).waitFor();
   expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(10);
