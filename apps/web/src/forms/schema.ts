@@ -3,7 +3,7 @@
  * which widget a field gets, its label and help, and immutable get / set of values by path. Pure, so
  * the form component stays a thin renderer.
  */
-import { getNodeDefinition, type NodeContext, createStaticResolver } from '@tandem/flow';
+import { getNodeDefinition, type NodeContext, createStaticResolver, TEXT_KIND_KEYWORD } from '@tandem/flow';
 
 /** The JSON Schema keywords the catalog's config schemas use. */
 export interface JsonSchema {
@@ -101,6 +101,10 @@ export function variantOf(widget: Extract<FieldWidget, { kind: 'variant' }>, val
  * the schema's description says so ("Value (CEL)", "(template)").
  */
 export function textKindOf(schema: JsonSchema, path: Path, sites: ReadonlyMap<string, TextKind>): TextKind {
+  // Marked by the schema: the same editor whether the field is empty or not, so the first letter typed
+  // never swaps the field under the cursor (which dropped focus and sent the next keys to the canvas).
+  const marked = schema[TEXT_KIND_KEYWORD];
+  if (marked === 'template' || marked === 'expression') return marked;
   const exact = sites.get(path.join('.'));
   if (exact) return exact;
   const d = schema.description ?? '';

@@ -1,6 +1,12 @@
 /** Config building blocks shared by node definitions. */
 import { z } from 'zod';
 
+/**
+ * The JSON Schema keyword that marks a config string as an expression or a template, whatever it holds
+ * now — so a form shows the right editor for an empty field too (the designer's inspector).
+ */
+export const TEXT_KIND_KEYWORD = 'x-tandem-text';
+
 /** A CEL expression, e.g. `nlu.confidence < 0.5 && customer.tier == "vip"`. */
 // Not trimmed: diagnostic ranges must point at the characters the designer typed.
 export const celExpression = (description: string) =>
@@ -8,10 +14,11 @@ export const celExpression = (description: string) =>
     .string()
     .max(4000)
     .refine((source) => source.trim().length > 0, { message: 'the expression is empty' })
-    .describe(description);
+    .meta({ description, [TEXT_KIND_KEYWORD]: 'expression' });
 
 /** Text with CEL inside `{{ }}`, e.g. `Thanks {{customer.name}}, you are number {{ctx.position}}`. */
-export const template = (description: string) => z.string().max(4000).describe(description);
+export const template = (description: string) => z.string().max(4000).meta({ description, [TEXT_KIND_KEYWORD]: 'template' });
+
 
 /** An id of a port a node defines from its config (decision rules, parallel branches). */
 export const portId = z

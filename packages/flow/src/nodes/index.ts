@@ -126,6 +126,7 @@ export { activityNode, botNode, classifyNode, decisionNode, distributeNode, endN
 export type { ActivityConfig } from './activity';
 export type { BotConfig } from './bot';
 export { botConfigSchema, botTextsSchema } from './bot';
+export { TEXT_KIND_KEYWORD } from './common';
 export type { ClassifyConfig } from './classify';
 export type { DecisionConfig } from './decision';
 export type { DistributeConfig } from './distribute';
