@@ -79,7 +79,7 @@ export function editActions({ set, get, snapshot, change, restore }: EditContext
         // Removing nodes also removes their connections (React Flow sends those as edge changes too).
         const removed = new Set(structural.filter((c) => c.type === 'remove').map((c) => (c as { id: string }).id));
         const edges = removed.size ? get().edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)) : get().edges;
-        change({ nodes: next, edges });
+        change({ nodes: next, edges }, removed.size ? deletionKey(removed) : undefined);
         return;
       }
       if (moves.length > 0) {
@@ -96,12 +96,20 @@ export function editActions({ set, get, snapshot, change, restore }: EditContext
     },
 
     onEdgesChange(changes) {
-      // Edges of removed nodes were already dropped with the nodes (one undo step for both).
-      const present = new Set(get().edges.map((e) => e.id));
+      // Deleting steps, React Flow removes their connections first, then the steps: both share the
+      // deletion's undo key, so one undo brings the steps back with their connections.
+      const { edges, nodes } = get();
+      const present = new Set(edges.map((e) => e.id));
       const removes = changes.filter((c) => c.type === 'remove' && present.has(c.id));
-      const next = applyEdgeChanges(changes, get().edges);
-      if (removes.length) change({ edges: next });
-      else set({ edges: next });
+      const next = applyEdgeChanges(changes, edges);
+      if (!removes.length) {
+        set({ edges: next });
+        return;
+      }
+      const leaving = new Set(nodes.filter((n) => n.selected).map((n) => n.id));
+      const removedIds = new Set(removes.map((c) => (c as { id: string }).id));
+      const ofLeavingSteps = edges.filter((e) => removedIds.has(e.id)).every((e) => leaving.has(e.source) || leaving.has(e.target));
+      change({ edges: next }, leaving.size && ofLeavingSteps ? deletionKey(leaving) : undefined);
     },
 
     checkConnection(attempt) {
@@ -215,4 +223,9 @@ function nextFreePosition(nodes: readonly DesignerNode[]): { x: number; y: numbe
   if (nodes.length === 0) return { x: 0, y: 0 };
   const rightmost = nodes.reduce((a, b) => (b.position.x > a.position.x ? b : a));
   return { x: rightmost.position.x + 300, y: rightmost.position.y };
+}
+
+/** The undo key of deleting these steps (their connections and the steps are one step of history). */
+function deletionKey(ids: ReadonlySet<string>): string {
+  return `delete:${[...ids].sort().join(',')}`;
 }

@@ -232,6 +232,53 @@ describe('designing a flow', () => {
   });
 });
 
+describe('typing in a step\'s settings (issue 20, observation 1)', () => {
+  it('keeps the focus in an empty field from the first letter on: nothing typed reaches the canvas, and undo of a deleted step brings its connections back', async () => {
+    const { page } = h;
+    const doc = {
+      id: 'typing',
+      name: 'Typing',
+      channels: ['chat'],
+      nodes: [
+        { id: 'start', type: 'start', position: { x: 0, y: 0 }, config: {} },
+        { id: 'bot', type: 'bot', position: { x: 300, y: 0 }, config: {} },
+        { id: 'done', type: 'end', position: { x: 650, y: 0 }, config: { outcome: 'resolved_by_bot' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', sourcePort: 'next', target: 'bot' },
+        ...['resolved', 'escalate', 'no_match'].map((port) => ({ id: `e-${port}`, source: 'bot', sourcePort: port, target: 'done' })),
+      ],
+    };
+    expect((await h.call('POST', '/v1/flows', doc)).status).toBe(201);
+    await page.evaluate((id) => localStorage.setItem('tandem.lastFlow', id), 'typing');
+    await page.goto(`${h.webUrl}/`);
+    await page.getByTestId('node-bot').click();
+    await page.getByTestId('inspector').waitFor();
+    // The bot's greeting is empty; its editor is the template editor from the start. "Fl" would tidy
+    // up and fit, Backspace delete the step, were the keys to reach the canvas.
+    const greeting = page.getByTestId('cel-bot-greeting');
+    await greeting.click();
+    await page.keyboard.type('Hello, how can I help?Fl', { delay: 20 });
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    expect(await greeting.textContent()).toBe('Hello, how can I help?');
+    await page.getByTestId('node-bot').waitFor();
+    await waitFor(async () => (await flowOnServer('typing')).document.nodes.find((n) => n.id === 'bot')?.config.greeting === 'Hello, how can I help?', {
+      timeoutMs: 15_000,
+      what: 'the greeting saved',
+    });
+
+    // Delete the step from the canvas, then one undo: the step and its four connections are back.
+    await page.getByTestId('node-bot').click();
+    await page.locator('.react-flow__node.selected[data-id="bot"]').waitFor();
+    await page.keyboard.press('Delete');
+    await page.getByTestId('node-bot').waitFor({ state: 'detached' });
+    await page.keyboard.press('ControlOrMeta+Z');
+    await page.getByTestId('node-bot').waitFor();
+    await waitFor(async () => (await page.locator('.react-flow__edge').count()) === 4, { what: 'the four connections back with the step' });
+  });
+});
+
 describe('a large flow seen from afar', () => {
   it('pans a picture of the flow instead of its steps, and brings the steps back when the gesture ends', async () => {
     const { page } = h;

@@ -81,6 +81,24 @@ describe('designer store actions', () => {
     expect(s().nodes.find((n) => n.id === 'triage')!.position.x).toBe(300);
   });
 
+  it('deleting a step as React Flow does (its connections first, then the step) is one undo step that brings both back', () => {
+    const { s } = setup();
+    s().onNodesChange([{ type: 'select', id: 'triage', selected: true }]);
+    const connections = s().edges.filter((e) => e.source === 'triage' || e.target === 'triage').map((e) => e.id);
+    expect(connections.length).toBeGreaterThan(0);
+    s().onEdgesChange(connections.map((id) => ({ type: 'remove' as const, id })));
+    s().onNodesChange([{ type: 'remove', id: 'triage' }]);
+    expect(s().nodes.some((n) => n.id === 'triage')).toBe(false);
+    s().undo();
+    expect(s().nodes.some((n) => n.id === 'triage')).toBe(true);
+    expect(s().edges.map((e) => e.id)).toEqual(expect.arrayContaining(connections));
+    expect(s().document()).toEqual(smallFlow());
+    // A connection removed on its own is its own undo step.
+    s().onEdgesChange([{ type: 'remove', id: connections[0]! }]);
+    s().undo();
+    expect(s().edges.map((e) => e.id)).toContain(connections[0]);
+  });
+
   it('copy / paste and duplicate give fresh ids and keep the inner connections', () => {
     const { s } = setup();
     s().selectNodes(['triage', 'done']);
