@@ -8,7 +8,7 @@ import type { Diagnostic, FlowVariable } from '@tandem/flow';
 import { lazy, memo, Suspense, useId } from 'react';
 import { type DiagnosticIndex, fieldDiagnostics } from '../graph/diagnostics';
 import type { CatalogView } from '@tandem/api-contract';
-import { getAt, humanize, type JsonSchema, newItem, type Path, setAt, type TextKind, textKindOf, variantOf, widgetFor } from '../forms/schema';
+import { getAt, humanize, type JsonSchema, newItem, newListItem, type Path, setAt, type TextKind, textKindOf, variantOf, widgetFor } from '../forms/schema';
 
 // The expression editor (CodeMirror) loads with the first expression field shown, not with the app.
 const CelField = lazy(() => import('./CelField').then((m) => ({ default: m.CelField })));
@@ -151,7 +151,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
             </div>
           ))}
           {(schema.maxItems === undefined || items.length < schema.maxItems) && (
-            <button type="button" className="link-button" onClick={() => set([...items, newItem(itemSchema)])} data-testid={`add-${key}`}>
+            <button type="button" className="link-button" onClick={() => set([...items, newListItem(name, itemSchema, items)])} data-testid={`add-${key}`}>
               + Add {humanize(name).replace(/s$/, '').toLowerCase()}
             </button>
           )}

@@ -204,10 +204,35 @@ export function newItem(schema: JsonSchema | undefined): unknown {
   }
 }
 
+/**
+ * A new item for a list whose items have an id (a decision's rules, a parallel's branches, slots): the
+ * next free id and a matching label, e.g. `rule2` / "Rule 2" — ids become exits, so each must be new.
+ */
+export function newListItem(listName: string, schema: JsonSchema | undefined, items: readonly unknown[]): unknown {
+  const item = newItem(schema);
+  const properties = schema?.properties ?? {};
+  if (!item || typeof item !== 'object' || Array.isArray(item) || !properties.id) return item;
+  const stem = singular(listName) || 'item';
+  const taken = new Set(items.map((i) => (i && typeof i === 'object' ? (i as { id?: unknown }).id : undefined)));
+  let n = items.length + 1;
+  while (taken.has(`${stem}${n}`)) n++;
+  const named: Record<string, unknown> = { ...(item as Record<string, unknown>), id: `${stem}${n}` };
+  if (properties.label) named.label = `${humanize(stem)} ${n}`;
+  return named;
+}
+
+/** "rules" → "rule", "branches" → "branch", "entries" → "entry". */
+function singular(word: string): string {
+  if (/(ch|sh|x|ss)es$/.test(word)) return word.slice(0, -2);
+  if (/ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  return word.replace(/s$/, '');
+}
+
 /** The value a new node of this type starts with: required fields that have an obvious start. */
 export function initialConfig(nodeType: string, schema: JsonSchema): Record<string, unknown> {
   const starters: Record<string, Record<string, unknown>> = {
-    decision: { rules: [{ id: 'rule1', label: 'Rule 1', condition: 'true' }] },
+    // Incomplete, not `true` (which would make Otherwise unreachable): the step asks for its condition.
+    decision: { rules: [{ id: 'rule1', label: 'Rule 1', condition: '' }] },
     set: { assignments: [] },
     parallel: { branches: [{ id: 'branch1', label: 'Branch 1' }, { id: 'branch2', label: 'Branch 2' }] },
     end: { outcome: 'resolved_by_bot' },

@@ -60,7 +60,10 @@ describe('designing a flow', () => {
       const edges = (await flowOnServer(flowId)).document.edges.map((e) => `${e.source}.${e.sourcePort}->${e.target}`).sort();
       return JSON.stringify(edges) === JSON.stringify(['decision.default->end-2', 'decision.rule1->end', 'start.next->decision']);
     }, { timeoutMs: 20_000, what: 'the three connections saved as the draft' });
-    await page.getByText('Ready to publish').waitFor();
+    // A new decision's rule starts without a condition (not `true`, which would make Otherwise
+    // unreachable): the step asks for one before the flow can be published.
+    await page.getByTestId('node-issues-decision').waitFor();
+    await page.getByTestId('problem-row').filter({ hasText: 'empty' }).waitFor();
   });
 
   it('pins a diagnostic on the node, and the fix in the inspector clears it', async () => {

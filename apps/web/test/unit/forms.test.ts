@@ -1,5 +1,5 @@
 import { nodeCatalog } from '@tandem/flow';
-import { expressionSites, getAt, humanize, initialConfig, type JsonSchema, newItem, setAt, textKindOf, variantOf, widgetFor } from '../../src/forms/schema';
+import { expressionSites, getAt, humanize, initialConfig, type JsonSchema, newItem, newListItem, setAt, textKindOf, variantOf, widgetFor } from '../../src/forms/schema';
 
 const schemaOf = (type: string) => nodeCatalog().find((n) => n.type === type)!.configSchema as JsonSchema;
 
@@ -39,7 +39,12 @@ describe('schema-driven form helpers', () => {
 
   it('makes new list items and starting configs', () => {
     expect(newItem(schemaOf('escalate').properties!.requiredSkills!.items)).toEqual({ skill: '' });
-    expect(initialConfig('decision', schemaOf('decision'))).toEqual({ rules: [{ id: 'rule1', label: 'Rule 1', condition: 'true' }] });
+    // A new rule is incomplete (the step asks for its condition), never `true`, which would make Otherwise unreachable.
+    expect(initialConfig('decision', schemaOf('decision'))).toEqual({ rules: [{ id: 'rule1', label: 'Rule 1', condition: '' }] });
+    const rules = schemaOf('decision').properties!.rules!.items;
+    expect(newListItem('rules', rules, [{ id: 'rule1' }, { id: 'rule3' }])).toEqual({ id: 'rule4', label: 'Rule 4', condition: '' });
+    expect(newListItem('rules', rules, [{ id: 'vip' }])).toMatchObject({ id: 'rule2', label: 'Rule 2' });
+    expect(newListItem('branches', schemaOf('parallel').properties!.branches!.items, [{ id: 'branch1' }, { id: 'branch2' }])).toMatchObject({ id: 'branch3', label: 'Branch 3' });
     expect(initialConfig('escalate', schemaOf('escalate'))).toEqual({ queue: '' });
     expect(humanize('targetSeconds')).toBe('Target seconds');
     expect(humanize('save_reply_as')).toBe('Save reply as');
