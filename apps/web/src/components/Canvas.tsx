@@ -3,8 +3,8 @@
  * versions) and forwards gestures to store actions. Tuned for large flows: module-level node types,
  * only visible elements rendered, stable callbacks, narrow selectors.
  */
-import { Background, Controls, type Connection, type Edge, type IsValidConnection, MarkerType, MiniMap, type OnConnect, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
-import { type DragEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { Background, Controls, type Connection, type Edge, type IsValidConnection, MarkerType, MiniMap, type OnConnect, ReactFlow, useNodesInitialized, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FarSnapshotLayer, type Snapshot, snapshotGeometry } from './FarSnapshot';
 import type { DesignerEdge, DesignerNode } from '../graph/types';
 import { designerStore, useDesigner } from '../store';
@@ -18,7 +18,12 @@ const LARGE_FLOW = 150;
 
 const defaultEdgeOptions = { type: 'smoothstep', markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 const proOptions = { hideAttribution: true };
-const fitViewOptions = { padding: 0.15, maxZoom: 1.1 };
+/**
+ * Below this zoom a step's exit names (12 px) read smaller than about 10 px: a flow opens no smaller. One
+ * that does not fit at it opens at it on its start, to be panned; `F` still fits any flow.
+ */
+export const READABLE_ZOOM = 0.8;
+const fitViewOptions = { padding: 0.15, maxZoom: 1.1, minZoom: READABLE_ZOOM };
 
 /** Zoomed far out (compact nodes): arrowheads are too small to see and costly to paint by the hundred. */
 const FAR_ZOOM = 0.45;
@@ -60,6 +65,25 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
     const start = all.find((n) => n.data.nodeType === 'start') ?? all[0];
     return { x: 80 - (start?.position.x ?? 0), y: 260 - (start?.position.y ?? 0), zoom: 1 };
   });
+  // Fitted but held at the readable zoom (too wide or tall to fit): show its start, at the left.
+  const container = useRef<HTMLDivElement>(null);
+  const initialized = useNodesInitialized();
+  const opened = useRef(false);
+  useEffect(() => {
+    if (!initialized || opened.current || initialViewport) return;
+    opened.current = true;
+    window.requestAnimationFrame(() => {
+      const box = container.current?.getBoundingClientRect();
+      const all = flow.getNodes();
+      if (!box || all.length === 0) return;
+      const bounds = flow.getNodesBounds(all);
+      const fits = bounds.width * READABLE_ZOOM <= box.width * 0.85 && bounds.height * READABLE_ZOOM <= box.height * 0.85;
+      if (fits) return;
+      const start = all.find((n) => n.data.nodeType === 'start') ?? all[0]!;
+      void flow.setViewport({ x: 60 - start.position.x * READABLE_ZOOM, y: box.height / 2 - (start.position.y + 40) * READABLE_ZOOM, zoom: READABLE_ZOOM });
+    });
+  }, [initialized, initialViewport, flow]);
+
   const diff = overlay.kind === 'diff' ? overlay.view : null;
   const shownNodes = diff ? diff.nodes : nodes;
   const shownEdges = useMemo(() => {
@@ -117,7 +141,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
 
   const editable = !readOnly && !diff;
   return (
-    <div className={`canvas ${diff ? 'canvas--diff' : ''} canvas--${overlay.kind} ${far ? 'is-far' : ''} ${snapshot ? 'is-moving-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className={`canvas ${diff ? 'canvas--diff' : ''} canvas--${overlay.kind} ${far ? 'is-far' : ''} ${snapshot ? 'is-moving-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" ref={container}>
       <ReactFlow<DesignerNode, Edge>
         nodes={shownNodes}
         edges={shownEdges}

@@ -16,7 +16,7 @@ import { lastFlow } from '../services/local-drafts';
 import { loadSubflows } from '../services/subflows';
 import { designerStore, selectors, sessionStore, useDesigner, useSession } from '../store';
 import { ApiStatusBanner } from './ApiStatusBanner';
-import { Canvas } from './Canvas';
+import { Canvas, READABLE_ZOOM } from './Canvas';
 import { HelpDialog } from './HelpDialog';
 import { Inspector } from './Inspector';
 import { Palette } from './Palette';
@@ -89,7 +89,7 @@ function DesignerScreen({ flowId }: { flowId: string }) {
 
   const tidy = useCallback(async () => {
     await designerStore.getState().autoLayout(await layoutEngine());
-    window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 300 }));
+    window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 300, minZoom: READABLE_ZOOM }));
   }, [flow]);
 
   useEffect(() => {

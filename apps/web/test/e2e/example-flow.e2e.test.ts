@@ -26,6 +26,13 @@ it('opens the example flow with every exit drawn, compiles clean, and takes the 
   await page.getByTestId('open-flow-ai-first-human-backup').click();
   await page.getByTestId('node-triage').waitFor();
   await page.getByText('Ready to publish').waitFor();
+  // Opened readable (issue 20, observation 4: it opened at 28 %), its start on screen.
+  const zoom = await page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
+  expect(zoom).toBeGreaterThanOrEqual(0.8);
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  const start = (await page.getByTestId('node-start').boundingBox())!;
+  expect(start.x).toBeGreaterThanOrEqual(canvas.x);
+  expect(start.x + start.width).toBeLessThanOrEqual(canvas.x + canvas.width);
   // The flow's guarantees name its target among its human steps (two here: the choice is the designer's).
   await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
   const target = page.getByTestId('guarantees-target');
