@@ -8,6 +8,7 @@ import type { Channel, HandoffPackage } from '@tandem/contracts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { createSimulation } from '../services/simulation';
+import { moodInWords } from '../graph/words';
 import { designerStore, useDesigner, useSession } from '../store';
 
 export function SimulatePanel({ saveNow }: { saveNow: () => Promise<void> }) {
@@ -160,7 +161,7 @@ function HandoffView({ handoff: h }: { handoff: HandoffPackage }) {
         )}
         <dt>Mood</dt>
         <dd>
-          {h.sentiment.current.toFixed(2)} ({h.sentiment.direction})
+          <span title={`sentiment ${h.sentiment.current.toFixed(2)} on a scale from -1 to 1`}>{moodInWords(h.sentiment)}</span>
         </dd>
         {h.stuckAt && (
           <>

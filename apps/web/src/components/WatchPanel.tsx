@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { FlowVersionSummary, NodeMetricsView } from '@tandem/api-contract';
+import { containmentInWords, triggerInWords } from '../graph/words';
 import { describeError } from '../api/client';
 import { formatCount, formatDuration, metricsOverlay } from '../graph/overlays';
 import { designerStore, selectors, useDesigner, useSession } from '../store';
@@ -97,7 +98,7 @@ export function WatchPanel() {
   );
 }
 
-function Table({ title, rows }: { title: string; rows: Record<string, number> | undefined }) {
+function Table({ title, rows, name = (k: string) => k.replace(/_/g, ' ') }: { title: string; rows: Record<string, number> | undefined; name?: (key: string) => string }) {
   const entries = Object.entries(rows ?? {}).sort((a, b) => b[1] - a[1]);
   if (entries.length === 0) return null;
   return (
@@ -107,7 +108,7 @@ function Table({ title, rows }: { title: string; rows: Record<string, number> | 
         <tbody>
           {entries.map(([k, v]) => (
             <tr key={k}>
-              <td>{k.replace(/_/g, ' ')}</td>
+              <td>{name(k)}</td>
               <td>{formatCount(v)}</td>
             </tr>
           ))}
@@ -121,15 +122,16 @@ function NodeMetricsDetail({ label, m }: { label: string; m: NodeMetricsView | u
   if (!m) return <p className="muted">No contact went through “{label}” in this version.</p>;
   const wait = m.waitSeconds;
   const handle = m.handleSeconds;
+  const containment = containmentInWords(m);
   return (
     <section className="node-metrics">
       <h3>{label}</h3>
       <p>
         <strong>{formatCount(m.entered)}</strong> contacts entered
-        {m.containment !== null ? `; ${Math.round(m.containment * 100)}% handled by the bot` : ''}.
+        {containment ? `; ${containment}` : ''}.
       </p>
       <Table title="Left through" rows={m.exitedByPort} />
-      <Table title="Escalations by trigger" rows={m.escalations.byTrigger} />
+      <Table title="Escalations by trigger" rows={m.escalations.byTrigger} name={triggerInWords} />
       <Table title="Reasons agents tagged" rows={m.escalations.byReasonTag} />
       {(wait.p50 ?? wait.avg) !== null && (
         <p>

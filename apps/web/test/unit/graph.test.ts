@@ -1,4 +1,5 @@
 import { flowDocumentSchema } from '@tandem/flow';
+import { containmentInWords, moodInWords, triggerInWords } from '../../src/graph/words';
 import { copySelection, parseFragment, pasteFragment } from '../../src/graph/clipboard';
 import { checkConnection, connectEdges, danglingEdges, unconnectedPorts } from '../../src/graph/connection';
 import { fieldDiagnostics, indexDiagnostics, issueCounts, relevantDiagnostics } from '../../src/graph/diagnostics';
@@ -293,5 +294,26 @@ describe('overlays', () => {
     expect(overlay.edgeTraffic).toEqual({ e1: 400, e2: 25, e3: 75 });
     expect(metricsBadge(overlay.byNode.triage)).toEqual(['100 in', '80% by bot', '3 to agents', 'wait 2m']);
     expect(metricsBadge(undefined)).toEqual([]);
+  });
+});
+
+describe('numbers in words (issue 20, observation 9)', () => {
+  it('says a customer\'s mood, not a score', () => {
+    expect(moodInWords({ history: [0], current: 0, direction: 'stable' })).toBe('calm, steady');
+    expect(moodInWords({ history: [-0.2, -0.6], current: -0.6, direction: 'worsening' })).toBe('upset, getting worse');
+    expect(moodInWords({ history: [0.3], current: 0.3, direction: 'improving' })).toBe('content, getting better');
+  });
+
+  it('counts a bot\'s containment against the conversations that left it, and says how many are still with it', () => {
+    expect(containmentInWords({ entered: 20, exitedByPort: { resolved: 6, escalate: 10, no_match: 2 }, containment: 6 / 18 })).toBe(
+      'the bot resolved 6 of the 18 conversations that left it (33 %); 2 still with it',
+    );
+    expect(containmentInWords({ entered: 3, exitedByPort: {}, containment: null })).toBeNull();
+    expect(containmentInWords({ entered: 2, exitedByPort: {}, containment: 0 })).toBe('the bot resolved 0 of the 0 conversations that left it; 2 still with it');
+  });
+
+  it('names an escalation without a trigger for what it is', () => {
+    expect(triggerInWords('none')).toBe('no trigger (the flow sent it on)');
+    expect(triggerInWords('legal_threat')).toBe('legal threat');
   });
 });
