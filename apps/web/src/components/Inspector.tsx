@@ -19,6 +19,18 @@ import { SchemaForm } from './SchemaForm';
 
 const CHANNELS: Channel[] = ['chat', 'voice', 'email'];
 
+/** Variable types as a CX lead says them (the value stays the flow language's type name). */
+const VARIABLE_TYPE_WORDS: Record<FlowVariable['type'], string> = {
+  string: 'Text',
+  int: 'Whole number',
+  double: 'Number',
+  bool: 'Yes / No',
+  'list<string>': 'List of texts',
+  'list<int>': 'List of whole numbers',
+  'list<double>': 'List of numbers',
+  map: 'Record (named values)',
+};
+
 export function Inspector() {
   const node = useDesigner(selectors.selectedNode);
   const selectedCount = useDesigner((s) => s.selectedIds.size);
@@ -184,7 +196,7 @@ function FlowSettings() {
             <select aria-label={`Variable ${i + 1} type`} value={v.type} onChange={(e) => setVariable(i, { type: e.target.value as FlowVariable['type'] })}>
               {variableTypeSchema.options.map((t) => (
                 <option key={t} value={t}>
-                  {t}
+                  {VARIABLE_TYPE_WORDS[t]}
                 </option>
               ))}
             </select>

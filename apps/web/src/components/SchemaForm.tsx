@@ -67,7 +67,8 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
   const head = (
     <label htmlFor={id} className="field__label">
       {label}
-      {required && <span className="field__required" aria-label="required"> *</span>}
+      {/* The star is for the eye; the field itself says it is required (no "Namerequired" read aloud). */}
+      {required && <span className="field__required" aria-hidden="true"> *</span>}
     </label>
   );
   const foot = (
@@ -128,7 +129,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
         <fieldset className="field field--list">
           <legend>
             {label}
-            {required && <span className="field__required"> *</span>}
+            {required && <span className="field__required" aria-hidden="true"> *</span>}
           </legend>
           {foot}
           {items.map((_, i) => (
@@ -137,7 +138,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
                 {itemWidget.kind === 'group' || itemWidget.kind === 'variant' ? (
                   <FieldView name={`${humanize(name).replace(/s$/, '')} ${i + 1}`} schema={itemSchema} path={[...path, i]} required={false} ctx={ctx} />
                 ) : (
-                  <FieldView name={`${i + 1}`} schema={itemSchema} path={[...path, i]} required={false} ctx={ctx} />
+                  <FieldView name={`${humanize(name).replace(/s$/, '')} ${i + 1}`} schema={itemSchema} path={[...path, i]} required={false} ctx={ctx} />
                 )}
               </div>
               <div className="list-item__tools">
@@ -210,7 +211,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
       return (
         <div className="field">
           {head}
-          <select id={id} value={value === undefined ? '' : asText(value)} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}>
+          <select id={id} aria-required={required || undefined} value={value === undefined ? '' : asText(value)} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}>
             {(!required || value === undefined) && <option value="">{schema.default !== undefined ? `Default (${humanize(asText(schema.default))})` : 'Choose…'}</option>}
             {widget.options.map((o) => (
               <option key={o} value={o}>
@@ -240,6 +241,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
           <input
             id={id}
             type="number"
+            aria-required={required || undefined}
             inputMode={widget.integer ? 'numeric' : 'decimal'}
             step={widget.integer ? 1 : 'any'}
             min={schema.minimum}
@@ -281,6 +283,7 @@ function FieldView({ name, schema, path, required, ctx }: FieldProps) {
           <input
             id={id}
             type="text"
+            aria-required={required || undefined}
             value={typeof value === 'string' ? value : ''}
             placeholder={schema.default !== undefined ? asText(schema.default) : ''}
             list={listId}

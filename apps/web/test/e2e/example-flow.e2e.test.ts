@@ -39,6 +39,8 @@ it('opens the example flow with every exit drawn, compiles clean, and takes the 
   await target.waitFor();
   expect(await target.inputValue()).toBe('support-agents');
   expect(await target.locator('option').allTextContents()).toEqual(['automatic (the flow has no single escalate step)', 'Support agents', 'Specialist team']);
+  // Variable types in words (issue 20, observation 6).
+  expect(await page.getByRole('combobox', { name: 'Variable 1 type' }).locator('option:checked').textContent()).toMatch(/^(Text|Number|Whole number|Yes \/ No|List of texts|Record \(named values\))$/);
   // The decision's rules are its exits, plus Otherwise.
   for (const port of ['sensitive', 'default']) await page.getByTestId(`handle-triage-${port}`).waitFor();
   expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(10);
@@ -47,6 +49,8 @@ it('opens the example flow with every exit drawn, compiles clean, and takes the 
   await page.getByTestId('inspector').waitFor();
   // The expression editors load with the first expression field.
   await page.locator('[data-testid="inspector"] .cm-editor').first().waitFor();
+  // A required field is named by its words — "Id", never "Idrequired" (issue 20, observation 8).
+  expect(await page.getByTestId('inspector').getByRole('textbox', { name: 'Id', exact: true }).count()).toBeGreaterThan(0);
   const file = await h.screenshot('example-flow');
   expect(fs.statSync(file).size).toBeGreaterThan(20_000);
   // TANDEM_UPDATE_SCREENSHOT=1 refreshes the README's picture (a tracked file: not on every run).
