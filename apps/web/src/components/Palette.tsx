@@ -51,35 +51,36 @@ export function Palette() {
         const look = CATEGORY_LOOK[category];
         return (
           <section key={category} className="palette__group">
-            <h3 style={{ color: look.color }}>{look.name}</h3>
+            <h3 style={{ color: look.text }}>{look.name}</h3>
             <ul>
               {items.map((entry) => (
-                <li
-                  key={entry.type}
-                  className="palette__item"
-                  style={{ ['--cat' as string]: look.color }}
-                  draggable
-                  tabIndex={0}
-                  role="button"
-                  title={entry.description}
-                  aria-label={`Add ${entry.title}: ${entry.description}`}
-                  data-testid={`palette-${entry.type}`}
-                  onDragStart={(e) => onDragStart(e, entry.type)}
-                  onDoubleClick={() => addFromPalette(entry.type)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      addFromPalette(entry.type);
-                    }
-                  }}
-                >
-                  <span className="palette__icon" aria-hidden style={{ color: look.color }}>
-                    <CategoryIcon category={category} />
-                  </span>
-                  <span className="palette__text">
-                    <strong>{entry.title}</strong>
-                    <small>{entry.description}</small>
-                  </span>
+                <li key={entry.type}>
+                  <div
+                    className="palette__item"
+                    style={{ ['--cat' as string]: look.color }}
+                    draggable
+                    tabIndex={0}
+                    role="button"
+                    title={entry.description}
+                    aria-label={`Add ${entry.title}: ${entry.description}`}
+                    data-testid={`palette-${entry.type}`}
+                    onDragStart={(e) => onDragStart(e, entry.type)}
+                    onDoubleClick={() => addFromPalette(entry.type)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        addFromPalette(entry.type);
+                      }
+                    }}
+                  >
+                    <span className="palette__icon" aria-hidden style={{ color: look.color }}>
+                      <CategoryIcon category={category} />
+                    </span>
+                    <span className="palette__text">
+                      <strong>{entry.title}</strong>
+                      <small>{entry.description}</small>
+                    </span>
+                  </div>
                 </li>
               ))}
             </ul>
@@ -88,34 +89,35 @@ export function Palette() {
       })}
       {activities.length > 0 && (
         <section className="palette__group">
-          <h3 style={{ color: CATEGORY_LOOK.integration.color }}>Your activities</h3>
+          <h3 style={{ color: CATEGORY_LOOK.integration.text }}>Your activities</h3>
           <ul>
             {activities.map((a) => (
-              <li
-                key={a.name}
-                className="palette__item"
-                style={{ ['--cat' as string]: CATEGORY_LOOK.integration.color }}
-                draggable
-                tabIndex={0}
-                role="button"
-                title={a.description}
-                aria-label={`Add ${a.title ?? a.name}`}
-                data-testid={`palette-activity-${a.name}`}
-                onDragStart={(e) => onDragStart(e, `${ACTIVITY_PREFIX}${a.name}`)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' || e.key === ' ') {
-                    e.preventDefault();
-                    addFromPalette(`${ACTIVITY_PREFIX}${a.name}`);
-                  }
-                }}
-              >
-                <span className="palette__icon" aria-hidden style={{ color: CATEGORY_LOOK.integration.color }}>
-                  <CategoryIcon category="integration" />
-                </span>
-                <span className="palette__text">
-                  <strong>{a.title ?? a.name}</strong>
-                  <small>{a.description ?? a.name}</small>
-                </span>
+              <li key={a.name}>
+                <div
+                  className="palette__item"
+                  style={{ ['--cat' as string]: CATEGORY_LOOK.integration.color }}
+                  draggable
+                  tabIndex={0}
+                  role="button"
+                  title={a.description}
+                  aria-label={`Add ${a.title ?? a.name}`}
+                  data-testid={`palette-activity-${a.name}`}
+                  onDragStart={(e) => onDragStart(e, `${ACTIVITY_PREFIX}${a.name}`)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter' || e.key === ' ') {
+                      e.preventDefault();
+                      addFromPalette(`${ACTIVITY_PREFIX}${a.name}`);
+                    }
+                  }}
+                >
+                  <span className="palette__icon" aria-hidden style={{ color: CATEGORY_LOOK.integration.color }}>
+                    <CategoryIcon category="integration" />
+                  </span>
+                  <span className="palette__text">
+                    <strong>{a.title ?? a.name}</strong>
+                    <small>{a.description ?? a.name}</small>
+                  </span>
+                </div>
               </li>
             ))}
           </ul>

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Harness, signIn, startHarness } from './harness';
-import { exampleDocument, seedExampleCatalog } from './support';
+import { type AxeFinding, auditAccessibility, exampleDocument, seedExampleCatalog } from './support';
 
 jest.setTimeout(180_000);
 
@@ -60,3 +60,25 @@ it('opens the example flow with every exit drawn, compiles clean, and takes the 
     fs.copyFileSync(file, readme);
   }
 });
+
+it('passes the accessibility audit (axe-core, WCAG 2.1 A and AA) with no serious or critical finding: the flow list, the canvas with a step\'s settings open, the test chat, publishing', async () => {
+  const { page } = h;
+  const found: Record<string, AxeFinding[]> = {};
+  await page.goto(`${h.webUrl}/`);
+  await page.evaluate(() => localStorage.removeItem('tandem.lastFlow'));
+  await page.goto(`${h.webUrl}/`);
+  await page.getByTestId('open-flow-ai-first-human-backup').waitFor();
+  found['flow list'] = await auditAccessibility(page);
+  await page.getByTestId('open-flow-ai-first-human-backup').click();
+  await page.getByTestId('node-triage').click();
+  await page.locator('[data-testid="inspector"] .cm-editor').first().waitFor();
+  found['canvas and inspector'] = await auditAccessibility(page);
+  await page.getByTestId('tab-test').click();
+  await page.getByTestId('chat-input').waitFor();
+  found['test chat'] = await auditAccessibility(page);
+  await page.getByTestId('tab-versions').click();
+  await page.getByTestId('publish').waitFor();
+  found['publishing'] = await auditAccessibility(page);
+  expect(found).toEqual({ 'flow list': [], 'canvas and inspector': [], 'test chat': [], publishing: [] });
+});
+

@@ -15,13 +15,14 @@ import { useDesigner } from '../../store';
 import { CategoryIcon } from './CategoryIcon';
 import type { DesignerState } from '../../store/designer-store';
 
-export const CATEGORY_LOOK: Record<NodeCategory, { color: string; name: string }> = {
-  flow: { color: '#475569', name: 'Flow' },
-  conversation: { color: '#7c3aed', name: 'Conversation' },
-  logic: { color: '#d97706', name: 'Logic' },
-  human: { color: '#db2777', name: 'People' },
-  messaging: { color: '#2563eb', name: 'Messages' },
-  integration: { color: '#0d9488', name: 'Integrations' },
+/** Each category's colour, and a darker one for small text on white (at least 4.5 : 1, WCAG AA). */
+export const CATEGORY_LOOK: Record<NodeCategory, { color: string; text: string; name: string }> = {
+  flow: { color: '#475569', text: '#475569', name: 'Flow' },
+  conversation: { color: '#7c3aed', text: '#6d28d9', name: 'Conversation' },
+  logic: { color: '#d97706', text: '#b45309', name: 'Logic' },
+  human: { color: '#db2777', text: '#be185d', name: 'People' },
+  messaging: { color: '#2563eb', text: '#1d4ed8', name: 'Messages' },
+  integration: { color: '#0d9488', text: '#0f766e', name: 'Integrations' },
 };
 
 /** A canvas node's colour by its type (its palette category); grey for a type the catalog does not know. */
