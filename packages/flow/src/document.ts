@@ -32,7 +32,7 @@ export type VariableType = z.infer<typeof variableTypeSchema>;
 export const flowVariableSchema = z.object({
   name: z
     .string()
-    .regex(variableNamePattern, 'must be a CEL identifier: letters, digits and "_", not starting with a digit')
+    .regex(variableNamePattern, 'may contain only letters, digits and "_", and must not start with a digit (expressions read it as ctx.<name>)')
     .refine((name) => name !== '__proto__', { message: '"__proto__" is reserved' }),
   type: variableTypeSchema,
   /** Initial value; when absent the type's zero value ("" / 0 / false / [] / {}). */

@@ -58,9 +58,24 @@ describe('diagnostics', () => {
         severity: 'error',
         nodeId: 'billing-bot',
         path: ['ports', 'escalate'],
-        message: "The 'Billing bot' node's 'Escalate' exit is not connected to anything",
+        message: "The 'Billing bot' step's 'Escalate' exit is not connected to anything",
       },
     ]);
+  });
+
+  it('says what to do in plain words, not in the schema\'s or the parser\'s (issue 20, observation 3)', () => {
+    const messages = (doc: Parameters<typeof compileFlow>[0]) => compileFlow(doc, resolver).diagnostics.map((d) => d.message);
+    const hours = (calendar: unknown) => linear({ id: 'hours', type: 'schedule', config: { calendar } });
+    expect(messages(hours({ kind: 'named', name: '' }))).toContainEqual(expect.stringMatching(/calendar › name: is empty — fill it in$/));
+    // An empty time is not a time — it does not "close before it opens".
+    const empty = messages(hours({ kind: 'inline', calendar: { timezone: 'Europe/Paris', weekly: { mon: [{ open: '', close: '' }] } } }));
+    expect(empty.join('\n')).not.toMatch(/closes before it opens|Too small|Invalid/);
+    expect(empty).toContainEqual(expect.stringContaining('must be a time of day HH:MM'));
+    const variable = compileFlow(flowDoc([start(), end()], [['start', 'next', 'end']], { variables: [{ name: '1st-order', type: 'string' }] }), resolver).diagnostics;
+    expect(variable.map((d) => d.message).join('\n')).toMatch(/may contain only letters, digits and "_", and must not start with a digit/);
+    expect(messages(condition('customer.'))).toContainEqual(expect.stringMatching(/is unfinished: something is missing at its end/));
+    expect(messages(condition('customer.tier > 1'))).toContainEqual(expect.stringMatching(/compares text with a whole number \(string > int\): make both the same kind/));
+    expect(messages(escalate({ sla: { targetSeconds: 0 } })).join('\n')).toMatch(/sla › target seconds: must be at least 1/);
   });
 
   it('rejects a condition that is not true/false, and a priority that is not a whole number', () => {

@@ -16,7 +16,8 @@ export const openingIntervalSchema = z
     open: z.string().regex(timeOfDayPattern, 'must be a time of day HH:MM'),
     close: z.string().regex(timeOfDayPattern, 'must be a time of day HH:MM (24:00 for midnight)'),
   })
-  .refine((i) => minutes(i.close) > minutes(i.open), {
+  // Only once both are times: an empty field says it is not a time, not that it closes before it opens.
+  .refine((i) => !timeOfDayPattern.test(i.open) || !timeOfDayPattern.test(i.close) || minutes(i.close) > minutes(i.open), {
     message: 'closes before it opens: split overnight hours into two days (22:00–24:00 and 00:00–02:00)',
     path: ['close'],
   });

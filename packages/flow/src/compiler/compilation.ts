@@ -9,6 +9,7 @@ import { type FlowDocument, type FlowNode, type VariableType } from '../document
 import { type NodeContext, type NodeDefinition, type PortSpec } from '../nodes/types';
 import { type PlanExpression } from '../plan';
 import { type FlowResolver } from '../resolver';
+import { plainMessage } from './plain-words';
 
 /** A node whose type and config are valid, with everything derived from its config. */
 export interface CompiledNode {
@@ -30,12 +31,12 @@ export function jsonPointer(path: readonly (string | number)[]): string {
 }
 
 export function zodIssues(error: z.ZodError): { path: (string | number)[]; message: string }[] {
-  return error.issues.map((issue) => ({ path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'), message: issue.message }));
+  return error.issues.map((issue) => ({ path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'), message: plainMessage(issue) }));
 }
 
-/** A config or document path as people read it: `rules › #1 › condition`. */
+/** A config or document path as people read it: `rules › #1 › condition`, `sla › target seconds`. */
 export function describePath(path: readonly (string | number)[]): string {
-  return path.length === 0 ? 'the settings' : path.map((p) => (typeof p === 'number' ? `#${p + 1}` : p)).join(' › ');
+  return path.length === 0 ? 'the settings' : path.map((p) => (typeof p === 'number' ? `#${p + 1}` : p.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase())).join(' › ');
 }
 
 export class Compilation {

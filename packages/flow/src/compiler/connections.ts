@@ -77,7 +77,7 @@ export function checkPorts(compilation: Compilation): void {
   for (const compiled of compilation.compiled.values()) {
     for (const port of compiled.ports ?? []) {
       if (!compilation.edgesFrom.get(compiled.node.id)?.get(port.id)?.length) {
-        compilation.report('FLOW_PORT_UNCONNECTED', `The ${quote(compiled.name)} node's ${quote(port.label)} exit is not connected to anything`, {
+        compilation.report('FLOW_PORT_UNCONNECTED', `The ${quote(compiled.name)} step's ${quote(port.label)} exit is not connected to anything`, {
           nodeId: compiled.node.id,
           path: ['ports', port.id],
         });

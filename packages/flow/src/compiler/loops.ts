@@ -51,7 +51,7 @@ export function checkCycles(compilation: Compilation, reachable: Set<string>): P
       const compiled = compilation.compiled.get(id)!;
       compilation.report(
         'FLOW_LOOP_EXIT_INSIDE_LOOP',
-        `When the ${quote(compiled.name)} node reaches its limit of ${compiled.loop!.maxVisits} visits it leaves through ${quote(compilation.portLabel(id, compiled.loop!.exitPort))}, which leads back into the loop; choose an exit that leaves it`,
+        `When the ${quote(compiled.name)} step reaches its limit of ${compiled.loop!.maxVisits} visits it leaves through ${quote(compilation.portLabel(id, compiled.loop!.exitPort))}, which leads back into the loop; choose an exit that leaves it`,
         { nodeId: id, path: ['onMaxVisits'] },
       );
     }

@@ -29,11 +29,11 @@ export function checkNodes(compilation: Compilation): void {
     if (!definition) {
       const latest = latestNodeDefinition(node.type);
       if (latest) {
-        compilation.report('FLOW_UNKNOWN_NODE_VERSION', `The ${quote(name)} node uses version ${node.typeVersion} of "${node.type}", which does not exist (latest: ${latest.typeVersion})`, {
+        compilation.report('FLOW_UNKNOWN_NODE_VERSION', `The ${quote(name)} step uses version ${node.typeVersion} of "${node.type}", which does not exist (latest: ${latest.typeVersion})`, {
           nodeId: node.id,
         });
       } else {
-        compilation.report('FLOW_UNKNOWN_NODE_TYPE', `The ${quote(name)} node has the type "${node.type}", which Tandem does not know`, { nodeId: node.id });
+        compilation.report('FLOW_UNKNOWN_NODE_TYPE', `The ${quote(name)} step has the type "${node.type}", which Tandem does not know`, { nodeId: node.id });
       }
       continue;
     }
@@ -41,7 +41,7 @@ export function checkNodes(compilation: Compilation): void {
     const parsed = definition.configSchema.safeParse(node.config);
     if (!parsed.success) {
       for (const issue of zodIssues(parsed.error)) {
-        compilation.report('FLOW_CONFIG_INVALID', `In the ${quote(name)} node, ${describePath(issue.path)}: ${issue.message}`, { nodeId: node.id, path: issue.path });
+        compilation.report('FLOW_CONFIG_INVALID', `In the ${quote(name)} step, ${describePath(issue.path)}: ${issue.message}`, { nodeId: node.id, path: issue.path });
       }
       continue;
     }
@@ -78,7 +78,7 @@ function checkReferences(compilation: Compilation, { node, definition, name, con
     if (!known) {
       const code = ({ queue: 'FLOW_UNKNOWN_QUEUE', activity: 'FLOW_UNKNOWN_ACTIVITY', subflow: 'FLOW_UNKNOWN_SUBFLOW', calendar: 'FLOW_UNKNOWN_CALENDAR' } as const)[reference.kind];
       const what = { queue: 'queue', activity: 'custom activity', subflow: 'published flow', calendar: 'business-hours calendar' }[reference.kind];
-      compilation.report(code, `The ${quote(name)} node uses the ${what} "${reference.name}", which does not exist`, { nodeId: node.id, path: reference.path });
+      compilation.report(code, `The ${quote(name)} step uses the ${what} "${reference.name}", which does not exist`, { nodeId: node.id, path: reference.path });
     }
   }
 }
@@ -88,11 +88,11 @@ function checkWrites(compilation: Compilation, { node, definition, name, config 
   for (const write of definition.writes?.(config, context) ?? []) {
     const declared = compilation.variables.get(write.variable);
     if (!declared) {
-      compilation.report('FLOW_UNKNOWN_VARIABLE', `The ${quote(name)} node stores into "${write.variable}", which the flow does not declare`, { nodeId: node.id, path: write.path });
+      compilation.report('FLOW_UNKNOWN_VARIABLE', `The ${quote(name)} step stores into "${write.variable}", which the flow does not declare`, { nodeId: node.id, path: write.path });
     } else if (!write.accepts.includes(declared)) {
       compilation.report(
         'FLOW_VARIABLE_TYPE_MISMATCH',
-        `The ${quote(name)} node stores ${write.accepts.join(' or ')} into "${write.variable}", which is declared as ${declared}`,
+        `The ${quote(name)} step stores ${write.accepts.join(' or ')} into "${write.variable}", which is declared as ${declared}`,
         { nodeId: node.id, path: write.path },
       );
     }
@@ -109,8 +109,8 @@ function checkVisitLimit(compilation: Compilation, compiled: CompiledNode): void
     compilation.report(
       'FLOW_LOOP_EXIT_UNKNOWN',
       exitPort === undefined
-        ? `The ${quote(name)} node limits its visits but does not say which exit to take when the limit is reached (set onMaxVisits)`
-        : `The ${quote(name)} node's loop exit "${exitPort}" is not one of its exits (${ports.map((p) => p.id).join(', ')})`,
+        ? `The ${quote(name)} step limits its visits but does not say which exit to take when the limit is reached (set onMaxVisits)`
+        : `The ${quote(name)} step's loop exit "${exitPort}" is not one of its exits (${ports.map((p) => p.id).join(', ')})`,
       { nodeId: node.id, path: ['onMaxVisits'] },
     );
   } else if (exitPort !== undefined) {

@@ -23,11 +23,11 @@ export function checkNodeExpressions(compilation: Compilation, compiled: Compile
   for (const site of definition.expressions?.(config, context) ?? []) {
     const check = checkExpression(env, site.source, site.kind, site.expect);
     for (const problem of check.problems) {
-      compilation.report(problem.code, `In the ${quote(name)} node, the ${site.describe} ${problem.message}`, { nodeId: node.id, path: site.path, range: problem.range });
+      compilation.report(problem.code, `In the ${quote(name)} step, the ${site.describe} ${problem.message}`, { nodeId: node.id, path: site.path, range: problem.range });
     }
     for (const queue of check.refs.queues) {
       if (!compilation.resolver.queue(queue)) {
-        compilation.report('FLOW_UNKNOWN_QUEUE', `In the ${quote(name)} node, the ${site.describe} asks for the wait time of the queue "${queue}", which does not exist`, {
+        compilation.report('FLOW_UNKNOWN_QUEUE', `In the ${quote(name)} step, the ${site.describe} asks for the wait time of the queue "${queue}", which does not exist`, {
           nodeId: node.id,
           path: site.path,
           ...rangeOfLiteral(site.source, queue),
@@ -36,7 +36,7 @@ export function checkNodeExpressions(compilation: Compilation, compiled: Compile
     }
     for (const calendar of check.refs.calendars) {
       if (!compilation.resolver.calendar(calendar)) {
-        compilation.report('FLOW_UNKNOWN_CALENDAR', `In the ${quote(name)} node, the ${site.describe} checks the calendar "${calendar}", which does not exist`, {
+        compilation.report('FLOW_UNKNOWN_CALENDAR', `In the ${quote(name)} step, the ${site.describe} checks the calendar "${calendar}", which does not exist`, {
           nodeId: node.id,
           path: site.path,
           ...rangeOfLiteral(site.source, calendar),

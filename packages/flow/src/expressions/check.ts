@@ -161,9 +161,30 @@ function explainTypeError(message: string): string {
   if (match) return `refers to "${match[1]}", which does not exist there`;
   match = /^Unknown variable: (.+)$/.exec(line);
   if (match) return `refers to "${match[1]}", which flows do not know (use contact, customer, ctx, nlu, bot, queue or hours)`;
+  match = /^no such overload: (\w+) (\S+) (\w+)$/i.exec(line);
+  if (match) {
+    const [, left = '', op = '', right = ''] = match;
+    const verb = ['<', '<=', '>', '>=', '==', '!='].includes(op) ? 'compares' : 'combines';
+    return `${verb} ${kindInWords(left)} with ${kindInWords(right)} (${left} ${op} ${right}): make both the same kind — e.g. compare a number with a number (\`double(ctx.amount) > 100.0\`, \`ctx.count > 2\`), text with text in quotes`;
+  }
   match = /^no such overload: (.+)$/i.exec(line);
   if (match) return `combines values that do not go together (${match[1]})`;
   return `has an error: ${line}`;
+}
+
+/** A CEL type as a CX lead says it. */
+function kindInWords(type: string): string {
+  const words: Record<string, string> = { string: 'text', int: 'a whole number', uint: 'a whole number', double: 'a number', bool: 'yes/no', list: 'a list', map: 'a record', null_type: 'nothing' };
+  return words[type] ?? type;
+}
+
+/** The parser's message in words: what is unfinished or out of place, with the parser's own words after. */
+function explainSyntaxError(message: string): string {
+  const line = firstLine(message);
+  if (/got EOF$|token: EOF$/.test(line)) return `is unfinished: something is missing at its end (${line})`;
+  if (/^Unterminated string/.test(line)) return `has text in quotes that is never closed: add the closing " (${line})`;
+  if (/^Unexpected token/.test(line)) return `has something out of place (${line})`;
+  return `is not a valid expression: ${line}`;
 }
 
 function checkOne(env: Environment, source: string, offset: number, refs: ExpressionCheck['refs'], problems: ExpressionProblem[]): string | undefined {
@@ -174,7 +195,7 @@ function checkOne(env: Environment, source: string, offset: number, refs: Expres
     const range = (error as { range?: { start: number; end: number } }).range ?? { start: 0, end: source.length };
     problems.push({
       code: 'FLOW_EXPR_SYNTAX',
-      message: `is not a valid expression: ${firstLine((error as Error).message)}`,
+      message: explainSyntaxError((error as Error).message),
       range: { start: range.start + offset, end: Math.max(range.end, range.start) + offset },
     });
     return undefined;
