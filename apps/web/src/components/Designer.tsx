@@ -14,6 +14,7 @@ import { downloadFlow, importFlowFile } from '../services/import-export';
 import { layoutEngine } from '../services/layout-engine';
 import { lastFlow } from '../services/local-drafts';
 import { loadSubflows } from '../services/subflows';
+import { createSimulation } from '../services/simulation';
 import { designerStore, selectors, sessionStore, useDesigner, useSession } from '../store';
 import { ApiStatusBanner } from './ApiStatusBanner';
 import { Canvas, READABLE_ZOOM } from './Canvas';
@@ -86,6 +87,9 @@ function DesignerScreen({ flowId }: { flowId: string }) {
   // Here rather than in the tab: results stay while the designer fixes the flow in other tabs.
   const flowTests = useMemo(() => (api ? createFlowTests(api, designerStore, { beforeRun: saveNow }) : null), [api, saveNow, flowId]);
   useEffect(() => () => flowTests?.dispose(), [flowTests]);
+  // The test chat too: a conversation goes on while the designer looks at another tab.
+  const simulation = useMemo(() => (api ? createSimulation(api, designerStore, { beforeStart: saveNow }) : null), [api, saveNow, flowId]);
+  useEffect(() => () => simulation?.dispose(), [simulation]);
 
   const tidy = useCallback(async () => {
     await designerStore.getState().autoLayout(await layoutEngine());
@@ -170,7 +174,7 @@ function DesignerScreen({ flowId }: { flowId: string }) {
           </nav>
           <div className="side__body">
             {tab === 'settings' && <Inspector />}
-            {tab === 'test' && <SimulatePanel saveNow={saveNow} />}
+            {tab === 'test' && simulation && <SimulatePanel simulation={simulation} />}
             {tab === 'tests' && flowTests && <TestsPanel flowTests={flowTests} />}
             {tab === 'versions' && <VersionsPanel saveNow={saveNow} />}
             {tab === 'watch' && <WatchPanel />}

@@ -5,24 +5,27 @@
  */
 import type { HandledBy } from '@tandem/api-contract';
 import type { Channel, HandoffPackage } from '@tandem/contracts';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { createSimulation } from '../services/simulation';
+import type { createSimulation } from '../services/simulation';
 import { moodInWords } from '../graph/words';
-import { designerStore, useDesigner, useSession } from '../store';
+import { useDesigner } from '../store';
 
-export function SimulatePanel({ saveNow }: { saveNow: () => Promise<void> }) {
-  const api = useSession((s) => s.api);
+/**
+ * The chat of a simulation the designer keeps (created with the flow, not with the tab): switching to
+ * another tab and back finds the conversation where it was.
+ */
+export function SimulatePanel({ simulation }: { simulation: Simulation }) {
   const flowId = useDesigner((s) => s.meta?.id);
   const channels = useDesigner((s) => s.meta?.channels ?? []);
   const errors = useDesigner((s) => s.diagnosticIndex.errors);
-  const simulation = useMemo(() => (api ? createSimulation(api, designerStore, { beforeStart: saveNow }) : null), [api, saveNow]);
-  useEffect(() => () => simulation?.dispose(), [simulation]);
-  if (!simulation || !flowId) return null;
+  if (!flowId) return null;
   return <Chat simulation={simulation} flowId={flowId} channels={channels} errors={errors} />;
 }
 
-function Chat({ simulation, flowId, channels, errors }: { simulation: ReturnType<typeof createSimulation>; flowId: string; channels: Channel[]; errors: number }) {
+export type Simulation = ReturnType<typeof createSimulation>;
+
+function Chat({ simulation, flowId, channels, errors }: { simulation: Simulation; flowId: string; channels: Channel[]; errors: number }) {
   const state = useStore(simulation.store);
   const [text, setText] = useState('');
   const [channel, setChannel] = useState<Channel>(channels[0] ?? 'chat');

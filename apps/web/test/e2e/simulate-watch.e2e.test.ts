@@ -49,6 +49,11 @@ it('runs a test chat against the draft that escalates: the path lights up live a
   await page.getByTestId('handled-by').filter({ hasText: 'Waiting for an agent' }).waitFor();
   expect(await page.locator('.react-flow__edge.edge-taken').count()).toBeGreaterThanOrEqual(3);
   await h.screenshot('sim-02-escalated');
+  // Another tab and back: the conversation is where it was (issue 20, observation 9: it reset).
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('tab-test').click();
+  await page.getByTestId('handled-by').filter({ hasText: 'Waiting for an agent' }).waitFor();
+  expect(await page.locator('.bubble--customer').count()).toBe(2);
 });
 
 it('shows per-node metrics of a published version as badges and a heat map', async () => {
