@@ -121,10 +121,8 @@ export const WorkItemHistoryEntity = new EntitySchema<HistoryRow>({
   },
 });
 
-export interface ResolutionDeliveryRow {
-  work_item_id: string;
-  workflow_id: string;
-  payload: unknown;
+/** Where a row of an outbox of signals stands: its attempts, its lease, its delivery. */
+export interface DeliveryState {
   status: string;
   attempts: number;
   next_attempt_at: Date;
@@ -135,6 +133,24 @@ export interface ResolutionDeliveryRow {
   delivered_at: Date | null;
 }
 
+/** The columns of a `DeliveryState`, the same in every outbox table. */
+const deliveryStateColumns = {
+  status: { type: 'text', default: () => "'pending'" },
+  attempts: { type: 'integer', default: 0 },
+  next_attempt_at: timestamptz,
+  lease_owner: { type: 'text', nullable: true },
+  lease_until: { ...timestamptz, nullable: true },
+  last_error: { type: 'text', nullable: true },
+  created_at: timestamptz,
+  delivered_at: { ...timestamptz, nullable: true },
+} as const;
+
+export interface ResolutionDeliveryRow extends DeliveryState {
+  work_item_id: string;
+  workflow_id: string;
+  payload: unknown;
+}
+
 export const ResolutionDeliveryEntity = new EntitySchema<ResolutionDeliveryRow>({
   name: 'RoutingResolutionDelivery',
   schema: 'routing',
@@ -143,32 +159,17 @@ export const ResolutionDeliveryEntity = new EntitySchema<ResolutionDeliveryRow>(
     work_item_id: { type: 'uuid', primary: true },
     workflow_id: { type: 'text' },
     payload: { type: 'jsonb' },
-    status: { type: 'text', default: () => "'pending'" },
-    attempts: { type: 'integer', default: 0 },
-    next_attempt_at: timestamptz,
-    lease_owner: { type: 'text', nullable: true },
-    lease_until: { ...timestamptz, nullable: true },
-    last_error: { type: 'text', nullable: true },
-    created_at: timestamptz,
-    delivered_at: { ...timestamptz, nullable: true },
+    ...deliveryStateColumns,
   },
 });
 
 /** A `workItemAssigned` signal waiting for (or past) delivery: one per assignment, keyed by its history event. */
-export interface AssignmentDeliveryRow {
+export interface AssignmentDeliveryRow extends DeliveryState {
   event_id: string;
   work_item_id: string;
   workflow_id: string;
   agent_id: string;
   assigned_at: Date;
-  status: string;
-  attempts: number;
-  next_attempt_at: Date;
-  lease_owner: string | null;
-  lease_until: Date | null;
-  last_error: string | null;
-  created_at: Date;
-  delivered_at: Date | null;
 }
 
 export const AssignmentDeliveryEntity = new EntitySchema<AssignmentDeliveryRow>({
@@ -181,14 +182,7 @@ export const AssignmentDeliveryEntity = new EntitySchema<AssignmentDeliveryRow>(
     workflow_id: { type: 'text' },
     agent_id: { type: 'text' },
     assigned_at: timestamptz,
-    status: { type: 'text', default: () => "'pending'" },
-    attempts: { type: 'integer', default: 0 },
-    next_attempt_at: timestamptz,
-    lease_owner: { type: 'text', nullable: true },
-    lease_until: { ...timestamptz, nullable: true },
-    last_error: { type: 'text', nullable: true },
-    created_at: timestamptz,
-    delivered_at: { ...timestamptz, nullable: true },
+    ...deliveryStateColumns,
   },
 });
 
