@@ -1,37 +1,27 @@
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig } from '@tandem/config';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { uniqueName, waitFor } from '@tandem/testkit';
 import { AssignmentOutbox, temporalAssignmentSignaler, type AssignmentSignaler } from '../src';
 import { assignmentsQuery, awaitAssignments, finishSignal } from './fixtures/resolution-workflows';
 import { escalation, routingTestContext, type RoutingTestContext } from './helpers';
+import { type FixtureTemporal, fixtureTemporal } from './temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 describe('workItemAssigned delivery to the contact workflow (real Temporal)', () => {
-  const config = loadConfig();
   let ctx: RoutingTestContext;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
+  let temporal: FixtureTemporal;
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueName('routing-assignments');
+  let taskQueue: string;
 
   beforeAll(async () => {
     ctx = await routingTestContext('routing_assignments');
-    connection = await Connection.connect({ address: config.temporal.address });
-    nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-    client = new Client({ connection, namespace: config.temporal.namespace });
-    worker = await Worker.create({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue, workflowsPath: require.resolve('./fixtures/resolution-workflows') });
-    running = worker.run();
+    temporal = await fixtureTemporal('routing-assignments');
+    ({ client, taskQueue } = temporal);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await nativeConnection?.close();
+    await temporal?.close();
     await ctx?.close();
   });
 

@@ -1,45 +1,30 @@
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig } from '@tandem/config';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { uniqueName, waitFor } from '@tandem/testkit';
 import { ResolutionOutbox, deliverPendingResolutions, temporalSignaler, type ResolutionSignaler } from '../src';
 import { awaitResolution, finishSignal, receivedQuery } from './fixtures/resolution-workflows';
 import { escalation, routingTestContext, type RoutingTestContext } from './helpers';
+import { type FixtureTemporal, fixtureTemporal } from './temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 describe('workItemResolved delivery to the contact workflow (real Temporal)', () => {
-  const config = loadConfig();
   let ctx: RoutingTestContext;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
+  let temporal: FixtureTemporal;
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueName('routing-resolutions');
+  let taskQueue: string;
 
   beforeAll(async () => {
     ctx = await routingTestContext('routing_resolutions');
     await ctx.directory.defineQueue({ name: 'billing', slaTargetSeconds: 60 });
     await ctx.directory.defineAgent({ id: 'alice', capacity: { chat: 10 }, queues: ['billing'] });
     await ctx.router.setAgentStatus('alice', 'available');
-    connection = await Connection.connect({ address: config.temporal.address });
-    nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-    client = new Client({ connection, namespace: config.temporal.namespace });
-    worker = await Worker.create({
-      connection: nativeConnection,
-      namespace: config.temporal.namespace,
-      taskQueue,
-      workflowsPath: require.resolve('./fixtures/resolution-workflows'),
-    });
-    running = worker.run();
+    temporal = await fixtureTemporal('routing-resolutions');
+    ({ client, taskQueue } = temporal);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await nativeConnection?.close();
+    await temporal?.close();
     await ctx?.close();
   });
 
